@@ -1,0 +1,167 @@
+"""The ``quizapp`` command: the app by default, plus validate, schema, gen, review, stats and export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from quizapp import paths
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, help="progress database (default: $QUIZAPP_DB or the user data dir)")
+    common.add_argument("--bank", type=Path, help="an extra bank directory (default: $QUIZAPP_BANK)")
+    common.add_argument("--config", type=Path, help="settings file (default: $QUIZAPP_CONFIG or the user config dir)")
+
+    parser = argparse.ArgumentParser(
+        prog="quizapp",
+        description="G検定 / E資格 drills in the terminal. With no command, the app opens.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", parents=[common], help="open the app (the default)")
+    sub.add_parser("review", parents=[common], help="open the app straight into today's review")
+
+    validate = sub.add_parser("validate", parents=[common], help="check a question bank")
+    validate.add_argument("directory", nargs="?", type=Path, help="bank directory (default: the shipped bank and --bank)")
+
+    sub.add_parser("schema", help="print the JSON Schema of a bank file")
+
+    gen = sub.add_parser("gen", help="print fresh numeric problems")
+    gen.add_argument("name", nargs="?", help="generator name (see --list)")
+    gen.add_argument("--list", action="store_true", help="list the generators")
+    gen.add_argument("-n", type=int, default=1, help="how many problems")
+    gen.add_argument("--seed", type=int, help="seed of the first problem (default: random)")
+    gen.add_argument("--answers", action="store_true", help="also print answers and worked solutions")
+
+    sub.add_parser("stats", parents=[common], help="due cards, retention and per-topic accuracy")
+
+    export = sub.add_parser("export", parents=[common], help="export the review log or an Anki deck")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--csv", type=Path, metavar="FILE", help="write the review log as CSV")
+    target.add_argument("--anki", type=Path, metavar="FILE.apkg", help="write the hand-written items as an Anki deck")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        handler = _COMMANDS[command]
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from quizapp.bank import load_bank
+    from solvers.generators import REGISTRY
+
+    if args.directory is not None:
+        directory = args.directory
+        topics = directory / "topics.yaml"
+        if not topics.exists():
+            topics = paths.shipped_bank_dir() / "topics.yaml"
+        dirs = [directory]
+    else:
+        dirs = paths.bank_dirs(args.bank)
+        topics = dirs[0] / "topics.yaml"
+    bank = load_bank(dirs, topics_path=topics, generators=REGISTRY, run_checks=True)
+    if bank.errors:
+        for error in bank.errors:
+            print(error)
+        print(f"{len(bank.errors)} error(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {bank.summary()}")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from quizapp.bank import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_gen(args: argparse.Namespace) -> int:
+    import random
+
+    from solvers.generators import REGISTRY
+
+    if args.list or not args.name:
+        width = max(map(len, REGISTRY))
+        for name, gen in sorted(REGISTRY.items()):
+            print(f"{name:<{width}}  {gen.title}  [{gen.topic}]")
+        return 0
+    gen = REGISTRY.get(args.name)
+    if gen is None:
+        print(f"quizapp gen: unknown generator {args.name!r}; try `quizapp gen --list`", file=sys.stderr)
+        return 2
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    for i in range(max(args.n, 1)):
+        problem = gen.generate(seed + i)
+        print(f"── {gen.title}  (seed {seed + i})")
+        print(problem.prompt)
+        for n, choice in enumerate(problem.choices, start=1):
+            print(f"  {n}. {choice.text}{problem.unit if problem.unit != '%' else ''}")
+        if args.answers:
+            print(f"答え: {problem.answer_text}{problem.unit}")
+            print(problem.solution)
+        print()
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace, start: str = "home") -> int:
+    from quizapp.ui.app import make_app
+
+    app = make_app(
+        db_path=paths.db_path(args.db),
+        bank_dirs=paths.bank_dirs(args.bank),
+        config_path=paths.config_path(args.config),
+        start=start,
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    return _cmd_run(args, start="review")
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from quizapp.reports import print_stats
+
+    return print_stats(
+        db_path=paths.db_path(args.db),
+        bank_dirs=paths.bank_dirs(args.bank),
+        config_path=paths.config_path(args.config),
+    )
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from quizapp import export
+
+    if args.csv is not None:
+        return export.export_csv(paths.db_path(args.db), args.csv)
+    return export.export_anki(paths.bank_dirs(args.bank), args.anki)
+
+
+_COMMANDS = {
+    "run": _cmd_run,
+    "review": _cmd_review,
+    "validate": _cmd_validate,
+    "schema": _cmd_schema,
+    "gen": _cmd_gen,
+    "stats": _cmd_stats,
+    "export": _cmd_export,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,290 @@
+"""Answer checking, independent of any UI.
+
+Free text is normalized before it is compared with an item's accepted spellings, and numeric input is
+parsed by a tiny arithmetic grammar (no ``eval``). Nothing here raises on user input: an odd answer is
+simply wrong, with a hint when it could not be read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from quizapp.bank import Choice, Fill, Trap
+from solvers.problem import Misconception, Problem, check
+
+# --- text ---------------------------------------------------------------------------------------
+
+_DASHES = "ー－-‐‑‒–—―−ｰ~〜～・･_"
+_DASH_TABLE = str.maketrans("", "", _DASHES)
+_EDGE_PUNCT = "。．.、，,!！?？:：;；\"'「」『』()（）[]［］【】"
+_KATA_START, _KATA_END = 0x30A1, 0x30F6
+
+
+def _to_hiragana(text: str) -> str:
+    return "".join(
+        chr(ord(c) - 0x60) if _KATA_START <= ord(c) <= _KATA_END else c for c in text
+    )
+
+
+def normalize_text(text: str) -> str:
+    """Fold the differences a learner should not be marked down for.
+
+    NFKC (full/half width), case, white space, long-vowel marks and dashes, katakana vs hiragana,
+    and punctuation or brackets around the answer.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _to_hiragana(text.casefold())
+    text = "".join(text.split())
+    text = text.translate(_DASH_TABLE)
+    return text.strip(_EDGE_PUNCT)
+
+
+def matches_any(answer: str, accepted: Iterable[str]) -> bool:
+    """True when ``answer`` equals one of ``accepted`` after normalization (empty never matches)."""
+    given = normalize_text(answer)
+    return bool(given) and any(given == normalize_text(a) for a in accepted)
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPER_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])")
+_COUNTERS = ("倍", "個", "回", "層", "枚", "次元", "ステップ", "パラメータ", "バイト", "ch", "px")
+_SHAPE_SPLIT = re.compile(r"[x×*,、]")
+MAX_INPUT = 200
+
+
+class ParseError(ValueError):
+    """Raised by :func:`parse_number` with a Japanese hint for the learner."""
+
+
+def _prepare(text: str, unit: str = "") -> str:
+    text = _SUPER_RUN.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPTS) + ")", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.split())
+    text = text.replace("−", "-").replace("÷", "/").replace("＾", "^").replace("**", "^")
+    text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
+    text = text.rstrip("。")
+    for suffix in (unit, *(_COUNTERS)):
+        if suffix and text.casefold().endswith(suffix.casefold()) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    return text
+
+
+class _Parser:
+    """Recursive descent over: expr = term (('+'|'-') term)*; term = power (('*'|'×'|'/') power)*;
+    power = unary ('^' power)?; unary = ('+'|'-') unary | atom; atom = number | '(' expr ')'."""
+
+    _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def parse(self) -> float:
+        value = self.expr()
+        if self.pos != len(self.text):
+            raise ParseError(f"「{self.text[self.pos :]}」を数として読めません")
+        return value
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def expr(self) -> float:
+        value = self.term()
+        while self.peek() in ("+", "-"):
+            op = self.text[self.pos]
+            self.pos += 1
+            rhs = self.term()
+            value = value + rhs if op == "+" else value - rhs
+        return value
+
+    def term(self) -> float:
+        value = self.power()
+        while self.peek() in ("*", "×", "x", "/"):
+            op = self.text[self.pos]
+            self.pos += 1
+            rhs = self.power()
+            if op == "/":
+                if rhs == 0:
+                    raise ParseError("0 で割っています")
+                value /= rhs
+            else:
+                value *= rhs
+        return value
+
+    def power(self) -> float:
+        base = self.unary()
+        if self.peek() == "^":
+            self.pos += 1
+            exponent = self.power()
+            if abs(exponent) > 1000:
+                raise ParseError("指数が大きすぎます")
+            try:
+                result = math.pow(base, exponent)
+            except (OverflowError, ValueError) as exc:
+                raise ParseError("べき乗を計算できません") from exc
+            return result
+        return base
+
+    def unary(self) -> float:
+        if self.peek() in ("+", "-"):
+            sign = -1.0 if self.text[self.pos] == "-" else 1.0
+            self.pos += 1
+            return sign * self.unary()
+        return self.atom()
+
+    def atom(self) -> float:
+        if self.peek() == "(":
+            self.pos += 1
+            value = self.expr()
+            if self.peek() != ")":
+                raise ParseError("括弧が閉じていません")
+            self.pos += 1
+            return value
+        match = self._NUMBER.match(self.text, self.pos)
+        if not match:
+            rest = self.text[self.pos :] or "（空）"
+            raise ParseError(f"「{rest}」を数として読めません")
+        self.pos = match.end()
+        return float(match.group())
+
+
+def parse_number(text: str, *, unit: str = "") -> float:
+    """Read a learner's number: 16, 0.25, ０.２５, 1/9, 9.5e-7, 2^-10, 2⁻¹⁰, 3×10⁻⁴, 25%, 1,000.
+
+    A trailing ``%`` divides by 100 unless ``unit`` is ``%``. Raises :class:`ParseError`.
+    """
+    if len(text) > MAX_INPUT:
+        raise ParseError("入力が長すぎます")
+    prepared = _prepare(text, unit)
+    percent = prepared.endswith("%")
+    if percent:
+        prepared = prepared[:-1]
+    if not prepared:
+        raise ParseError("数値を入力してください")
+    value = _Parser(prepared).parse()
+    if not math.isfinite(value):
+        raise ParseError("有限の数を入力してください")
+    return value / 100 if percent and unit != "%" else value
+
+
+def parse_shape(text: str, length: int, *, unit: str = "") -> tuple[float, ...]:
+    """Read a shape or several values: 7x7, 7×7, 16×6×6, (16, 6, 6), 16 6 6.
+
+    Raises:
+        ParseError: wrong number of parts or an unreadable part.
+    """
+    if len(text) > MAX_INPUT:
+        raise ParseError("入力が長すぎます")
+    cleaned = unicodedata.normalize("NFKC", text).strip().strip("()[]（）").casefold()
+    parts = [p for p in _SHAPE_SPLIT.split(cleaned.replace(" ", "x")) if p.strip()]
+    if len(parts) != length:
+        raise ParseError(f"{length} 個の数を × で区切って入力してください（例: 16×6×6）")
+    return tuple(parse_number(p, unit=unit) for p in parts)
+
+
+# --- grading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The outcome of one answer, ready for feedback and for the review log."""
+
+    correct: bool
+    answer: str
+    """The learner's answer as recorded."""
+    expected: str
+    """The right answer, for display."""
+    hint: str = ""
+    """Set when the answer could not be read (format help, not a spoiler)."""
+    misconception: Misconception | None = None
+    blanks: tuple[bool, ...] = ()
+    """Per-blank correctness for fill items."""
+
+
+_TRUE = {"o", "○", "〇", "◯", "⭕", "true", "t", "yes", "y", "正", "正しい", "まる", "1"}
+_FALSE = {"x", "×", "✕", "✖", "❌", "false", "f", "no", "n", "誤", "誤り", "ばつ", "バツ", "0"}
+
+
+def parse_truth(text: str) -> bool | None:
+    """○/× (and o/x, true/false, 正/誤) → bool; None when it is neither."""
+    folded = unicodedata.normalize("NFKC", text).strip().casefold()
+    if folded in _TRUE or text.strip() in _TRUE:
+        return True
+    if folded in _FALSE or text.strip() in _FALSE:
+        return False
+    return None
+
+
+def grade_trap(item: Trap, answer: str) -> Grade:
+    expected = "○" if item.truth else "×"
+    given = parse_truth(answer)
+    if given is None:
+        return Grade(False, answer, expected, hint="○ (o) か × (x) で答えてください")
+    return Grade(given == item.truth, "○" if given else "×", expected)
+
+
+def grade_choice(item: Choice, selected: Iterable[int]) -> Grade:
+    """``selected``: 0-based indexes into ``item.options`` (the UI maps shuffled keys back)."""
+    chosen = frozenset(selected)
+    answer = ",".join(str(i + 1) for i in sorted(chosen))
+    expected = ",".join(str(i + 1) for i in sorted(item.correct))
+    valid = all(0 <= i < len(item.options) for i in chosen)
+    return Grade(valid and chosen == item.correct, answer, expected)
+
+
+def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
+    results: list[bool] = []
+    hint = ""
+    for i, blank in enumerate(item.blanks):
+        given = answers[i] if i < len(answers) else ""
+        if blank.answers is not None:
+            results.append(matches_any(given, blank.answers))
+            continue
+        try:
+            value = parse_number(given)
+        except ParseError as exc:
+            hint = hint or str(exc)
+            results.append(False)
+            continue
+        assert blank.number is not None
+        results.append(
+            math.isclose(value, blank.number, rel_tol=blank.rel_tol, abs_tol=blank.abs_tol)
+        )
+    expected = " / ".join(
+        b.answers[0] if b.answers else f"{b.number:g}" for b in item.blanks
+    )
+    return Grade(all(results), " / ".join(answers), expected, hint=hint, blanks=tuple(results))
+
+
+def grade_problem(problem: Problem, answer: str) -> Grade:
+    """Grade a numeric answer to a generated problem and diagnose a wrong one."""
+    try:
+        if isinstance(problem.answer, tuple):
+            value: float | tuple[float, ...] = parse_shape(
+                answer, len(problem.answer), unit=problem.unit
+            )
+        else:
+            value = parse_number(answer, unit=problem.unit)
+    except ParseError as exc:
+        return Grade(False, answer, problem.answer_text, hint=f"{exc}。{problem.hint}".strip("。"))
+    verdict = check(problem, value)
+    return Grade(verdict.correct, answer, problem.answer_text, misconception=verdict.misconception)
+
+
+def grade_problem_choice(problem: Problem, index: int) -> Grade:
+    """Grade a generated problem answered by picking one of its choices."""
+    if not 0 <= index < len(problem.choices):
+        return Grade(False, str(index + 1), problem.answer_text)
+    choice = problem.choices[index]
+    verdict = check(problem, choice.value)
+    return Grade(
+        verdict.correct, choice.text, problem.answer_text, misconception=verdict.misconception
+    )

@@ -1,0 +1,46 @@
+"""Where things live: the shipped bank, a user bank, the database and the settings file.
+
+Resolution order everywhere: command-line flag > environment variable > platform default.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "quizapp"
+
+
+def shipped_bank_dir() -> Path:
+    """The bank installed with the package (questionbank/), found through importlib.resources."""
+    return Path(str(files("questionbank")))
+
+
+def bank_dirs(user_bank: Path | None = None) -> list[Path]:
+    """The shipped bank, then the user bank from ``--bank`` or ``QUIZAPP_BANK`` if any."""
+    extra = user_bank or (Path(os.environ["QUIZAPP_BANK"]) if os.environ.get("QUIZAPP_BANK") else None)
+    dirs = [shipped_bank_dir()]
+    if extra is not None and extra.resolve() != dirs[0].resolve():
+        dirs.append(extra)
+    return dirs
+
+
+def db_path(flag: Path | None = None) -> Path:
+    """``--db`` > ``QUIZAPP_DB`` > $XDG_DATA_HOME/quizapp/progress.db (platform data dir)."""
+    if flag is not None:
+        return flag
+    if os.environ.get("QUIZAPP_DB"):
+        return Path(os.environ["QUIZAPP_DB"])
+    return platformdirs.user_data_path(APP_NAME) / "progress.db"
+
+
+def config_path(flag: Path | None = None) -> Path:
+    """``--config`` > ``QUIZAPP_CONFIG`` > $XDG_CONFIG_HOME/quizapp/config.toml."""
+    if flag is not None:
+        return flag
+    if os.environ.get("QUIZAPP_CONFIG"):
+        return Path(os.environ["QUIZAPP_CONFIG"])
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"

@@ -1,0 +1,318 @@
+"""The loader: schema, line numbers, every error in one pass, safe YAML."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from quizapp.bank import BankLoadError, Choice, Fill, Generated, Trap, json_schema, load_bank
+
+TOPICS = """\
+topics:
+  - {id: relu, title: ReLU, area: 概要}
+  - {id: stride-padding, title: 出力サイズ, area: 要素技術}
+"""
+
+SOURCE = "source: {doc: 000_1cc36260ef192bf7.txt, section: 要点}"
+
+GOOD = f"""\
+items:
+  - id: relu-trap
+    kind: trap
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: ReLUは負の入力に対して0を出力する。
+    truth: true
+    confused_with: Leaky ReLU
+    explanation: 負の入力は0になる。
+    {SOURCE}
+  - id: relu-choice
+    kind: choice
+    exams: [G, E]
+    topic: relu
+    difficulty: 2
+    prompt: 正しいものを選べ。
+    options:
+      - {{text: A, rationale: 正しい}}
+      - {{text: B, rationale: Bの説明}}
+    answer: 1
+    explanation: 説明。
+    {SOURCE}
+  - id: relu-fill
+    kind: fill
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: 正の入力をそのまま出す関数は【1】である。
+    blanks:
+      - answers: [ReLU, ランプ関数]
+    explanation: 説明。
+    {SOURCE}
+  - id: stride-gen
+    kind: generated
+    exams: [E]
+    topic: stride-padding
+    difficulty: 2
+    prompt: 出力サイズを計算しよう。
+    generator: conv_output_size
+    explanation: 説明。
+    {SOURCE}
+"""
+
+
+def write_bank(root: Path, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+class FakeGenerator:
+    ranges = {"size": [32], "kernel": [3]}
+
+
+GENERATORS = {"conv_output_size": FakeGenerator()}
+
+
+def test_good_bank_loads_every_kind(tmp_path: Path) -> None:
+    bank = load_bank([write_bank(tmp_path, {"relu.yaml": GOOD})], generators=GENERATORS)
+    assert bank.errors == []
+    kinds = {item.id: type(item) for item in bank.items.values()}
+    assert kinds == {
+        "relu-trap": Trap,
+        "relu-choice": Choice,
+        "relu-fill": Fill,
+        "stride-gen": Generated,
+    }
+    assert bank.items["relu-choice"].correct == frozenset({0})
+    assert bank.items["relu-trap"].expected_seconds == 20
+    assert "4 items" in bank.summary()
+
+
+PLANTED = """\
+items:
+  - id: e-unknown-key
+    kind: trap
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: 文。
+    truth: true
+    confused_with: x
+    explanation: 説明。
+    colour: red  # E1 unknown key
+    {SOURCE}
+  - id: e-missing-field   # E2 missing explanation (reported at the item)
+    kind: trap
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: 文。
+    truth: false
+    confused_with: x
+    {SOURCE}
+  - id: e-answer-range
+    kind: choice
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: 選べ。
+    options:
+      - {{text: A, rationale: a}}
+      - {{text: B, rationale: b}}
+    answer: 3  # E3 answer out of range
+    explanation: 説明。
+    {SOURCE}
+  - id: e-topic
+    kind: trap
+    exams: [G]
+    topic: no-such-topic  # E4 unknown topic
+    difficulty: 1
+    prompt: 文。
+    truth: true
+    confused_with: x
+    explanation: 説明。
+    {SOURCE}
+  - id: e-generator
+    kind: generated
+    exams: [E]
+    topic: stride-padding
+    difficulty: 1
+    prompt: 計算しよう。
+    generator: no_such_generator  # E5 unknown generator
+    explanation: 説明。
+    {SOURCE}
+  - id: e-check
+    kind: trap
+    exams: [E]
+    topic: stride-padding
+    difficulty: 2
+    prompt: 32×32 の入力に 3×3、ストライド2、パディング1 の畳み込みをすると出力は 15×15 になる。
+    truth: false
+    confused_with: +1 を忘れた計算
+    explanation: 説明。
+    {SOURCE}
+    check:
+      - fn: conv.output_size  # E6 check recomputes 16, not 15
+        args: {{size: 32, kernel: 3, stride: 2, padding: 1}}
+        expect: 15
+  - id: e-difficulty
+    kind: trap
+    exams: [G]
+    topic: relu
+    difficulty: 4  # E7 difficulty out of range
+    prompt: 文。
+    truth: true
+    confused_with: x
+    explanation: 説明。
+    {SOURCE}
+  - id: e-blanks
+    kind: fill
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: 空欄は【2】だけ。  # E8 blank markers wrong
+    blanks:
+      - answers: [ReLU]
+    explanation: 説明。
+    {SOURCE}
+  - id: relu-trap  # E9 duplicate id across files
+    kind: trap
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: 文。
+    truth: true
+    confused_with: x
+    explanation: 説明。
+    {SOURCE}
+"""
+
+UNSAFE = """\
+items:
+  - id: e-unsafe
+    kind: trap
+    exams: [G]
+    topic: relu
+    difficulty: 1
+    prompt: !!python/object/apply:os.system ["echo pwned > {marker}"]  # E10 unsafe tag
+"""
+
+
+def planted_lines(text: str) -> dict[str, int]:
+    return {
+        m.group(1): n
+        for n, line in enumerate(text.splitlines(), start=1)
+        if (m := re.search(r"# (E\d+)", line))
+    }
+
+
+def test_ten_planted_errors_all_reported_with_lines(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    planted = PLANTED.format(SOURCE=SOURCE)
+    unsafe = UNSAFE.format(marker=marker)
+    root = write_bank(tmp_path / "bank", {"a-good.yaml": GOOD, "b-planted.yaml": planted, "c-unsafe.yaml": unsafe})
+    bank = load_bank([root], generators=GENERATORS, run_checks=True)
+    got = {(e.path.name, e.line) for e in bank.errors}
+    expected = {("b-planted.yaml", line) for key, line in planted_lines(planted).items() if key != "E10"}
+    expected.add(("c-unsafe.yaml", planted_lines(unsafe)["E10"]))
+    assert got == expected, "\n".join(map(str, bank.errors))
+    assert len(bank.errors) == 10
+    messages = "\n".join(map(str, bank.errors))
+    for needle in (
+        "colour: unknown key",
+        "explanation: missing field",
+        "answer: option 3 out of range",
+        "unknown topic 'no-such-topic'",
+        "unknown generator 'no_such_generator'",
+        "expected 15, solvers computes 16",
+        "difficulty",
+        "【1】",
+        "duplicate id",
+        "unsafe or unknown YAML tag",
+    ):
+        assert needle in messages
+    assert not marker.exists(), "a python tag was executed"
+    for error in bank.errors:
+        assert re.match(r"^.+\.yaml:\d+: [\w?-]+: .+", str(error))
+
+
+def test_errors_name_the_item_id(tmp_path: Path) -> None:
+    planted = PLANTED.format(SOURCE=SOURCE)
+    bank = load_bank([write_bank(tmp_path, {"b.yaml": planted})], generators=GENERATORS)
+    ids = {e.item_id for e in bank.errors}
+    assert {"e-unknown-key", "e-missing-field", "e-answer-range", "e-topic", "e-generator"} <= ids
+
+
+def test_strict_raises_with_all_errors(tmp_path: Path) -> None:
+    root = write_bank(tmp_path, {"b.yaml": PLANTED.format(SOURCE=SOURCE)})
+    with pytest.raises(BankLoadError) as info:
+        load_bank([root], generators=GENERATORS, strict=True)
+    assert len(info.value.errors) >= 7
+
+
+def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
+    root = write_bank(tmp_path, {"x.yaml": "items:\n  - id: a\n    prompt: [unclosed\n    kind: trap\n"})
+    bank = load_bank([root])
+    [error] = bank.errors
+    assert error.path.name == "x.yaml"
+    assert error.line in (3, 4)
+    assert "YAML error" in error.message
+
+
+def test_not_a_mapping_and_unknown_kind(tmp_path: Path) -> None:
+    root = write_bank(
+        tmp_path,
+        {
+            "list.yaml": "- just a list\n",
+            "kind.yaml": "items:\n  - id: k\n    kind: essay\n",
+        },
+    )
+    messages = sorted(str(e) for e in load_bank([root]).errors)
+    assert any("list.yaml:1" in m and "items" in m for m in messages)
+    assert any("kind.yaml:3: k: kind: must be one of" in m for m in messages)
+
+
+def test_code_options_are_executed(tmp_path: Path) -> None:
+    item = f"""\
+items:
+  - id: relu-code
+    kind: choice
+    exams: [E]
+    topic: relu
+    difficulty: 2
+    prompt: 空欄に入るものを選べ。
+    code:
+      template: |
+        def relu(x):
+            return ____
+      entry: relu
+      reference: activations.relu
+      cases:
+        - [[-2.0, -0.5, 0.0, 1.5]]
+    options:
+      - {{text: "np.maximum(0, x)", rationale: 正しい}}
+      - {{text: "np.abs(x)", rationale: 絶対値}}
+      - {{text: "np.minimum(0, x)", rationale: 負側だけ}}
+      - {{text: "np.maximum(0, x)[::-1]", rationale: 逆順}}
+    answer: 2
+    explanation: 説明。
+    {SOURCE}
+"""
+    bank = load_bank([write_bank(tmp_path, {"c.yaml": item})], run_checks=True)
+    messages = [str(e) for e in bank.errors]
+    assert any("keyed option 2 is wrong" in m for m in messages)
+    assert any("option 1 also agrees" in m for m in messages)
+
+
+def test_json_schema_covers_every_kind() -> None:
+    schema = json_schema()
+    text = str(schema)
+    for kind in ("trap", "choice", "fill", "generated"):
+        assert kind in text
+    assert schema["title"]

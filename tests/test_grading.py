@@ -1,0 +1,190 @@
+"""Answer normalization, numeric parsing and grading never raise and accept what a learner types."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizapp.bank import Blank, Choice, Fill, Option, Source, Trap
+from quizapp.grading import (
+    ParseError,
+    grade_choice,
+    grade_fill,
+    grade_trap,
+    matches_any,
+    normalize_text,
+    parse_number,
+    parse_shape,
+    parse_truth,
+)
+
+SRC = Source(doc="000_1cc36260ef192bf7.txt", section="要点")
+COMMON = dict(exams=["G"], topic="relu", difficulty=1, explanation="説明", source=SRC)
+
+
+@pytest.mark.parametrize(
+    ("given", "accepted"),
+    [
+        ("ＲｅＬＵ", "ReLU"),
+        ("relu", "ReLU"),
+        ("  Leaky ReLU。", "LeakyReLU"),
+        ("leaky-relu", "Leaky ReLU"),
+        ("ばっちせいきか", "バッチ正規化"[:0] + "バッチセイキカ"),
+        ("バッチノーマライゼーション", "バッチノ－マライゼ－ション"),
+        ("ﾊﾞｯﾁ", "バッチ"),
+        ("「GAP」", "GAP"),
+        ("エンコーダ・デコーダ", "エンコーダデコーダ"),
+    ],
+)
+def test_normalization_folds_harmless_differences(given: str, accepted: str) -> None:
+    assert matches_any(given, [accepted])
+
+
+@pytest.mark.parametrize(("given", "accepted"), [("ReLU", "PReLU"), ("", ""), ("BN", "LN")])
+def test_different_answers_do_not_match(given: str, accepted: str) -> None:
+    assert not matches_any(given, [accepted])
+
+
+@given(st.text())
+def test_normalize_is_idempotent_and_total(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("16", 16),
+        ("１６", 16),
+        ("0.25", 0.25),
+        ("０．２５", 0.25),
+        (".5", 0.5),
+        ("-3", -3),
+        ("1/9", 1 / 9),
+        ("9.5e-7", 9.5e-7),
+        ("9.5E-7", 9.5e-7),
+        ("2^-10", 2**-10),
+        ("2**-10", 2**-10),
+        ("2⁻¹⁰", 2**-10),
+        ("0.25^10", 0.25**10),
+        ("3×10^-4", 3e-4),
+        ("3x10⁻⁴", 3e-4),
+        ("25%", 0.25),
+        ("２５％", 0.25),
+        ("1,000", 1000),
+        ("1,000,000", 1e6),
+        (" 16 ", 16),
+        ("16。", 16),
+        ("2倍", 2),
+        ("(1+2)*3", 9),
+    ],
+)
+def test_parse_number_accepts_common_forms(text: str, value: float) -> None:
+    assert math.isclose(parse_number(text), value, rel_tol=1e-12)
+
+
+def test_percent_unit_keeps_the_number() -> None:
+    assert parse_number("25%", unit="%") == 25
+    assert parse_number("12.5MB", unit="MB") == 12.5
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1/0", "2^99999", "(1", "1..2", "１６個個", "e5", "--"])
+def test_parse_number_rejects_with_a_hint(text: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_number(text)
+    assert str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "value"),
+    [("7x7", 2, (7, 7)), ("7×7", 2, (7, 7)), ("16×6×6", 3, (16, 6, 6)), ("(16, 6, 6)", 3, (16, 6, 6)), ("７ｘ７", 2, (7, 7)), ("7 7", 2, (7, 7))],
+)
+def test_parse_shape(text: str, length: int, value: tuple[float, ...]) -> None:
+    assert parse_shape(text, length) == value
+
+
+def test_parse_shape_wrong_length_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="2 個"):
+        parse_shape("7x7x7", 2)
+
+
+@given(st.text(max_size=300))
+def test_parsers_only_raise_parse_error(text: str) -> None:
+    for parse in (parse_number, lambda t: parse_shape(t, 2)):
+        try:
+            result = parse(text)
+        except ParseError:
+            continue
+        values = result if isinstance(result, tuple) else (result,)
+        assert all(math.isfinite(v) for v in values)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_parse_number_round_trips_repr(x: float) -> None:
+    assert parse_number(repr(x)) == x
+
+
+TRAP = Trap(id="t", kind="trap", prompt="文", truth=False, confused_with="x", **COMMON)
+
+
+@pytest.mark.parametrize(("text", "value"), [("o", True), ("○", True), ("〇", True), ("x", False), ("×", False), ("Ｘ", False), ("true", True), ("誤", False)])
+def test_parse_truth(text: str, value: bool) -> None:
+    assert parse_truth(text) is value
+
+
+def test_grade_trap() -> None:
+    assert grade_trap(TRAP, "x").correct
+    assert not grade_trap(TRAP, "o").correct
+    odd = grade_trap(TRAP, "maybe")
+    assert not odd.correct and odd.hint
+    assert odd.expected == "×"
+
+
+CHOICE = Choice(
+    id="c",
+    kind="choice",
+    prompt="選べ",
+    options=[Option(text=t, rationale="r") for t in "ABCD"],
+    answer=[2, 4],
+    **COMMON,
+)
+
+
+def test_grade_choice_needs_exactly_the_correct_set() -> None:
+    assert grade_choice(CHOICE, [1, 3]).correct
+    assert not grade_choice(CHOICE, [1]).correct
+    assert not grade_choice(CHOICE, [1, 3, 0]).correct
+    assert not grade_choice(CHOICE, [99]).correct
+    assert grade_choice(CHOICE, [3, 1]).expected == "2,4"
+
+
+FILL = Fill(
+    id="f",
+    kind="fill",
+    prompt="【1】は平均、【2】は出力サイズ。",
+    blanks=[Blank(answers=["Global Average Pooling", "GAP", "グローバル平均プーリング"]), Blank(number=16)],
+    **COMMON,
+)
+
+
+def test_grade_fill_aliases_and_numbers() -> None:
+    assert grade_fill(FILL, ["gap", "16"]).correct
+    assert grade_fill(FILL, ["グローバル平均プーリング", "１６"]).correct
+    result = grade_fill(FILL, ["GAP", "15"])
+    assert not result.correct and result.blanks == (True, False)
+    unreadable = grade_fill(FILL, ["GAP", "sixteen"])
+    assert not unreadable.correct and unreadable.hint
+    assert not grade_fill(FILL, []).correct
+
+
+@given(st.lists(st.text(max_size=50), max_size=3))
+def test_grade_fill_never_raises(answers: list[str]) -> None:
+    grade_fill(FILL, answers)
+
+
+@given(st.text(max_size=50))
+def test_grade_trap_never_raises(answer: str) -> None:
+    grade_trap(TRAP, answer)
