@@ -460,7 +460,7 @@ def _semantic_problems(
                 (f"code.template: must contain exactly one {CODE_BLANK} blank", at("code"))
             )
     elif isinstance(item, Fill):
-        marks = [int(m) for m in BLANK_MARK.findall(item.prompt)]
+        marks = list(dict.fromkeys(int(m) for m in BLANK_MARK.findall(item.prompt)))
         expected = list(range(1, len(item.blanks) + 1))
         if marks != expected:
             problems.append(

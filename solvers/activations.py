@@ -1,0 +1,246 @@
+"""Activation functions and their derivatives, matching PyTorch's conventions.
+
+Element-wise functions accept a scalar or an array: a scalar (or 0-d array) gives a Python float, an
+array gives an ndarray of the same shape. Integer input is promoted to float64; float32 stays
+float32.
+At the kinks the derivative follows PyTorch's autograd: relu′(0) = 0, leaky_relu′(0) = alpha,
+elu′(0) = alpha.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_GELU_CUBIC = 0.044715
+
+
+def _prepare(name: str, x: Any) -> tuple[np.ndarray, bool]:
+    """Return ``x`` as a floating array and whether it came in as a scalar."""
+    arr = np.asarray(x)
+    if arr.dtype.kind in "biu":
+        arr = arr.astype(np.float64)
+    elif arr.dtype.kind != "f":
+        raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
+    return arr, arr.ndim == 0
+
+
+def _finish(result: np.ndarray, scalar: bool) -> float | np.ndarray:
+    return float(result) if scalar else result
+
+
+def _check_alpha(alpha: Any) -> float:
+    try:
+        value = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a real number, got {alpha!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"alpha must be finite, got {alpha!r}")
+    return value
+
+
+def relu(x: Any) -> float | np.ndarray:
+    """ReLU: max(0, x)."""
+    arr, scalar = _prepare("x", x)
+    return _finish(np.maximum(arr, arr.dtype.type(0)), scalar)
+
+
+def relu_grad(x: Any) -> float | np.ndarray:
+    """Derivative of ReLU: 1 for x > 0, else 0 (0 at x = 0, as PyTorch uses)."""
+    arr, scalar = _prepare("x", x)
+    return _finish((arr > 0).astype(arr.dtype), scalar)
+
+
+def leaky_relu(x: Any, alpha: float = 0.01) -> float | np.ndarray:
+    """Leaky ReLU: x for x > 0, alpha·x otherwise.
+
+    Raises:
+        ValueError: alpha is not a finite real number.
+    """
+    arr, scalar = _prepare("x", x)
+    a = _check_alpha(alpha)
+    return _finish(np.where(arr > 0, arr, a * arr).astype(arr.dtype, copy=False), scalar)
+
+
+def leaky_relu_grad(x: Any, alpha: float = 0.01) -> float | np.ndarray:
+    """Derivative of Leaky ReLU: 1 for x > 0, alpha for x ≤ 0 (alpha at 0, as PyTorch uses).
+
+    Raises:
+        ValueError: alpha is not a finite real number.
+    """
+    arr, scalar = _prepare("x", x)
+    a = _check_alpha(alpha)
+    return _finish(np.where(arr > 0, 1.0, a).astype(arr.dtype), scalar)
+
+
+def prelu(x: Any, a: Any) -> float | np.ndarray:
+    """PReLU: x for x > 0, a·x otherwise, with a learned slope ``a``.
+
+    Args:
+        x: input; for ndim ≥ 2 the channel axis is axis 1 (NCHW), as in ``torch.nn.PReLU``.
+        a: one slope for all elements, or one per channel (length C = x.shape[1], or x.shape[0]
+            for 1-D x).
+
+    Raises:
+        ValueError: ``a`` has a length that matches no channel axis of ``x``.
+    """
+    arr, scalar = _prepare("x", x)
+    slope, _ = _prepare("a", a)
+    if slope.size != 1:
+        if slope.ndim != 1:
+            raise ValueError(f"a must be a scalar or 1-D, got shape {slope.shape}")
+        channels = arr.shape[1] if arr.ndim >= 2 else (arr.shape[0] if arr.ndim == 1 else 1)
+        if slope.shape[0] != channels:
+            raise ValueError(f"a has {slope.shape[0]} slopes but x has {channels} channels")
+        if arr.ndim >= 2:
+            slope = slope.reshape((1, -1) + (1,) * (arr.ndim - 2))
+    else:
+        slope = slope.reshape(())
+    out = np.where(arr > 0, arr, slope * arr).astype(arr.dtype, copy=False)
+    return _finish(out, scalar)
+
+
+def sigmoid(x: Any) -> float | np.ndarray:
+    """Logistic sigmoid σ(x) = 1/(1+e⁻ˣ), computed without overflow for any finite x."""
+    arr, scalar = _prepare("x", x)
+    e = np.exp(-np.abs(arr))
+    out = np.where(arr >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(arr.dtype, copy=False)
+    return _finish(out, scalar)
+
+
+def sigmoid_grad(x: Any) -> float | np.ndarray:
+    """Derivative σ′(x) = σ(x)(1−σ(x)); its maximum is 0.25 at x = 0."""
+    arr, scalar = _prepare("x", x)
+    s = sigmoid(arr)
+    return _finish(s * (1.0 - s), scalar)
+
+
+def tanh(x: Any) -> float | np.ndarray:
+    """Hyperbolic tangent, with the same scalar/array convention as the other activations."""
+    arr, scalar = _prepare("x", x)
+    return _finish(np.tanh(arr), scalar)
+
+
+def tanh_grad(x: Any) -> float | np.ndarray:
+    """Derivative tanh′(x) = 1 − tanh²(x); its maximum is 1 at x = 0."""
+    arr, scalar = _prepare("x", x)
+    t = np.tanh(arr)
+    return _finish(1.0 - t * t, scalar)
+
+
+def _erf(arr: np.ndarray) -> np.ndarray:
+    """Element-wise math.erf (NumPy has no erf and solvers do not depend on SciPy)."""
+    return np.asarray(np.frompyfunc(math.erf, 1, 1)(arr), dtype=np.float64).astype(arr.dtype)
+
+
+def _gelu_tanh_inner(arr: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.tanh(_SQRT_2_OVER_PI * (arr + _GELU_CUBIC * arr * arr * arr))
+
+
+def gelu(x: Any, approximate: bool = False) -> float | np.ndarray:
+    """GELU: x·Φ(x) with Φ the standard normal CDF.
+
+    Args:
+        x: input.
+        approximate: False for the exact form 0.5·x·(1 + erf(x/√2)) (PyTorch's default), True
+            for the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), which is
+            PyTorch's ``approximate="tanh"``.
+    """
+    arr, scalar = _prepare("x", x)
+    if approximate:
+        out = 0.5 * arr * (1.0 + _gelu_tanh_inner(arr))
+    else:
+        out = 0.5 * arr * (1.0 + _erf(arr / math.sqrt(2.0)))
+    return _finish(out.astype(arr.dtype, copy=False), scalar)
+
+
+def gelu_grad(x: Any, approximate: bool = False) -> float | np.ndarray:
+    """Derivative of :func:`gelu`: Φ(x) + x·φ(x) for the exact form (0.5 at x = 0)."""
+    arr, scalar = _prepare("x", x)
+    if approximate:
+        t = _gelu_tanh_inner(arr)
+        with np.errstate(over="ignore", invalid="ignore"):
+            inner_grad = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * arr * arr)
+            tail = np.where(t * t == 1.0, 0.0, 0.5 * arr * (1.0 - t * t) * inner_grad)
+        out = 0.5 * (1.0 + t) + tail
+    else:
+        cdf = 0.5 * (1.0 + _erf(arr / math.sqrt(2.0)))
+        with np.errstate(over="ignore"):
+            pdf = np.exp(-0.5 * arr * arr) / math.sqrt(2.0 * math.pi)
+        out = cdf + arr * pdf
+    return _finish(out.astype(arr.dtype, copy=False), scalar)
+
+
+def elu(x: Any, alpha: float = 1.0) -> float | np.ndarray:
+    """ELU: x for x > 0, alpha·(eˣ − 1) otherwise.
+
+    Raises:
+        ValueError: alpha is not a finite real number.
+    """
+    arr, scalar = _prepare("x", x)
+    a = _check_alpha(alpha)
+    negative = a * np.expm1(np.minimum(arr, 0))
+    return _finish(np.where(arr > 0, arr, negative).astype(arr.dtype, copy=False), scalar)
+
+
+def elu_grad(x: Any, alpha: float = 1.0) -> float | np.ndarray:
+    """Derivative of ELU: 1 for x > 0, alpha·eˣ for x ≤ 0 (alpha at 0, as PyTorch uses).
+
+    Raises:
+        ValueError: alpha is not a finite real number.
+    """
+    arr, scalar = _prepare("x", x)
+    a = _check_alpha(alpha)
+    negative = a * np.exp(np.minimum(arr, 0))
+    return _finish(np.where(arr > 0, 1.0, negative).astype(arr.dtype, copy=False), scalar)
+
+
+def _prepare_logits(z: Any, temperature: float = 1.0) -> np.ndarray:
+    arr, scalar = _prepare("z", z)
+    if scalar:
+        raise ValueError("softmax needs a vector of logits, got a scalar")
+    if 0 in arr.shape:
+        raise ValueError(f"logits must not be empty, got shape {arr.shape}")
+    try:
+        t = float(temperature)
+    except (TypeError, ValueError):
+        t = math.nan
+    if not (math.isfinite(t) and t > 0):
+        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+    return arr / arr.dtype.type(t) if t != 1.0 else arr
+
+
+def _shift_by_max(arr: np.ndarray, axis: int) -> np.ndarray:
+    """z − max z; a gap beyond the float range becomes −inf, whose exp is the correct 0."""
+    with np.errstate(over="ignore"):
+        return arr - arr.max(axis=axis, keepdims=True)
+
+
+def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
+    """Softmax exp(zᵢ/T)/Σⱼexp(zⱼ/T) along ``axis``, stable for large logits (max subtracted first).
+
+    Args:
+        z: logits, at least 1-D.
+        axis: axis to normalise over.
+        temperature: T > 0; large T flattens toward uniform, small T sharpens toward argmax.
+
+    Raises:
+        ValueError: scalar or empty input, a bad axis, or a non-positive temperature.
+    """
+    shifted = _shift_by_max(_prepare_logits(z, temperature), axis)
+    e = np.exp(shifted)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(z: Any, axis: int = -1) -> np.ndarray:
+    """log softmax(z) = z − max − log Σ exp(z − max), finite even where softmax underflows to 0.
+
+    Raises:
+        ValueError: scalar or empty input, or a bad axis.
+    """
+    shifted = _shift_by_max(_prepare_logits(z), axis)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))

@@ -1,0 +1,330 @@
+"""2-D convolution and pooling on NCHW arrays, plus the size formulas the exams ask about.
+
+Convolution is cross-correlation exactly as ``torch.nn.functional.conv2d`` defines it (no kernel
+flip). All array functions share one windowing helper (a strided view, no copy until the
+contraction), so forward, backward and pooling agree on which input pixels each output pixel sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+IntOrPair = int | tuple[int, int] | Sequence[int]
+
+
+def _as_int(name: str, value: Any, minimum: int) -> int:
+    """Return ``value`` as a Python int ≥ ``minimum``; integral floats (from YAML lists) pass."""
+    integral_float = (
+        isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value)
+    )
+    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    if not (is_int or integral_float):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    result = int(value)
+    if result < minimum:
+        raise ValueError(f"{name} must be ≥ {minimum}, got {result}")
+    return result
+
+
+def _pair(name: str, value: Any, minimum: int) -> tuple[int, int]:
+    """Accept an int or a pair (height, width) and return a validated pair of ints."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str):
+        items = list(np.asarray(value).ravel()) if isinstance(value, np.ndarray) else list(value)
+        if len(items) != 2:
+            raise ValueError(f"{name} must be an int or a (height, width) pair, got {value!r}")
+        return _as_int(name, items[0], minimum), _as_int(name, items[1], minimum)
+    single = _as_int(name, value, minimum)
+    return single, single
+
+
+def _float_array(name: str, value: Any) -> np.ndarray:
+    """Convert to a floating ndarray: float32/float64 kept, ints and bools promoted to float64."""
+    arr = np.asarray(value)
+    if arr.dtype.kind in "biu":
+        return arr.astype(np.float64)
+    if arr.dtype.kind != "f":
+        raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
+    return arr
+
+
+def effective_kernel(kernel: int, dilation: int) -> int:
+    """Span of a dilated kernel: a 3-tap kernel with dilation 2 covers 5 input pixels.
+
+    Returns:
+        dilation·(kernel−1)+1.
+
+    Raises:
+        ValueError: kernel or dilation < 1.
+    """
+    k = _as_int("kernel", kernel, 1)
+    d = _as_int("dilation", dilation, 1)
+    return d * (k - 1) + 1
+
+
+def output_size(
+    size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> int:
+    """Output length of a convolution or pooling along one axis (PyTorch floor mode).
+
+    Returns:
+        ⌊(size + 2·padding − dilation·(kernel−1) − 1)/stride⌋ + 1.
+
+    Raises:
+        ValueError: a size below its minimum (size, kernel, stride, dilation ≥ 1; padding ≥ 0) or a
+            dilated kernel wider than the padded input, which would give an empty output.
+    """
+    n = _as_int("size", size, 1)
+    s = _as_int("stride", stride, 1)
+    p = _as_int("padding", padding, 0)
+    k_eff = effective_kernel(kernel, dilation)
+    if k_eff > n + 2 * p:
+        raise ValueError(
+            f"kernel span {k_eff} is larger than the padded input {n}+2·{p}={n + 2 * p}; "
+            "the output would be empty"
+        )
+    return (n + 2 * p - k_eff) // s + 1
+
+
+def stacked_receptive_field(
+    kernels: Sequence[int],
+    dilations: Sequence[int] | None = None,
+    strides: Sequence[int] | None = None,
+) -> int:
+    """Receptive field of one output pixel after a stack of conv/pool layers (first layer first).
+
+    Uses the standard recurrence r ← r + (k_eff − 1)·j, j ← j·stride, starting from r = 1, j = 1,
+    so three 3×3 stride-1 layers see 7 pixels and two 2×2 stride-2 pools see 4.
+
+    Args:
+        kernels: kernel size of each layer.
+        dilations: dilation of each layer (default all 1).
+        strides: stride of each layer (default all 1).
+
+    Raises:
+        ValueError: empty stack, lengths that differ, or a size < 1.
+    """
+    ks = list(kernels)
+    if not ks:
+        raise ValueError("kernels must name at least one layer")
+    ds = [1] * len(ks) if dilations is None else list(dilations)
+    ss = [1] * len(ks) if strides is None else list(strides)
+    if len(ds) != len(ks) or len(ss) != len(ks):
+        raise ValueError(
+            f"kernels, dilations and strides must have the same length, "
+            f"got {len(ks)}, {len(ds)}, {len(ss)}"
+        )
+    field, jump = 1, 1
+    for k, d, s in zip(ks, ds, ss, strict=True):
+        field += (effective_kernel(k, d) - 1) * jump
+        jump *= _as_int("stride", s, 1)
+    return field
+
+
+def conv_params(kernel: IntOrPair, c_in: int, c_out: int, bias: bool = True) -> int:
+    """Learnable parameters of a standard 2-D convolution layer.
+
+    Returns:
+        kh·kw·c_in·c_out, plus c_out when ``bias``.
+
+    Raises:
+        ValueError: a size < 1.
+    """
+    kh, kw = _pair("kernel", kernel, 1)
+    ci = _as_int("c_in", c_in, 1)
+    co = _as_int("c_out", c_out, 1)
+    return kh * kw * ci * co + (co if bias else 0)
+
+
+def _windows(
+    x: np.ndarray,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+) -> np.ndarray:
+    """Read-only view (N, C, OH, OW, KH, KW) of the input pixels each output pixel sees."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    view = sliding_window_view(x, (span_h, span_w), axis=(2, 3))
+    return view[:, :, ::sh, ::sw, ::dh, ::dw]
+
+
+def _check_nchw(name: str, x: np.ndarray) -> None:
+    if x.ndim != 4:
+        raise ValueError(f"{name} must be 4-D (N, C, H, W), got shape {x.shape}")
+    if 0 in x.shape:
+        raise ValueError(f"{name} must not have an empty axis, got shape {x.shape}")
+
+
+def _conv_geometry(
+    x: np.ndarray, w: np.ndarray, stride: IntOrPair, padding: IntOrPair, dilation: IntOrPair
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Validate conv inputs and return (stride, padding, dilation, output size) pairs."""
+    _check_nchw("x", x)
+    if w.ndim != 4:
+        raise ValueError(f"w must be 4-D (M, C, KH, KW), got shape {w.shape}")
+    if 0 in w.shape:
+        raise ValueError(f"w must not have an empty axis, got shape {w.shape}")
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"channel mismatch: x has {x.shape[1]} input channels, w expects {w.shape[1]}"
+        )
+    s = _pair("stride", stride, 1)
+    p = _pair("padding", padding, 0)
+    d = _pair("dilation", dilation, 1)
+    out = (
+        output_size(x.shape[2], w.shape[2], s[0], p[0], d[0]),
+        output_size(x.shape[3], w.shape[3], s[1], p[1], d[1]),
+    )
+    return s, p, d, out
+
+
+def _pad(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+
+
+def conv2d(
+    x: Any,
+    w: Any,
+    b: Any = None,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    dilation: IntOrPair = 1,
+) -> np.ndarray:
+    """2-D cross-correlation as PyTorch's ``conv2d`` computes it (zero padding, no kernel flip).
+
+    Args:
+        x: input (N, C, H, W).
+        w: weights (M, C, KH, KW).
+        b: optional bias (M,).
+        stride, padding, dilation: int or (height, width) pair.
+
+    Returns:
+        Output (N, M, OH, OW) with OH, OW given by :func:`output_size`, in the floating dtype that
+        x, w and b promote to (float64 for integer inputs).
+
+    Raises:
+        ValueError: wrong ranks, mismatched channels or bias length, invalid sizes, empty output.
+    """
+    xa, wa = _float_array("x", x), _float_array("w", w)
+    s, p, d, _ = _conv_geometry(xa, wa, stride, padding, dilation)
+    dtypes = [xa.dtype, wa.dtype]
+    ba = None
+    if b is not None:
+        ba = _float_array("b", b)
+        if ba.shape != (wa.shape[0],):
+            raise ValueError(f"b must have shape ({wa.shape[0]},), got {ba.shape}")
+        dtypes.append(ba.dtype)
+    dtype = np.result_type(*dtypes)
+    cols = _windows(_pad(xa.astype(dtype, copy=False), p), wa.shape[2:], s, d)
+    out = np.tensordot(cols, wa.astype(dtype, copy=False), axes=([1, 4, 5], [1, 2, 3]))
+    out = out.transpose(0, 3, 1, 2)
+    if ba is not None:
+        out = out + ba.astype(dtype, copy=False)[None, :, None, None]
+    return np.ascontiguousarray(out)
+
+
+def conv2d_backward(
+    x: Any,
+    w: Any,
+    grad_out: Any,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    dilation: IntOrPair = 1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of a :func:`conv2d` layer given the upstream gradient ∂L/∂out.
+
+    Args:
+        x: the forward input (N, C, H, W).
+        w: the forward weights (M, C, KH, KW).
+        grad_out: ∂L/∂out, shape (N, M, OH, OW).
+        stride, padding, dilation: as in the forward call.
+
+    Returns:
+        (dx, dw, db) with the shapes of x, w and (M,).
+
+    Raises:
+        ValueError: as for :func:`conv2d`, or ``grad_out`` not shaped like the forward output.
+    """
+    xa, wa, ga = _float_array("x", x), _float_array("w", w), _float_array("grad_out", grad_out)
+    s, p, d, (oh, ow) = _conv_geometry(xa, wa, stride, padding, dilation)
+    expected = (xa.shape[0], wa.shape[0], oh, ow)
+    if ga.shape != expected:
+        raise ValueError(f"grad_out must have the forward output shape {expected}, got {ga.shape}")
+    dtype = np.result_type(xa.dtype, wa.dtype, ga.dtype)
+    xa, wa, ga = (a.astype(dtype, copy=False) for a in (xa, wa, ga))
+    xp = _pad(xa, p)
+    cols = _windows(xp, wa.shape[2:], s, d)
+    dw = np.tensordot(ga, cols, axes=([0, 2, 3], [0, 2, 3]))
+    db = ga.sum(axis=(0, 2, 3))
+    dcols = np.tensordot(ga, wa, axes=([1], [0]))  # (N, OH, OW, C, KH, KW)
+    dxp = np.zeros_like(xp)
+    (sh, sw), (dh, dwid) = s, d
+    for i in range(wa.shape[2]):
+        for j in range(wa.shape[3]):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            cols_ = slice(j * dwid, j * dwid + sw * (ow - 1) + 1, sw)
+            dxp[:, :, rows, cols_] += dcols[..., i, j].transpose(0, 3, 1, 2)
+    ph, pw = p
+    dx = dxp[:, :, ph : ph + xa.shape[2], pw : pw + xa.shape[3]]
+    return np.ascontiguousarray(dx), dw, db
+
+
+def _pool_windows(x: Any, kernel: IntOrPair, stride: IntOrPair | None) -> np.ndarray:
+    xa = _float_array("x", x)
+    _check_nchw("x", xa)
+    k = _pair("kernel", kernel, 1)
+    s = k if stride is None else _pair("stride", stride, 1)
+    for axis, (size, kk, ss) in enumerate(zip(xa.shape[2:], k, s, strict=True)):
+        try:
+            output_size(size, kk, ss)
+        except ValueError as err:
+            raise ValueError(f"pooling along axis {axis + 2}: {err}") from None
+    return _windows(xa, k, s, (1, 1))
+
+
+def max_pool2d(x: Any, kernel: IntOrPair, stride: IntOrPair | None = None) -> np.ndarray:
+    """Max pooling without padding, floor mode; ``stride`` defaults to ``kernel``.
+
+    Returns:
+        (N, C, OH, OW) with OH = ⌊(H − kernel)/stride⌋ + 1.
+
+    Raises:
+        ValueError: input not 4-D, kernel larger than the input, invalid sizes.
+    """
+    return np.ascontiguousarray(_pool_windows(x, kernel, stride).max(axis=(4, 5)))
+
+
+def avg_pool2d(x: Any, kernel: IntOrPair, stride: IntOrPair | None = None) -> np.ndarray:
+    """Average pooling without padding, floor mode; ``stride`` defaults to ``kernel``.
+
+    Returns:
+        (N, C, OH, OW) with OH = ⌊(H − kernel)/stride⌋ + 1.
+
+    Raises:
+        ValueError: input not 4-D, kernel larger than the input, invalid sizes.
+    """
+    return np.ascontiguousarray(_pool_windows(x, kernel, stride).mean(axis=(4, 5)))
+
+
+def global_avg_pool(x: Any) -> np.ndarray:
+    """Global average pooling (GAP): the mean of each channel's H×W map.
+
+    Returns:
+        (N, C).
+
+    Raises:
+        ValueError: input not 4-D or with an empty axis.
+    """
+    xa = _float_array("x", x)
+    _check_nchw("x", xa)
+    return xa.mean(axis=(2, 3))

@@ -1,0 +1,115 @@
+"""Scaling-law arithmetic: power-law fits, loss ratios and compute-optimal (Chinchilla) allocation.
+
+Power laws are written L = coef·x^(−exponent), a positive exponent meaning "loss falls as x grows"
+(Kaplan et al. report exponents near 0.076 for parameters and 0.095 for data). Training compute
+uses the standard estimate C ≈ 6·N·D FLOPs (N parameters, D tokens).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+
+def _positive(name: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return number
+
+
+def _finite(name: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return number
+
+
+def fit_power_law(x: Any, y: Any) -> tuple[float, float]:
+    """Fit y = coef·x^(−exponent) by least squares on log y = log coef − exponent·log x.
+
+    Args:
+        x: positive inputs (model size, tokens, compute…), 1-D.
+        y: positive outputs (loss), same length.
+
+    Returns:
+        (coef, exponent).
+
+    Raises:
+        ValueError: fewer than 2 points, lengths differ, a non-positive or non-finite value, or all
+            x equal (the slope is undefined).
+    """
+    xa = np.asarray(x, dtype=np.float64).ravel()
+    ya = np.asarray(y, dtype=np.float64).ravel()
+    if xa.shape != ya.shape:
+        raise ValueError(f"x and y must have the same length, got {xa.size} and {ya.size}")
+    if xa.size < 2:
+        raise ValueError(f"need at least 2 points to fit a power law, got {xa.size}")
+    for name, arr in (("x", xa), ("y", ya)):
+        if not np.all(np.isfinite(arr) & (arr > 0)):
+            raise ValueError(f"{name} must be positive and finite to take logarithms")
+    lx, ly = np.log(xa), np.log(ya)
+    centred = lx - lx.mean()
+    spread = float(centred @ centred)
+    if spread == 0.0:
+        raise ValueError("x values are all equal; the exponent is undefined")
+    slope = float(centred @ (ly - ly.mean())) / spread
+    intercept = float(ly.mean()) - slope * float(lx.mean())
+    return math.exp(intercept), -slope
+
+
+def loss_ratio(factor: float, exponent: float) -> float:
+    """How a power-law loss changes when its input is multiplied by ``factor``.
+
+    Example: parameters ×10 with exponent 0.076 → loss ×10^(−0.076) ≈ 0.839.
+
+    Returns:
+        factor^(−exponent).
+
+    Raises:
+        ValueError: factor not positive, or a non-finite argument.
+    """
+    return _positive("factor", factor) ** -_finite("exponent", exponent)
+
+
+def training_flops(n_params: float, n_tokens: float) -> float:
+    """Training compute estimate C = 6·N·D (forward 2·N·D plus backward 4·N·D FLOPs).
+
+    Raises:
+        ValueError: a negative or non-finite count.
+    """
+    n = _finite("n_params", n_params)
+    d = _finite("n_tokens", n_tokens)
+    if n < 0 or d < 0:
+        raise ValueError(f"n_params and n_tokens must be ≥ 0, got {n_params!r} and {n_tokens!r}")
+    return 6.0 * n * d
+
+
+def chinchilla_allocation(flops: float, tokens_per_param: float = 20.0) -> tuple[float, float]:
+    """Compute-optimal model and data size for a budget, Chinchilla style.
+
+    Solves C = 6·N·D with D = r·N (r ≈ 20 tokens per parameter in Hoffmann et al.), giving
+    N = √(C/(6r)) and D = r·N.
+
+    Args:
+        flops: training budget C in FLOPs.
+        tokens_per_param: r.
+
+    Returns:
+        (n_params, n_tokens).
+
+    Raises:
+        ValueError: a non-positive or non-finite argument.
+    """
+    c = _positive("flops", flops)
+    r = _positive("tokens_per_param", tokens_per_param)
+    n = math.sqrt(c / (6.0 * r))
+    return n, r * n
