@@ -1,0 +1,130 @@
+"""User settings: a small TOML file in the user config dir, validated by pydantic.
+
+A missing file means the defaults. A file that cannot be used raises :class:`ConfigError` naming the
+file and the field, never a traceback, and is never overwritten behind the user's back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from quizapp import paths
+
+
+class ConfigError(Exception):
+    """The settings file is unreadable or invalid; the message names the file and the field."""
+
+
+class Settings(BaseModel):
+    """quizapp's settings. Unknown keys are errors (a typo should not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    desired_retention: float = Field(default=0.9, ge=0.7, le=0.99)
+    """目標とする記憶保持率（0.7〜0.99）。高いほど復習の間隔が短くなります。"""
+    new_per_day: int = Field(default=20, ge=0, le=1000)
+    """1日に新しく学ぶカードの上限。"""
+    exam_date: date | None = None
+    """受験日（例: 2025-11-08）。設定すると、すべてのカードの復習期限が試験前日までになります。"""
+    leech_threshold: int = Field(default=8, ge=1, le=100)
+    """この回数だけ忘れたカードを「苦手カード（リーチ）」として印を付けます。"""
+    mock_questions: int = Field(default=40, ge=1, le=500)
+    """模擬試験の問題数。"""
+    mock_seconds_per_question: int = Field(default=37, ge=5, le=600)
+    """模擬試験の1問あたりの制限時間（秒）。G検定は160問を100分、約37秒/問です。"""
+    theme: Literal["dark", "light"] = "dark"
+    """画面のテーマ（dark または light）。"""
+
+
+def default_config_path() -> Path:
+    """``QUIZAPP_CONFIG`` if set, else ``config.toml`` in the user config dir (XDG_CONFIG_HOME)."""
+    return paths.config_path(None)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings file; the defaults when it does not exist.
+
+    Raises:
+        ConfigError: unreadable file, bad TOML, an unknown key or a value out of range.
+    """
+    path = default_config_path() if path is None else Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: 設定ファイルを読めません ({exc})") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML の書式が正しくありません ({exc})") from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(error) for error in exc.errors())
+        raise ConfigError(f"{path}: 設定が正しくありません: {problems}") from None
+
+
+def _describe(error: Any) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(ファイル全体)"
+    if error["type"] == "extra_forbidden":
+        return f"{where}: 不明な設定項目です"
+    return f"{where}: {error['msg']}（値: {error.get('input')!r}）"
+
+
+def render_settings(settings: Settings) -> str:
+    """The settings as a commented TOML document (one flat key per setting)."""
+    lines = ["# quizapp の設定ファイル。コメント（#）の行は読み飛ばされます。", ""]
+    for name, info in Settings.model_fields.items():
+        value = getattr(settings, name)
+        for comment in (info.description or "").splitlines():
+            lines.append(f"# {comment}")
+        if value is None:
+            lines.append(f"# {name} = {_toml_example(name)}")
+        else:
+            lines.append(f"{name} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings atomically (temporary file in the same directory, then ``os.replace``).
+
+    Returns:
+        The path written.
+    """
+    path = default_config_path() if path is None else Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(render_settings(settings))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | date):
+        return value.isoformat() if isinstance(value, date) else repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def _toml_example(name: str) -> str:
+    return "2025-11-08" if name == "exam_date" else '""'

@@ -1,0 +1,150 @@
+"""Settings: defaults, TOML loading, clear errors naming file and field, atomic commented saves."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizapp.config import ConfigError, Settings, default_config_path, load_settings, save_settings
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    s = load_settings(tmp_path / "absent" / "config.toml")
+    assert s == Settings()
+    assert (s.desired_retention, s.new_per_day, s.exam_date, s.leech_threshold) == (
+        0.9,
+        20,
+        None,
+        8,
+    )
+    assert (s.mock_questions, s.mock_seconds_per_question, s.theme) == (40, 37, "dark")
+    assert not (tmp_path / "absent").exists()
+
+
+def test_default_mock_pace_fits_the_g_kentei() -> None:
+    """G検定: 160 questions in 100 minutes."""
+    pace = Settings().mock_seconds_per_question
+    assert pace * 160 <= 100 * 60 < (pace + 1) * 160
+
+
+def test_loads_toml_with_a_date(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '# 受験日\nexam_date = 2025-11-08\ndesired_retention = 0.85\ntheme = "light"\n',
+        encoding="utf-8",
+    )
+    s = load_settings(path)
+    assert s.exam_date == date(2025, 11, 8)
+    assert s.desired_retention == 0.85 and s.theme == "light"
+    assert s.new_per_day == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("desired_retention = 0.5\n", "desired_retention"),
+        ("desired_retention = 1.0\n", "desired_retention"),
+        ("new_per_day = -1\n", "new_per_day"),
+        ('theme = "blue"\n', "theme"),
+        ('exam_date = "来年"\n', "exam_date"),
+        ('mock_questions = "forty"\n', "mock_questions"),
+        ("desired_retension = 0.9\n", "desired_retension"),
+    ],
+)
+def test_invalid_values_name_file_and_field(tmp_path: Path, text: str, field: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert str(path) in message and field in message
+    assert "Traceback" not in message
+    assert info.value.__cause__ is None
+
+
+@pytest.mark.parametrize("data", [b"exam_date = \n", b"[unclosed\n", b"\xff\xfe bad utf-8"])
+def test_unparseable_file_names_the_file(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError, match=str(path)):
+        load_settings(path)
+    assert path.read_bytes() == data
+
+
+def test_default_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("QUIZAPP_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    assert default_config_path() == tmp_path / "cfg" / "quizapp" / "config.toml"
+    assert load_settings() == Settings()
+    custom = tmp_path / "mine.toml"
+    custom.write_text("new_per_day = 5\n", encoding="utf-8")
+    monkeypatch.setenv("QUIZAPP_CONFIG", str(custom))
+    assert load_settings().new_per_day == 5
+
+
+def test_saved_file_is_commented_toml(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "config.toml"
+    save_settings(Settings(exam_date=date(2026, 2, 20), theme="light"), path)
+    text = path.read_text(encoding="utf-8")
+    assert "# 目標とする記憶保持率" in text
+    assert "exam_date = 2026-02-20\n" in text
+    assert tomllib.loads(text)["theme"] == "light"
+    save_settings(Settings(), path)
+    text = path.read_text(encoding="utf-8")
+    assert "exam_date" not in tomllib.loads(text)
+    assert "# exam_date = " in text
+    assert [p.name for p in path.parent.iterdir()] == ["config.toml"], "no temp file left"
+
+
+def test_save_replaces_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "config.toml"
+    save_settings(Settings(new_per_day=7), path)
+    before = path.read_bytes()
+
+    def fail(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        save_settings(Settings(new_per_day=9), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+
+
+@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    retention=st.floats(0.7, 0.99),
+    new=st.integers(0, 1000),
+    exam=st.none() | st.dates(date(2020, 1, 1), date(2099, 12, 31)),
+    leech=st.integers(1, 100),
+    mock=st.integers(1, 500),
+    pace=st.integers(5, 600),
+    theme=st.sampled_from(["dark", "light"]),
+)
+def test_save_then_load_round_trips(
+    tmp_path: Path,
+    retention: float,
+    new: int,
+    exam: date | None,
+    leech: int,
+    mock: int,
+    pace: int,
+    theme: str,
+) -> None:
+    original = Settings(
+        desired_retention=retention,
+        new_per_day=new,
+        exam_date=exam,
+        leech_threshold=leech,
+        mock_questions=mock,
+        mock_seconds_per_question=pace,
+        theme=theme,  # type: ignore[arg-type]
+    )
+    path = save_settings(original, tmp_path / "config.toml")
+    assert load_settings(path) == original
