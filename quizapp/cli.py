@@ -13,9 +13,17 @@ from quizapp import paths
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, help="progress database (default: $QUIZAPP_DB or the user data dir)")
-    common.add_argument("--bank", type=Path, help="an extra bank directory (default: $QUIZAPP_BANK)")
-    common.add_argument("--config", type=Path, help="settings file (default: $QUIZAPP_CONFIG or the user config dir)")
+    common.add_argument(
+        "--db", type=Path, help="progress database (default: $QUIZAPP_DB or the user data dir)"
+    )
+    common.add_argument(
+        "--bank", type=Path, help="an extra bank directory (default: $QUIZAPP_BANK)"
+    )
+    common.add_argument(
+        "--config",
+        type=Path,
+        help="settings file (default: $QUIZAPP_CONFIG or the user config dir)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="quizapp",
@@ -27,7 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("review", parents=[common], help="open the app straight into today's review")
 
     validate = sub.add_parser("validate", parents=[common], help="check a question bank")
-    validate.add_argument("directory", nargs="?", type=Path, help="bank directory (default: the shipped bank and --bank)")
+    validate.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        help="bank directory (default: the shipped bank and --bank)",
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of a bank file")
 
@@ -36,14 +49,23 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--list", action="store_true", help="list the generators")
     gen.add_argument("-n", type=int, default=1, help="how many problems")
     gen.add_argument("--seed", type=int, help="seed of the first problem (default: random)")
-    gen.add_argument("--answers", action="store_true", help="also print answers and worked solutions")
+    gen.add_argument(
+        "--answers", action="store_true", help="also print answers and worked solutions"
+    )
 
     sub.add_parser("stats", parents=[common], help="due cards, retention and per-topic accuracy")
 
-    export = sub.add_parser("export", parents=[common], help="export the review log or an Anki deck")
+    export = sub.add_parser(
+        "export", parents=[common], help="export the review log or an Anki deck"
+    )
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--csv", type=Path, metavar="FILE", help="write the review log as CSV")
-    target.add_argument("--anki", type=Path, metavar="FILE.apkg", help="write the hand-written items as an Anki deck")
+    target.add_argument(
+        "--anki",
+        type=Path,
+        metavar="FILE.apkg",
+        help="write the hand-written items as an Anki deck",
+    )
     return parser
 
 
@@ -101,7 +123,10 @@ def _cmd_gen(args: argparse.Namespace) -> int:
         return 0
     gen = REGISTRY.get(args.name)
     if gen is None:
-        print(f"quizapp gen: unknown generator {args.name!r}; try `quizapp gen --list`", file=sys.stderr)
+        print(
+            f"quizapp gen: unknown generator {args.name!r}; try `quizapp gen --list`",
+            file=sys.stderr,
+        )
         return 2
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     for i in range(max(args.n, 1)):
@@ -118,14 +143,18 @@ def _cmd_gen(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace, start: str = "home") -> int:
-    from quizapp.ui.app import make_app
+    from quizapp.ui.app import StartupError, make_app
 
-    app = make_app(
-        db_path=paths.db_path(args.db),
-        bank_dirs=paths.bank_dirs(args.bank),
-        config_path=paths.config_path(args.config),
-        start=start,
-    )
+    try:
+        app = make_app(
+            db_path=paths.db_path(args.db),
+            bank_dirs=paths.bank_dirs(args.bank),
+            config_path=paths.config_path(args.config),
+            start=start,
+        )
+    except StartupError as exc:
+        print(f"quizapp: {exc}", file=sys.stderr)
+        return 1
     app.run()
     return app.return_code or 0
 

@@ -216,10 +216,14 @@ def test_ten_planted_errors_all_reported_with_lines(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     planted = PLANTED.format(SOURCE=SOURCE)
     unsafe = UNSAFE.format(marker=marker)
-    root = write_bank(tmp_path / "bank", {"a-good.yaml": GOOD, "b-planted.yaml": planted, "c-unsafe.yaml": unsafe})
+    root = write_bank(
+        tmp_path / "bank", {"a-good.yaml": GOOD, "b-planted.yaml": planted, "c-unsafe.yaml": unsafe}
+    )
     bank = load_bank([root], generators=GENERATORS, run_checks=True)
     got = {(e.path.name, e.line) for e in bank.errors}
-    expected = {("b-planted.yaml", line) for key, line in planted_lines(planted).items() if key != "E10"}
+    expected = {
+        ("b-planted.yaml", line) for key, line in planted_lines(planted).items() if key != "E10"
+    }
     expected.add(("c-unsafe.yaml", planted_lines(unsafe)["E10"]))
     assert got == expected, "\n".join(map(str, bank.errors))
     assert len(bank.errors) == 10
@@ -257,7 +261,9 @@ def test_strict_raises_with_all_errors(tmp_path: Path) -> None:
 
 
 def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
-    root = write_bank(tmp_path, {"x.yaml": "items:\n  - id: a\n    prompt: [unclosed\n    kind: trap\n"})
+    root = write_bank(
+        tmp_path, {"x.yaml": "items:\n  - id: a\n    prompt: [unclosed\n    kind: trap\n"}
+    )
     bank = load_bank([root])
     [error] = bank.errors
     assert error.path.name == "x.yaml"

@@ -91,7 +91,9 @@ def test_percent_unit_keeps_the_number() -> None:
     assert parse_number("12.5MB", unit="MB") == 12.5
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1/0", "2^99999", "(1", "1..2", "１６個個", "e5", "--"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1/0", "2^99999", "(1", "1..2", "１６個個", "e5", "--"]
+)
 def test_parse_number_rejects_with_a_hint(text: str) -> None:
     with pytest.raises(ParseError) as info:
         parse_number(text)
@@ -100,7 +102,14 @@ def test_parse_number_rejects_with_a_hint(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "length", "value"),
-    [("7x7", 2, (7, 7)), ("7×7", 2, (7, 7)), ("16×6×6", 3, (16, 6, 6)), ("(16, 6, 6)", 3, (16, 6, 6)), ("７ｘ７", 2, (7, 7)), ("7 7", 2, (7, 7))],
+    [
+        ("7x7", 2, (7, 7)),
+        ("7×7", 2, (7, 7)),
+        ("16×6×6", 3, (16, 6, 6)),
+        ("(16, 6, 6)", 3, (16, 6, 6)),
+        ("７ｘ７", 2, (7, 7)),
+        ("7 7", 2, (7, 7)),
+    ],
 )
 def test_parse_shape(text: str, length: int, value: tuple[float, ...]) -> None:
     assert parse_shape(text, length) == value
@@ -130,7 +139,19 @@ def test_parse_number_round_trips_repr(x: float) -> None:
 TRAP = Trap(id="t", kind="trap", prompt="文", truth=False, confused_with="x", **COMMON)
 
 
-@pytest.mark.parametrize(("text", "value"), [("o", True), ("○", True), ("〇", True), ("x", False), ("×", False), ("Ｘ", False), ("true", True), ("誤", False)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("o", True),
+        ("○", True),
+        ("〇", True),
+        ("x", False),
+        ("×", False),
+        ("Ｘ", False),
+        ("true", True),
+        ("誤", False),
+    ],
+)
 def test_parse_truth(text: str, value: bool) -> None:
     assert parse_truth(text) is value
 
@@ -165,7 +186,10 @@ FILL = Fill(
     id="f",
     kind="fill",
     prompt="【1】は平均、【2】は出力サイズ。",
-    blanks=[Blank(answers=["Global Average Pooling", "GAP", "グローバル平均プーリング"]), Blank(number=16)],
+    blanks=[
+        Blank(answers=["Global Average Pooling", "GAP", "グローバル平均プーリング"]),
+        Blank(number=16),
+    ],
     **COMMON,
 )
 

@@ -19,7 +19,11 @@ CORE = [
 
 
 def _modules_after(imports: list[str]) -> set[str]:
-    code = "import sys\n" + "".join(f"import {m}\n" for m in imports) + "print('\\n'.join(sys.modules))"
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in imports)
+        + "print('\\n'.join(sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(out.stdout.split())
 

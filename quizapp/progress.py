@@ -1,0 +1,144 @@
+"""Progress figures shared by the home screen, the stats screen and ``quizapp stats``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from quizapp.bank import Bank
+from quizapp.scheduler import SrsScheduler
+from quizapp.session import GEN_PREFIX, card_key_for
+from quizapp.store import Store
+
+MIN_ANSWERS_FOR_WEAKNESS = 3
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic: str
+    title: str
+    total: int
+    """Cards in the topic (hand-written items plus generator cards)."""
+    seen: int
+    """Cards answered at least once."""
+    mastered: int
+    """Cards whose latest answer was right."""
+    answers: int
+    correct_answers: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct_answers / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class Overview:
+    topics: list[TopicProgress]
+    due_now: int
+    seen_cards: int
+    total_cards: int
+    answers: int
+    correct_answers: int
+    below_target_on_exam: int | None
+    days_to_exam: int | None
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct_answers / self.answers if self.answers else None
+
+    def weakest(self, n: int = 3) -> list[TopicProgress]:
+        rated = [t for t in self.topics if t.answers >= MIN_ANSWERS_FOR_WEAKNESS]
+        return sorted(rated, key=lambda t: (t.accuracy or 0.0, -t.answers))[:n]
+
+
+def topic_of(key: str, bank: Bank, generators: Mapping[str, Any]) -> str | None:
+    if key.startswith(GEN_PREFIX):
+        gen = generators.get(key[len(GEN_PREFIX) :])
+        return gen.topic if gen is not None else None
+    item = bank.items.get(key)
+    return item.topic if item is not None else None
+
+
+def overview(
+    bank: Bank,
+    generators: Mapping[str, Any],
+    store: Store,
+    scheduler: SrsScheduler,
+    now: datetime,
+) -> Overview:
+    """Everything the home screen shows, from one pass over the cards and the log."""
+    keys_by_topic: dict[str, set[str]] = {t: set() for t in bank.topics}
+    for item in bank.items.values():
+        keys_by_topic.setdefault(item.topic, set()).add(card_key_for(item))
+    counts = store.answer_counts_by_card()
+    last = store.last_results()
+    topics = []
+    for topic, keys in keys_by_topic.items():
+        answered = [k for k in keys if k in counts]
+        topics.append(
+            TopicProgress(
+                topic=topic,
+                title=bank.topics[topic].title if topic in bank.topics else topic,
+                total=len(keys),
+                seen=len(answered),
+                mastered=sum(1 for k in answered if last.get(k)),
+                answers=sum(counts[k][0] for k in answered),
+                correct_answers=sum(counts[k][1] for k in answered),
+            )
+        )
+    cards = [c for c in store.all_cards() if topic_of(c.card_key, bank, generators) is not None]
+    due_now = len(scheduler.queue_order(cards, now))
+    below = days = None
+    if scheduler.exam_date is not None:
+        below = scheduler.below_target_on(cards, scheduler.exam_date)
+        days = (scheduler.exam_date - now.date()).days
+    return Overview(
+        topics=topics,
+        due_now=due_now,
+        seen_cards=sum(t.seen for t in topics),
+        total_cards=sum(t.total for t in topics),
+        answers=sum(t.answers for t in topics),
+        correct_answers=sum(t.correct_answers for t in topics),
+        below_target_on_exam=below,
+        days_to_exam=days,
+    )
+
+
+def due_forecast(
+    store: Store, now: datetime, days: int, tz: tzinfo | None = None
+) -> list[tuple[date, int]]:
+    """Cards falling due on each of the next ``days`` days (today includes everything overdue)."""
+    tz = tz or now.astimezone().tzinfo
+    today = now.astimezone(tz).date()
+    counts = dict.fromkeys((today + timedelta(days=i) for i in range(days)), 0)
+    for card in store.all_cards():
+        if card.suspended:
+            continue
+        day = max(card.due.astimezone(tz).date(), today)
+        if day in counts:
+            counts[day] += 1
+    return list(counts.items())
+
+
+def leeches(store: Store, bank: Bank, generators: Mapping[str, Any]) -> list[tuple[str, str, int]]:
+    """(card key, topic, lapses) of the cards tagged as leeches, most lapses first."""
+    out = [
+        (c.card_key, topic_of(c.card_key, bank, generators) or "?", c.lapses)
+        for c in store.all_cards()
+        if c.leech
+    ]
+    return sorted(out, key=lambda row: -row[2])
+
+
+def retention(store: Store, since: datetime | None = None) -> float | None:
+    """Share of right answers among reviews of cards already seen before (true recall)."""
+    seen: set[str] = set()
+    recalls = right = 0
+    for review in store.reviews(since=None):
+        if review.card_key in seen and (since is None or review.reviewed_at >= since):
+            recalls += 1
+            right += review.correct
+        seen.add(review.card_key)
+    return right / recalls if recalls else None

@@ -1,0 +1,494 @@
+"""The queue a drill, review, practice run or mock exam walks through.
+
+A :class:`Session` turns bank items and generators into :class:`Question` objects, grades responses,
+schedules the card and commits the answer to the store *before* the next question can be asked. It
+knows nothing of the UI: the TUI asks for a question, shows it, and hands back the learner's response.
+"""
+
+from __future__ import annotations
+
+import operator
+import random
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from solvers.problem import Problem
+
+from quizapp.bank import Bank, Choice, Fill, Generated, Trap
+from quizapp.grading import (
+    Grade,
+    grade_choice,
+    grade_fill,
+    grade_problem,
+    grade_problem_choice,
+    grade_trap,
+)
+from quizapp.scheduler import SrsScheduler
+from quizapp.store import CardState, ReviewRecord, Store
+
+Mode = Literal["drill", "review", "practice", "mock"]
+Kind = Literal["trap", "choice", "fill", "numeric"]
+GEN_PREFIX = "gen:"
+RELEARN_GAP = 3
+"""A card missed in a review comes back after this many other questions (or at the end)."""
+
+
+def card_key_for(item: Trap | Choice | Fill | Generated) -> str:
+    """Hand-written items are cards by id; a generated item is its generator's card."""
+    return GEN_PREFIX + item.generator if isinstance(item, Generated) else item.id
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One showing of a card: for a generator, a fresh instance with its own seed."""
+
+    number: int
+    card_key: str
+    kind: Kind
+    topic: str
+    prompt: str
+    expected_seconds: float
+    item: Trap | Choice | Fill | Generated | None = None
+    problem: Problem | None = None
+    options: tuple[str, ...] = ()
+    """Choice texts in the order shown."""
+    order: tuple[int, ...] = ()
+    """order[i] is the original index of the option shown at position i."""
+    multi: bool = False
+    """Several options are correct: the learner toggles options before submitting."""
+    blanks: int = 0
+
+    @property
+    def exams(self) -> tuple[str, ...]:
+        return tuple(self.item.exams) if self.item is not None else ("E",)
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    text: str
+    rationale: str
+    correct: bool
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class Feedback:
+    question: Question
+    grade: Grade
+    explanation: str
+    options: tuple[OptionFeedback, ...] = ()
+    solution: str = ""
+    review_id: int = 0
+    card: CardState | None = None
+
+    @property
+    def diagnosis(self) -> str:
+        m = self.grade.misconception
+        return m.label if m is not None and not self.grade.correct else ""
+
+
+@dataclass
+class Summary:
+    """What a finished session amounts to (the mock-exam result screen shows it)."""
+
+    answered: int = 0
+    correct: int = 0
+    by_topic: dict[str, list[int]] = field(default_factory=dict)
+    """topic → [correct, answered]."""
+    missed: list[Feedback] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+class Session:
+    """Walks a queue of cards; every answer is graded, scheduled and committed at once."""
+
+    def __init__(
+        self,
+        *,
+        bank: Bank,
+        store: Store,
+        scheduler: SrsScheduler,
+        generators: Mapping[str, Any],
+        mode: Mode,
+        queue: Iterable[str],
+        seed: int | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        endless: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.bank = bank
+        self.store = store
+        self.scheduler = scheduler
+        self.generators = generators
+        self.mode: Mode = mode
+        self.clock = clock
+        self.rng = random.Random(seed)
+        self._queue: deque[str] = deque(queue)
+        self._relearn: deque[tuple[int, str]] = deque()
+        self._endless = endless
+        self._shown = 0
+        self._gen_items = _generator_items(bank)
+        self.summary = Summary()
+        self.total = len(self._queue)
+        self.session_id = store.start_session(mode=mode, settings=dict(settings or {}), now=clock())
+        self.finished = False
+
+    # --- asking --------------------------------------------------------------------------------
+
+    @property
+    def feedback_now(self) -> bool:
+        """Mock exams give no feedback until the end."""
+        return self.mode != "mock"
+
+    def remaining(self) -> int:
+        return len(self._queue) + len(self._relearn)
+
+    def next_question(self) -> Question | None:
+        """The next question, or None when the session is over."""
+        key = self._next_key()
+        if key is None:
+            return None
+        self._shown += 1
+        return self.question_for(key)
+
+    def _next_key(self) -> str | None:
+        if self._endless is not None:
+            return GEN_PREFIX + self._endless
+        if self._relearn and (self._relearn[0][0] <= self._shown or not self._queue):
+            return self._relearn.popleft()[1]
+        while self._queue:
+            key = self._queue.popleft()
+            if self.resolvable(key):
+                return key
+        return None
+
+    def resolvable(self, key: str) -> bool:
+        if key.startswith(GEN_PREFIX):
+            return key[len(GEN_PREFIX) :] in self.generators
+        return key in self.bank.items
+
+    def question_for(self, key: str) -> Question:
+        number = self._shown
+        if key.startswith(GEN_PREFIX):
+            name = key[len(GEN_PREFIX) :]
+            item = self._gen_items.get(name)
+            gen = self.generators[name]
+            ranges = item.params if item is not None and item.params else None
+            problem = gen.generate(self.rng.randrange(2**31), ranges)
+            prompt = problem.prompt if item is None else f"{item.prompt}\n\n{problem.prompt}"
+            expected = item.expected_seconds if item is not None else 90
+            if self.mode == "mock":
+                return Question(
+                    number,
+                    key,
+                    "choice",
+                    gen.topic,
+                    prompt,
+                    expected,
+                    item,
+                    problem,
+                    options=tuple(c.text + problem.unit for c in problem.choices),
+                    order=tuple(range(len(problem.choices))),
+                )
+            return Question(number, key, "numeric", gen.topic, prompt, expected, item, problem)
+        item = self.bank.items[key]
+        if isinstance(item, Trap):
+            return Question(
+                number, key, "trap", item.topic, item.prompt, item.expected_seconds, item
+            )
+        if isinstance(item, Choice):
+            order = list(range(len(item.options)))
+            if item.code is None:
+                self.rng.shuffle(order)
+            return Question(
+                number,
+                key,
+                "choice",
+                item.topic,
+                item.prompt,
+                item.expected_seconds,
+                item,
+                options=tuple(item.options[i].text for i in order),
+                order=tuple(order),
+                multi=len(item.correct) > 1,
+            )
+        assert isinstance(item, Fill)
+        return Question(
+            number,
+            key,
+            "fill",
+            item.topic,
+            item.prompt,
+            item.expected_seconds,
+            item,
+            blanks=len(item.blanks),
+        )
+
+    # --- answering ----------------------------------------------------------------------------
+
+    def grade(self, question: Question, response: Any) -> Grade:
+        """Grade a response: str for trap/numeric, display positions for choice, list for fill."""
+        item, problem = question.item, question.problem
+        if problem is not None:
+            if question.kind == "choice":
+                positions = _positions(response)
+                index = _original(question, positions[0]) if len(positions) == 1 else -1
+                return grade_problem_choice(problem, index)
+            return grade_problem(problem, str(response))
+        if isinstance(item, Trap):
+            return grade_trap(item, response if isinstance(response, str) else "")
+        if isinstance(item, Choice):
+            return grade_choice(item, {_original(question, p) for p in _positions(response)})
+        assert isinstance(item, Fill)
+        if isinstance(response, str):
+            answers = [response]
+        elif isinstance(response, Sequence):
+            answers = ["" if a is None else str(a) for a in response]
+        else:
+            answers = []
+        return grade_fill(item, answers)
+
+    def answer(self, question: Question, response: Any, seconds: float) -> Feedback:
+        """Grade, schedule and commit one answer; the returned feedback is safe to show."""
+        grade = self.grade(question, response)
+        now = self.clock()
+        rating = self.scheduler.grade(grade.correct, seconds, question.expected_seconds)
+        card = self.scheduler.review(
+            self.store.get_card(question.card_key), rating, now, card_key=question.card_key
+        )
+        problem = question.problem
+        review = ReviewRecord(
+            card_key=question.card_key,
+            item_id=question.item.id if question.item is not None else None,
+            generator=problem.generator if problem is not None else None,
+            seed=problem.seed if problem is not None else None,
+            params=dict(problem.params) if problem is not None else None,
+            answer=grade.answer,
+            correct=grade.correct,
+            rating=int(rating),
+            seconds=float(seconds),
+            reviewed_at=now,
+            session_id=self.session_id,
+            misconception=grade.misconception.code if grade.misconception is not None else None,
+        )
+        review_id = self.store.record_answer(review, card)
+        grade = _as_shown(question, grade, response)
+        if not grade.correct and self.mode == "review":
+            self._relearn.append((self._shown + RELEARN_GAP, question.card_key))
+        feedback = Feedback(
+            question=question,
+            grade=grade,
+            explanation=_explanation(question),
+            options=_option_feedback(question, response),
+            solution=problem.solution if problem is not None else "",
+            review_id=review_id,
+            card=card,
+        )
+        self._tally(feedback)
+        return feedback
+
+    def _tally(self, feedback: Feedback) -> None:
+        s = self.summary
+        s.answered += 1
+        s.correct += feedback.grade.correct
+        cell = s.by_topic.setdefault(feedback.question.topic, [0, 0])
+        cell[0] += feedback.grade.correct
+        cell[1] += 1
+        if not feedback.grade.correct:
+            s.missed.append(feedback)
+
+    def finish(self) -> Summary:
+        """Close the session in the store (idempotent) and return its summary."""
+        if not self.finished:
+            self.finished = True
+            self.store.end_session(
+                self.session_id,
+                now=self.clock(),
+                summary={
+                    "answered": self.summary.answered,
+                    "correct": self.summary.correct,
+                    "by_topic": self.summary.by_topic,
+                },
+            )
+        return self.summary
+
+
+def _as_shown(question: Question, grade: Grade, response: Any) -> Grade:
+    """The log keeps original option numbers; the learner sees the shuffled ones."""
+    item = question.item
+    if not isinstance(item, Choice) or question.problem is not None:
+        return grade
+    chosen = sorted(p for p in _positions(response) if 0 <= p < len(question.order))
+    correct = sorted(question.order.index(i) for i in item.correct)
+    return replace(
+        grade,
+        answer=",".join(str(p + 1) for p in chosen),
+        expected=",".join(str(p + 1) for p in correct),
+    )
+
+
+def _positions(response: Any) -> list[int]:
+    """Display positions (0-based) in a choice response; anything unreadable becomes -1."""
+    if isinstance(response, int):
+        return [response]
+    if isinstance(response, str):
+        return [int(c) - 1 for c in response if c.isdecimal()]
+    if not isinstance(response, Iterable):
+        return [-1]
+    out = []
+    for r in response:
+        try:
+            out.append(operator.index(r))
+        except TypeError:
+            out.append(-1)
+    return out
+
+
+def _original(question: Question, position: int) -> int:
+    """The original option index shown at ``position``; -1 (never valid) when out of range."""
+    return question.order[position] if 0 <= position < len(question.order) else -1
+
+
+def _explanation(question: Question) -> str:
+    return question.item.explanation if question.item is not None else ""
+
+
+def _option_feedback(question: Question, response: Any) -> tuple[OptionFeedback, ...]:
+    item, problem = question.item, question.problem
+    chosen = set(_positions(response)) if question.kind == "choice" else set()
+    if isinstance(item, Choice):
+        return tuple(
+            OptionFeedback(
+                item.options[i].text, item.options[i].rationale, i in item.correct, pos in chosen
+            )
+            for pos, i in enumerate(question.order)
+        )
+    if problem is not None and question.kind == "choice":
+        labels = {m.code: m.label for m in problem.misconceptions}
+        return tuple(
+            OptionFeedback(
+                c.text + problem.unit,
+                "正解" if c.correct else labels.get(c.misconception or "", "誤り"),
+                c.correct,
+                pos in chosen,
+            )
+            for pos, c in enumerate(problem.choices)
+        )
+    return ()
+
+
+def _generator_items(bank: Bank) -> dict[str, Generated]:
+    """The first bank item naming each generator: its lead-in, explanation and ranges."""
+    out: dict[str, Generated] = {}
+    for item in bank.items.values():
+        if isinstance(item, Generated):
+            out.setdefault(item.generator, item)
+    return out
+
+
+# --- building queues ------------------------------------------------------------------------------
+
+
+def drill_queue(
+    bank: Bank,
+    topics: Sequence[str],
+    exams: Sequence[str] = ("G", "E"),
+    seed: int | None = None,
+    seen: Mapping[str, tuple[int, int]] | None = None,
+) -> list[str]:
+    """Cards of the chosen topics for the chosen exams: unseen and weak ones first, shuffled."""
+    rng = random.Random(seed)
+    seen = seen or {}
+    keys: list[str] = []
+    for item in bank.items.values():
+        if item.topic in topics and set(item.exams) & set(exams):
+            key = card_key_for(item)
+            if key not in keys:
+                keys.append(key)
+    rng.shuffle(keys)
+
+    def weakness(key: str) -> float:
+        n, ok = seen.get(key, (0, 0))
+        return -1.0 if n == 0 else ok / n
+
+    return sorted(keys, key=weakness)
+
+
+def review_queue(
+    bank: Bank,
+    generators: Mapping[str, Any],
+    store: Store,
+    scheduler: SrsScheduler,
+    now: datetime,
+    new_limit: int = 20,
+    seed: int | None = None,
+) -> list[str]:
+    """Due cards (lowest retrievability first), then up to ``new_limit`` new cards."""
+    cards = store.all_cards()
+    known = {c.card_key for c in cards}
+    due = [key for key in scheduler.queue_order(cards, now) if _exists(key, bank, generators)]
+    fresh: list[str] = []
+    new_today = store.new_cards_since(_start_of_day(now)) if new_limit else 0
+    budget = max(new_limit - new_today, 0)
+    if budget:
+        candidates = []
+        for item in bank.items.values():
+            key = card_key_for(item)
+            if key not in known and key not in candidates:
+                candidates.append(key)
+        random.Random(seed).shuffle(candidates)
+        fresh = candidates[:budget]
+    return due + fresh
+
+
+def mock_queue(
+    bank: Bank, n: int, exams: Sequence[str] = ("G",), seed: int | None = None
+) -> list[str]:
+    """A balanced exam set: items drawn round-robin across topics (no fill-ins, as on the exam)."""
+    rng = random.Random(seed)
+    by_topic: dict[str, list[str]] = {}
+    for item in bank.items.values():
+        if isinstance(item, Fill) or not set(item.exams) & set(exams):
+            continue
+        if isinstance(item, Choice) and item.code is not None and "E" not in exams:
+            continue
+        by_topic.setdefault(item.topic, [])
+        key = card_key_for(item)
+        if key not in by_topic[item.topic]:
+            by_topic[item.topic].append(key)
+    pools = list(by_topic.values())
+    for pool in pools:
+        rng.shuffle(pool)
+    rng.shuffle(pools)
+    picked: list[str] = []
+    while len(picked) < n and any(pools):
+        for pool in pools:
+            if pool and len(picked) < n:
+                key = pool.pop()
+                if key not in picked:
+                    picked.append(key)
+    return picked
+
+
+def topic_counts(bank: Bank) -> Counter[str]:
+    return Counter(item.topic for item in bank.items.values())
+
+
+def _exists(key: str, bank: Bank, generators: Mapping[str, Any]) -> bool:
+    if key.startswith(GEN_PREFIX):
+        return key[len(GEN_PREFIX) :] in generators
+    return key in bank.items
+
+
+def _start_of_day(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)

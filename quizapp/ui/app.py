@@ -1,0 +1,137 @@
+"""The Textual application: a thin shell that builds the context and routes to screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from quizapp.bank import load_bank
+from quizapp.config import load_settings
+from quizapp.scheduler import SrsScheduler
+from quizapp.session import utc_now
+from quizapp.store import Store
+from quizapp.ui.context import AppContext
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class StartupError(Exception):
+    """The app cannot start: a corrupt database, a broken bank file or an invalid settings file."""
+
+
+class QuizApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "quizapp"
+    SUB_TITLE = "G検定・E資格ドリル"
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_theme", "テーマ", show=False),
+        Binding("ctrl+q", "quit", "終了", priority=True, show=False),
+    ]
+
+    def __init__(self, context: AppContext, start: str = "home") -> None:
+        super().__init__()
+        self.context = context
+        self.start = start
+        self.theme = THEMES.get(context.settings.theme, "textual-dark")
+
+    def on_mount(self) -> None:
+        from quizapp.ui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen(self.context))
+        if self.start == "review":
+            self.call_after_refresh(self.screen.action_review)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.context.store.close()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("テーマ切替", "ダーク／ライトを切り替える", self.action_toggle_theme)
+        home = self._home()
+        if home is not None:
+            yield SystemCommand("復習", "期限の来たカードを復習する", home.action_review)
+            yield SystemCommand("トピック別演習", "トピックを選んで演習する", home.action_topics)
+            yield SystemCommand("計算問題", "生成器を選んで計算問題を解く", home.action_practice)
+            yield SystemCommand("模擬試験", "時間制限つきの模擬試験", home.action_mock)
+            yield SystemCommand("統計", "正答率・復習数・予定", home.action_stats)
+
+    def _home(self):
+        from quizapp.ui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                return screen
+        return None
+
+
+def build_context(
+    *,
+    db_path: Path,
+    bank_dirs: Sequence[Path],
+    config_path: Path,
+    clock: Callable[[], datetime] | None = None,
+    seed: int | None = None,
+    fuzz: bool = True,
+) -> AppContext:
+    """Open the store, load settings and the bank. Raises StartupError with a clear message."""
+    from quizapp.config import ConfigError
+    from quizapp.store import StoreError
+    from solvers.generators import REGISTRY
+
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        raise StartupError(str(exc)) from exc
+    bank = load_bank(bank_dirs, generators=REGISTRY)
+    if bank.errors:
+        lines = "\n".join(str(e) for e in bank.errors[:20])
+        more = f"\n…ほか {len(bank.errors) - 20} 件" if len(bank.errors) > 20 else ""
+        raise StartupError(
+            f"問題集にエラーがあります（quizapp validate で確認できます）:\n{lines}{more}"
+        )
+    try:
+        store = Store.open(db_path)
+    except StoreError as exc:
+        raise StartupError(
+            f"進捗データベースを開けません（ファイルはそのまま残しています）:\n{exc}"
+        ) from exc
+    return AppContext(
+        bank=bank,
+        store=store,
+        settings=settings,
+        scheduler=SrsScheduler.from_settings(settings, fuzz=fuzz, seed=seed),
+        generators=REGISTRY,
+        config_path=config_path,
+        clock=clock or utc_now,
+        seed=seed,
+    )
+
+
+def make_app(
+    *,
+    db_path: Path,
+    bank_dirs: Sequence[Path],
+    config_path: Path,
+    start: str = "home",
+    clock: Callable[[], datetime] | None = None,
+    seed: int | None = None,
+    fuzz: bool = True,
+) -> QuizApp:
+    """Build the app from paths (tests and snapshots pass temporary ones)."""
+    context = build_context(
+        db_path=db_path,
+        bank_dirs=bank_dirs,
+        config_path=config_path,
+        clock=clock,
+        seed=seed,
+        fuzz=fuzz,
+    )
+    return QuizApp(context, start=start)

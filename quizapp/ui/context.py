@@ -1,0 +1,43 @@
+"""What every screen needs, built once at start-up and passed explicitly (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from quizapp.bank import Bank
+from quizapp.config import Settings
+from quizapp.scheduler import SrsScheduler
+from quizapp.session import Mode, Session
+from quizapp.store import Store
+
+
+@dataclass
+class AppContext:
+    bank: Bank
+    store: Store
+    settings: Settings
+    scheduler: SrsScheduler
+    generators: Mapping[str, Any]
+    config_path: Path
+    clock: Callable[[], datetime]
+    seed: int | None = None
+
+    def session(
+        self, mode: Mode, queue: list[str], endless: str | None = None, **settings: Any
+    ) -> Session:
+        return Session(
+            bank=self.bank,
+            store=self.store,
+            scheduler=self.scheduler,
+            generators=self.generators,
+            mode=mode,
+            queue=queue,
+            seed=self.seed,
+            clock=self.clock,
+            endless=endless,
+            settings=settings,
+        )

@@ -1,0 +1,161 @@
+"""Home: what is due, progress per topic, and the ways in (review, drills, practice, mock, stats)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quizapp import progress
+from quizapp.session import mock_queue, review_queue
+from quizapp.ui.context import AppContext
+
+MENU = (
+    ("review", "復習", "r"),
+    ("topics", "トピック別演習", "t"),
+    ("practice", "計算問題", "c"),
+    ("mock", "模擬試験", "m"),
+    ("stats", "統計", "s"),
+)
+
+
+TITLE_CELLS = 26
+
+
+def clip(text: str, cells: int) -> str:
+    """Shorten to ``cells`` terminal cells (wide characters count two), ending with …."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("r", "review", "復習"),
+        Binding("t", "topics", "トピック別"),
+        Binding("c", "practice", "計算問題"),
+        Binding("m", "mock", "模擬試験"),
+        Binding("s", "stats", "統計"),
+        Binding("q", "app.quit", "終了"),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary", classes="panel")
+        with Horizontal(id="body"):
+            with Vertical(id="menu-box"):
+                yield OptionList(
+                    *(Option(f"[b]{key}[/b]  {label}", id=action) for action, label, key in MENU),
+                    id="menu",
+                )
+                yield Static(id="weakest", classes="muted")
+            yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#topics", DataTable)
+        table.add_columns("トピック", "既習/総数", "正解", "正答率")
+        self.refresh_numbers()
+        self.query_one("#menu", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_numbers()
+
+    def refresh_numbers(self) -> None:
+        ctx = self.context
+        view = progress.overview(ctx.bank, ctx.generators, ctx.store, ctx.scheduler, ctx.clock())
+        parts = [
+            f"今日の復習 [b]{view.due_now}[/b] 枚",
+            f"学習済み {view.seen_cards}/{view.total_cards}",
+            f"正答率 {percent(view.accuracy)}",
+            f"保持率目標 {ctx.settings.desired_retention:.0%}",
+            f"新規 {ctx.settings.new_per_day}/日",
+        ]
+        if view.days_to_exam is not None:
+            parts.append(
+                f"試験まで {view.days_to_exam} 日（試験日に目標を下回るカード {view.below_target_on_exam} 枚）"
+            )
+        self.query_one("#summary", Static).update(" ・ ".join(parts))
+        weakest = view.weakest(3)
+        self.query_one("#weakest", Static).update(
+            "苦手なトピック:\n"
+            + "\n".join(f"・{t.title}（{percent(t.accuracy)}）" for t in weakest)
+            if weakest
+            else "苦手なトピック:\nまだデータなし"
+        )
+        table = self.query_one("#topics", DataTable)
+        table.clear()
+        for t in view.topics:
+            table.add_row(
+                clip(t.title, TITLE_CELLS),
+                f"{t.seen}/{t.total}",
+                str(t.mastered),
+                percent(t.accuracy),
+                key=t.topic,
+            )
+
+    @on(OptionList.OptionSelected, "#menu")
+    def _menu(self, event: OptionList.OptionSelected) -> None:
+        self.run_action(str(event.option.id))
+
+    def action_review(self) -> None:
+        from quizapp.ui.screens.quiz import QuizScreen
+
+        ctx = self.context
+        queue = review_queue(
+            ctx.bank,
+            ctx.generators,
+            ctx.store,
+            ctx.scheduler,
+            ctx.clock(),
+            new_limit=ctx.settings.new_per_day,
+            seed=ctx.seed,
+        )
+        if not queue:
+            self.notify("今日の復習はありません。トピック別演習か計算問題へどうぞ。", title="復習")
+            return
+        self.app.push_screen(QuizScreen(ctx, ctx.session("review", queue), title="復習"))
+
+    def action_topics(self) -> None:
+        from quizapp.ui.screens.topics import TopicsScreen
+
+        self.app.push_screen(TopicsScreen(self.context))
+
+    def action_practice(self) -> None:
+        from quizapp.ui.screens.practice import PracticeScreen
+
+        self.app.push_screen(PracticeScreen(self.context))
+
+    def action_mock(self) -> None:
+        from quizapp.ui.screens.quiz import QuizScreen
+
+        ctx = self.context
+        n = ctx.settings.mock_questions
+        queue = mock_queue(ctx.bank, n, exams=("G", "E"), seed=ctx.seed)
+        limit = len(queue) * ctx.settings.mock_seconds_per_question
+        session = ctx.session("mock", queue, questions=len(queue), seconds=limit)
+        self.app.push_screen(QuizScreen(ctx, session, title="模擬試験", time_limit=limit))
+
+    def action_stats(self) -> None:
+        from quizapp.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.context))

@@ -1,0 +1,62 @@
+"""Choose a generator for endless fresh calculation problems."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quizapp.ui.context import AppContext
+
+
+class PracticeScreen(Screen[None]):
+    CSS_PATH = "topics.tcss"
+    BINDINGS = [Binding("escape", "close", "戻る")]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "計算問題: 生成器を選ぶと、毎回新しい数値の問題が出題されます。Enter で開始。",
+            id="filter",
+            classes="panel",
+        )
+        topics = self.context.bank.topics
+        gens = sorted(
+            self.context.generators.values(),
+            key=lambda g: (list(topics).index(g.topic) if g.topic in topics else 999, g.name),
+        )
+        yield OptionList(
+            *(
+                Option(
+                    f"{g.title}  [dim]{topics[g.topic].title if g.topic in topics else g.topic}[/dim]",
+                    id=g.name,
+                )
+                for g in gens
+            ),
+            id="topic-list",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "計算問題"
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _start(self, event: OptionList.OptionSelected) -> None:
+        from quizapp.ui.screens.quiz import QuizScreen
+
+        name = str(event.option.id)
+        ctx = self.context
+        session = ctx.session("practice", [], endless=name, generator=name)
+        title = f"計算問題: {ctx.generators[name].title}"
+        self.app.push_screen(QuizScreen(ctx, session, title=title))
+
+    def action_close(self) -> None:
+        self.dismiss()

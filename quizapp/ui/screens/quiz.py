@@ -1,0 +1,232 @@
+"""The question screen for every kind of item, with instant feedback (or none, in a mock exam)."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from quizapp.session import Feedback, Question, Session
+from quizapp.ui.context import AppContext
+from quizapp.ui.widgets.feedback import FeedbackView
+from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
+
+NUMBER_KEYS = [str(n) for n in range(1, 7)]
+
+
+class QuizScreen(Screen[None]):
+    """Walks a :class:`Session`: show a question, take the answer, show feedback, next."""
+
+    CSS_PATH = "quiz.tcss"
+    BINDINGS = [
+        Binding("o", "truth(True)", "○ 正しい"),
+        Binding("x", "truth(False)", "× 誤り"),
+        *(Binding(k, f"pick({int(k) - 1})", k, show=False) for k in NUMBER_KEYS),
+        Binding("enter", "submit_or_next", "解答/次へ", priority=False),
+        Binding("n", "next", "次へ"),
+        Binding("escape", "back", "戻る"),
+        Binding("q", "back", "戻る", show=False),
+    ]
+
+    def __init__(
+        self,
+        context: AppContext,
+        session: Session,
+        *,
+        title: str,
+        time_limit: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.session = session
+        self.title_text = title
+        self.time_limit = time_limit
+        self.question: Question | None = None
+        self.feedback: Feedback | None = None
+        self.selected: frozenset[int] = frozenset()
+        self.shown_at = 0.0
+        self.started_at = time.monotonic()
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="status")
+        with VerticalScroll(id="qa"):
+            yield QuestionView(id="question")
+            yield Static(id="help", classes="muted")
+            yield Vertical(id="inputs")
+            yield FeedbackView(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.title_text
+        if self.time_limit is not None:
+            self.set_interval(1.0, self._tick)
+        self.next_question()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    @property
+    def answered(self) -> bool:
+        return self.feedback is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        q = self.question
+        if q is None:
+            return action == "back"
+        if action == "truth":
+            return q.kind == "trap" and not self.answered
+        if action == "pick":
+            return q.kind == "choice" and not self.answered
+        if action == "next":
+            return self.answered
+        return True
+
+    def next_question(self) -> None:
+        question = self.session.next_question()
+        if question is None:
+            self.finish()
+            return
+        self.question, self.feedback, self.selected = question, None, frozenset()
+        self.query_one("#question", QuestionView).show(question)
+        self.query_one("#help", Static).update(answer_help(question))
+        feedback = self.query_one("#feedback", FeedbackView)
+        feedback.update("")
+        feedback.display = False
+        inputs = self.query_one("#inputs", Vertical)
+        inputs.remove_children()
+        if question.kind in ("fill", "numeric"):
+            count = question.blanks or 1
+            fields = [
+                Input(
+                    placeholder=f"【{n}】" if question.kind == "fill" else "答え", classes="blank"
+                )
+                for n in range(1, count + 1)
+            ]
+            inputs.mount_all(fields)
+            self.call_after_refresh(fields[0].focus)
+        else:
+            self.query_one("#qa").focus()
+        self._update_status()
+        self.query_one("#qa", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+        self.shown_at = time.monotonic()
+
+    def _update_status(self) -> None:
+        q = self.question
+        s = self.session
+        topic = (
+            self.context.bank.topics.get(q.topic).title
+            if q and q.topic in self.context.bank.topics
+            else ""
+        )
+        if s.mode == "practice":
+            count = f"{s.summary.answered} 問解答（正解 {s.summary.correct}）"
+        else:
+            shown = q.number if q else s.summary.answered
+            count = f"{shown}/{shown + s.remaining()}"
+        parts = [self.title_text, count, f"{KIND_LABEL[q.kind]}" if q else "", topic]
+        if q is not None and q.item is not None:
+            parts.append("/".join("G検定" if e == "G" else "E資格" for e in q.item.exams))
+        if self.time_limit is not None:
+            left = max(0, int(self.time_limit - (time.monotonic() - self.started_at)))
+            parts.append(f"残り {left // 60}:{left % 60:02d}")
+        self.query_one("#status", Static).update(Text(" │ ".join(p for p in parts if p)))
+
+    def _tick(self) -> None:
+        self._update_status()
+        if self.time_limit is not None and time.monotonic() - self.started_at >= self.time_limit:
+            self.notify("時間切れです。", title="模擬試験")
+            self.finish()
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def action_truth(self, value: bool) -> None:
+        self.submit("o" if value else "x")
+
+    def action_pick(self, position: int) -> None:
+        q = self.question
+        if q is None or self.answered or q.kind != "choice" or position >= len(q.options):
+            return
+        if q.multi:
+            self.selected = self.selected ^ {position}
+            self.query_one("#question", QuestionView).show(q, self.selected)
+            return
+        self.submit([position])
+
+    def action_submit_or_next(self) -> None:
+        if self.answered:
+            self.action_next()
+        elif self.question is not None and self.question.kind == "choice" and self.question.multi:
+            if self.selected:
+                self.submit(sorted(self.selected))
+            else:
+                self.notify("選択肢を1つ以上選んでください。")
+        elif self.question is not None and self.question.kind in ("fill", "numeric"):
+            self._submit_inputs()
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.answered:
+            self.action_next()
+            return
+        fields = list(self.query_one("#inputs").query(Input))
+        index = fields.index(event.input)
+        if index + 1 < len(fields) and not fields[index + 1].value:
+            fields[index + 1].focus()
+            return
+        self._submit_inputs()
+
+    def _submit_inputs(self) -> None:
+        values = [field.value for field in self.query_one("#inputs").query(Input)]
+        q = self.question
+        assert q is not None
+        self.submit(values if q.kind == "fill" else (values[0] if values else ""))
+
+    def submit(self, response: object) -> None:
+        q = self.question
+        if q is None or self.answered:
+            return
+        seconds = time.monotonic() - self.shown_at
+        self.feedback = self.session.answer(q, response, seconds)
+        if not self.session.feedback_now:
+            self.next_question()
+            return
+        for field in self.query_one("#inputs").query(Input):
+            field.disabled = True
+        view = self.query_one("#feedback", FeedbackView)
+        view.show(self.feedback)
+        view.display = True
+        self.query_one("#help", Static).update("Enter / n で次へ、Escape で戻る")
+        self.query_one("#qa").focus()
+        self._update_status()
+        self.refresh_bindings()
+        self.call_after_refresh(view.scroll_visible, top=True, animate=False)
+
+    def action_next(self) -> None:
+        if self.answered:
+            self.next_question()
+
+    def action_back(self) -> None:
+        self.finish(early=True)
+
+    def finish(self, early: bool = False) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        summary = self.session.finish()
+        if self.session.mode == "practice" or (early and self.session.mode != "mock"):
+            self.dismiss()
+            return
+        from quizapp.ui.screens.result import ResultScreen
+
+        self.app.switch_screen(
+            ResultScreen(self.context, summary, title=self.title_text, total=self.session.total)
+        )

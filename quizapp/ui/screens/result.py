@@ -1,0 +1,73 @@
+"""The end of a session: score overall and by topic, and the missed items with explanations."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizapp.session import Summary
+from quizapp.ui.context import AppContext
+from quizapp.ui.widgets.feedback import render_feedback
+from quizapp.ui.widgets.jtext import JText
+
+
+class ResultScreen(Screen[None]):
+    CSS_PATH = "result.tcss"
+    BINDINGS = [
+        Binding("escape", "close", "ホームへ"),
+        Binding("q", "close", "ホームへ", show=False),
+    ]
+
+    def __init__(self, context: AppContext, summary: Summary, *, title: str, total: int) -> None:
+        super().__init__()
+        self.context = context
+        self.summary = summary
+        self.title_text = title
+        self.total = max(total, summary.answered)
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        unanswered = self.total - s.answered
+        score = s.correct / self.total if self.total else 0.0
+        head = Text(f"{self.title_text}の結果  ", style="bold")
+        head.append(
+            f"{s.correct}/{self.total} 問正解（{score:.0%}）",
+            style="bold green" if score >= 0.7 else "bold red",
+        )
+        if unanswered:
+            head.append(f"  未解答 {unanswered} 問", style="yellow")
+        yield Header()
+        with VerticalScroll(id="result"):
+            yield Static(head, id="score")
+            yield DataTable(
+                id="by-topic", zebra_stripes=True, cursor_type="none", show_cursor=False
+            )
+            if s.missed:
+                yield Static(
+                    Text(f"間違えた問題（{len(s.missed)} 問）", style="bold underline"),
+                    classes="heading",
+                )
+                for n, fb in enumerate(s.missed, start=1):
+                    yield Static(
+                        Group(JText(f"{n}. {fb.question.prompt}", "bold"), render_feedback(fb)),
+                        classes="missed panel",
+                    )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#by-topic", DataTable)
+        table.add_columns("トピック", "正解", "解答", "正答率")
+        topics = self.context.bank.topics
+        rows = sorted(self.summary.by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1])
+        for topic, (ok, n) in rows:
+            title = topics[topic].title if topic in topics else topic
+            table.add_row(title, str(ok), str(n), f"{ok / n:.0%}")
+        table.styles.height = len(rows) + 1
+
+    def action_close(self) -> None:
+        self.dismiss()

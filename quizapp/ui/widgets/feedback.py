@@ -1,0 +1,60 @@
+"""Renders the feedback after an answer: verdict, right answer, diagnosis, explanation, rationales."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+from textual.widgets import Static
+
+from quizapp.session import Feedback
+from quizapp.ui.widgets.jtext import JText
+
+
+def render_feedback(feedback: Feedback) -> RenderableType:
+    grade = feedback.grade
+    parts: list[RenderableType] = []
+    if grade.correct:
+        parts.append(Text("✔ 正解", style="bold green"))
+    else:
+        verdict = Text("✘ 不正解", style="bold red")
+        verdict.append(f"   あなたの解答: {grade.answer or '（無回答）'}", style="")
+        parts.append(verdict)
+    parts.append(JText(f"正解: {grade.expected}", "bold"))
+    if grade.hint:
+        parts.append(JText(f"入力のヒント: {grade.hint}", "yellow"))
+    if feedback.diagnosis:
+        parts.append(JText(f"考えられる原因: {feedback.diagnosis}", "bold yellow"))
+    if feedback.question.kind == "fill" and grade.blanks:
+        marks = "  ".join(f"【{n}】{'○' if ok else '×'}" for n, ok in enumerate(grade.blanks, 1))
+        parts.append(Text(marks))
+    if feedback.explanation:
+        parts += [Text(""), Text("解説", style="bold underline"), JText(feedback.explanation)]
+    if feedback.options:
+        parts += [Text(""), Text("各選択肢", style="bold underline")]
+        for pos, option in enumerate(feedback.options, start=1):
+            mark = "○" if option.correct else "×"
+            chosen = "  ← あなたの選択" if option.chosen else ""
+            parts.append(
+                JText(f" {pos}. {mark} {option.text}{chosen}", "green" if option.correct else "red")
+            )
+            parts.append(Padding(JText(option.rationale, "dim"), (0, 0, 0, 6)))
+    if feedback.solution:
+        parts += [Text(""), Text("解き方", style="bold underline"), JText(feedback.solution)]
+    return Group(*parts)
+
+
+class FeedbackView(Static):
+    """Feedback shown below the question once it is answered."""
+
+    DEFAULT_CSS = """
+    FeedbackView {
+        height: auto;
+        padding: 0 1;
+        margin-top: 1;
+        border-top: heavy $primary 50%;
+    }
+    """
+
+    def show(self, feedback: Feedback) -> None:
+        self.update(render_feedback(feedback))

@@ -1,0 +1,58 @@
+"""Renders a question: prompt, code, and the options with the learner's current selection."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.widgets import Static
+
+from quizapp.bank import Choice
+from quizapp.session import Question
+from quizapp.ui.widgets.jtext import JText
+
+KIND_LABEL = {"trap": "○×", "choice": "選択", "fill": "穴埋め", "numeric": "計算"}
+
+
+def answer_help(question: Question, feedback_now: bool = True) -> str:
+    if question.kind == "trap":
+        return "o で ○（正しい）、x で ×（誤り）"
+    if question.kind == "choice":
+        keys = f"1–{len(question.options)}"
+        if question.multi:
+            return f"{keys} で選択を切り替え（正しいものをすべて選ぶ）、Enter で解答"
+        return f"{keys} のキーで解答"
+    if question.kind == "fill":
+        return "空欄に入る語を入力して Enter（日本語でも英語・略称でも可）"
+    hint = question.problem.hint if question.problem is not None else ""
+    return f"数値を入力して Enter（{hint or '例: 16, 0.25, 1/9, 2^-10, 7x7'}）"
+
+
+def render_question(question: Question, selected: frozenset[int] = frozenset()) -> RenderableType:
+    parts: list[RenderableType] = [JText(question.prompt)]
+    item = question.item
+    if isinstance(item, Choice) and item.code is not None:
+        parts.append(Text(""))
+        parts.append(
+            Syntax(item.code.template.rstrip(), "python", theme="ansi_dark", word_wrap=True)
+        )
+    if question.options:
+        parts.append(Text(""))
+        for pos, option in enumerate(question.options):
+            mark = ("[✓] " if pos in selected else "[ ] ") if question.multi else ""
+            parts.append(JText(f" {pos + 1}. {mark}{option}", "bold" if pos in selected else ""))
+    return Group(*parts)
+
+
+class QuestionView(Static):
+    """The question being asked."""
+
+    DEFAULT_CSS = """
+    QuestionView {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, question: Question, selected: frozenset[int] = frozenset()) -> None:
+        self.update(render_question(question, selected))

@@ -1,0 +1,43 @@
+"""Fixtures for the TUI tests: a small fixed bank, a fixed clock and seed, a temporary database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quizapp.ui.app import QuizApp, make_app
+
+BANK = Path(__file__).parent / "bank"
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def run(coro: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coro)
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Callable[..., QuizApp]:
+    """Builds the real app on temporary paths; the same db across calls (for resume tests)."""
+    clock_value = [NOW]
+
+    def factory(start: str = "home", config: str | None = None) -> QuizApp:
+        config_path = tmp_path / "config.toml"
+        if config is not None:
+            config_path.write_text(config, encoding="utf-8")
+        return make_app(
+            db_path=tmp_path / "progress.db",
+            bank_dirs=[BANK],
+            config_path=config_path,
+            start=start,
+            clock=lambda: clock_value[0],
+            seed=7,
+            fuzz=False,
+        )
+
+    factory.clock = clock_value  # type: ignore[attr-defined]
+    return factory

@@ -1,0 +1,262 @@
+"""Pilot tests of every flow: each item kind right and wrong, aliases, diagnosis, mock, resume."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from textual.pilot import Pilot
+
+from quizapp.bank import Choice, Fill, Trap
+from quizapp.store import Store
+from quizapp.ui.screens.home import HomeScreen
+from quizapp.ui.screens.quiz import QuizScreen
+from quizapp.ui.screens.result import ResultScreen
+
+from .conftest import run
+
+
+def screen_text(pilot: Pilot) -> str:
+    svg = pilot.app.export_screenshot()
+    text = html.unescape(re.sub(r"<[^>]+>", "", svg))
+    return text.replace("\xa0", " ").replace(" ", "")
+
+
+async def start_drill(pilot: Pilot, topics: list[str]) -> QuizScreen:
+    await pilot.press("t")
+    await pilot.pause()
+    screen = pilot.app.screen
+    topic_list = screen.query_one("#topic-list")
+    for value in topics:
+        topic_list.select(value)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, QuizScreen)
+    return pilot.app.screen
+
+
+async def answer(pilot: Pilot, screen: QuizScreen, right: bool) -> None:
+    """Answer the question on screen through real key presses, rightly or wrongly."""
+    q = screen.question
+    assert q is not None
+    item = q.item
+    if q.kind == "trap":
+        assert isinstance(item, Trap)
+        await pilot.press("o" if item.truth == right else "x")
+    elif q.kind == "choice" and q.problem is None:
+        assert isinstance(item, Choice)
+        correct = sorted(q.order.index(i) for i in item.correct)
+        if q.multi:
+            keys = correct if right else correct[:1]
+            for pos in keys:
+                await pilot.press(str(pos + 1))
+            await pilot.press("enter")
+        else:
+            pos = (
+                correct[0] if right else next(p for p in range(len(q.options)) if p not in correct)
+            )
+            await pilot.press(str(pos + 1))
+    elif q.kind == "fill":
+        assert isinstance(item, Fill)
+        text = item.blanks[0].answers[-1] if right else "まちがい"
+        await pilot.press(*text)
+        await pilot.press("enter")
+    else:
+        problem = q.problem
+        assert problem is not None
+        text = problem.answer_text if right else _wrong_value(problem)
+        await pilot.press(*text)
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+def _wrong_value(problem) -> str:
+    choice = next(c for c in problem.choices if not c.correct)
+    return choice.text
+
+
+def test_home_shows_topics_and_menu(app_factory) -> None:
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            assert isinstance(pilot.app.screen, HomeScreen)
+            text = screen_text(pilot)
+            assert "今日の復習0枚" in text
+            assert "ReLUと勾配消失の緩和" in text
+            assert "トピック別演習" in text
+
+    run(scenario())
+
+
+def test_every_kind_right_then_wrong(app_factory) -> None:
+    """Drill all topics twice: first every answer right, then every answer wrong."""
+
+    async def scenario() -> None:
+        app = app_factory()
+        async with app.run_test(size=(100, 30)) as pilot:
+            for right in (True, False):
+                screen = await start_drill(pilot, ["relu", "stride-padding", "gap-cam"])
+                kinds = set()
+                while isinstance(pilot.app.screen, QuizScreen):
+                    q = screen.question
+                    kinds.add((q.kind, q.multi))
+                    await answer(pilot, screen, right)
+                    fb = screen.feedback
+                    assert fb is not None and fb.grade.correct is right, (q.card_key, fb)
+                    text = screen_text(pilot)
+                    assert ("✔正解" in text) is right
+                    assert ("✘不正解" in text) is (not right)
+                    if q.kind == "numeric" and not right:
+                        assert fb.diagnosis and fb.diagnosis.replace(" ", "") in text
+                        assert "解き方" in text
+                    if q.kind == "choice":
+                        assert "各選択肢" in text
+                    await pilot.press("enter")
+                    await pilot.pause()
+                assert kinds == {
+                    ("trap", False),
+                    ("choice", False),
+                    ("choice", True),
+                    ("fill", False),
+                    ("numeric", False),
+                }
+                assert isinstance(pilot.app.screen, ResultScreen)
+                await pilot.press("escape")
+                await pilot.pause()
+        store = Store.open(app.context.store.path)
+        reviews = store.reviews()
+        store.close()
+        assert len(reviews) == 10
+        assert [r.correct for r in reviews] == [True] * 5 + [False] * 5
+        numeric = [r for r in reviews if r.generator == "conv_output_size"]
+        assert numeric[0].seed is not None and numeric[0].params
+        assert numeric[1].misconception
+
+    run(scenario())
+
+
+def test_fill_accepts_an_alias_in_japanese(app_factory) -> None:
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            screen = await start_drill(pilot, ["gap-cam"])
+            while screen.question.kind != "fill":
+                await answer(pilot, screen, True)
+                await pilot.press("enter")
+                await pilot.pause()
+            await pilot.press(*"ｇａｐ")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.feedback.grade.correct
+
+    run(scenario())
+
+
+def test_unreadable_numeric_answer_is_wrong_with_a_hint(app_factory) -> None:
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            practice = pilot.app.screen
+            option_list = practice.query_one("#topic-list")
+            index = next(
+                i
+                for i in range(option_list.option_count)
+                if option_list.get_option_at_index(i).id == "conv_output_size"
+            )
+            option_list.highlighted = index
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, QuizScreen) and screen.question.kind == "numeric"
+            await pilot.press(*"abc")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not screen.feedback.grade.correct
+            assert "入力のヒント" in screen_text(pilot)
+            first_prompt = screen.question.prompt
+            await pilot.press("n")
+            await pilot.pause()
+            assert screen.question is not None and screen.feedback is None
+            assert screen.question.card_key == "gen:conv_output_size"
+            assert screen.question.problem.seed != 0 or screen.question.prompt != first_prompt
+
+    run(scenario())
+
+
+def test_mock_exam_scores_without_feedback(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory(config="mock_questions = 4\n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, QuizScreen) and screen.session.mode == "mock"
+            pattern = [True, False, True, True]
+            for right in pattern:
+                q = screen.question
+                assert q is not None and q.kind in ("trap", "choice")
+                if q.problem is not None:
+                    pos = next(i for i, c in enumerate(q.problem.choices) if c.correct == right)
+                    await pilot.press(str(pos + 1))
+                    await pilot.pause()
+                else:
+                    await answer(pilot, screen, right)
+                assert "✔正解" not in screen_text(pilot)
+                assert "✘不正解" not in screen_text(pilot) or isinstance(
+                    pilot.app.screen, ResultScreen
+                )
+            result = pilot.app.screen
+            assert isinstance(result, ResultScreen)
+            assert result.summary.correct == 3 and result.summary.answered == 4
+            text = screen_text(pilot)
+            assert "3/4問正解（75%）" in text
+            assert "間違えた問題（1問）" in text
+
+    run(scenario())
+
+
+def test_quit_and_resume_keeps_progress(app_factory) -> None:
+    async def first() -> tuple[int, str]:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            screen = await start_drill(pilot, ["relu"])
+            await answer(pilot, screen, True)
+            await pilot.press("enter")
+            await pilot.pause()
+            await answer(pilot, screen, False)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        return 2, ""
+
+    async def second() -> None:
+        app = app_factory()
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert len(app.context.store.reviews()) == 2
+            text = screen_text(pilot)
+            assert "学習済み2/" in text
+            table = pilot.app.screen.query_one("#topics")
+            row = table.get_row("relu")
+            assert row[1:3] == ["2/2", "1"]
+
+    run(first())
+    run(second())
+
+
+def test_review_brings_missed_card_back_in_the_session(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory(start="review", config="new_per_day = 2\n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, QuizScreen) and screen.session.mode == "review"
+            first_key = screen.question.card_key
+            await answer(pilot, screen, False)
+            await pilot.press("enter")
+            await pilot.pause()
+            seen = [first_key]
+            while isinstance(pilot.app.screen, QuizScreen):
+                seen.append(screen.question.card_key)
+                await answer(pilot, screen, True)
+                await pilot.press("enter")
+                await pilot.pause()
+            assert seen.count(first_key) == 2
+
+    run(scenario())

@@ -1,0 +1,89 @@
+"""Snapshots of the main screens at 80×24 with a fixed bank, clock and seed."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from quizapp.ui.screens.quiz import QuizScreen
+
+SIZE = (80, 24)
+
+
+async def _drill_first_question(pilot: Pilot) -> QuizScreen:
+    await pilot.press("t")
+    await pilot.pause()
+    pilot.app.screen.query_one("#topic-list").select("gap-cam")
+    await pilot.press("enter")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def test_home(snap_compare, app_factory) -> None:
+    assert snap_compare(app_factory(), terminal_size=SIZE)
+
+
+def test_question(snap_compare, app_factory) -> None:
+    async def before(pilot: Pilot) -> None:
+        await _drill_first_question(pilot)
+
+    assert snap_compare(app_factory(), terminal_size=SIZE, run_before=before)
+
+
+def test_feedback_wrong_numeric(snap_compare, app_factory) -> None:
+    async def before(pilot: Pilot) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        option_list = pilot.app.screen.query_one("#topic-list")
+        option_list.highlighted = next(
+            i
+            for i in range(option_list.option_count)
+            if option_list.get_option_at_index(i).id == "conv_output_size"
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        wrong = next(c for c in screen.question.problem.choices if not c.correct)
+        await pilot.press(*wrong.text, "enter")
+        await pilot.pause()
+
+    assert snap_compare(app_factory(), terminal_size=SIZE, run_before=before)
+
+
+def test_feedback_choice(snap_compare, app_factory) -> None:
+    async def before(pilot: Pilot) -> None:
+        screen = await _drill_first_question(pilot)
+        while screen.question.kind != "choice":
+            await pilot.press("o" if screen.question.kind == "trap" else "enter")
+            if screen.question.kind == "fill":
+                await pilot.press(*"GAP", "enter")
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("3", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app_factory(), terminal_size=SIZE, run_before=before)
+
+
+def test_mock_result(snap_compare, app_factory) -> None:
+    async def before(pilot: Pilot) -> None:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        while isinstance(pilot.app.screen, QuizScreen):
+            q = screen.question
+            await pilot.press("o" if q.kind == "trap" else "1")
+            if q.multi:
+                await pilot.press("enter")
+            await pilot.pause()
+
+    assert snap_compare(
+        app_factory(config="mock_questions = 4\n"), terminal_size=SIZE, run_before=before
+    )
+
+
+def test_stats(snap_compare, app_factory) -> None:
+    async def before(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await pilot.pause()
+
+    assert snap_compare(app_factory(), terminal_size=SIZE, run_before=before)
