@@ -17,7 +17,9 @@ def main(argv: list[str]) -> int:
         try:
             module = importlib.import_module(f"benchmarks.{name}")
         except ImportError as exc:
-            rows.append({"name": f"{name}: not available", "value": str(exc), "target": "", "ok": None})
+            rows.append(
+                {"name": f"{name}: not available", "value": str(exc), "target": "", "ok": None}
+            )
             continue
         for row in module.run():
             rows.append(row)
@@ -29,7 +31,12 @@ def main(argv: list[str]) -> int:
 def print_table(rows: list[dict]) -> None:
     headers = ("benchmark", "value", "target", "")
     table = [
-        (r["name"], r["value"], r.get("target", ""), {True: "ok", False: "MISS", None: "-"}[r.get("ok")])
+        (
+            r["name"],
+            r["value"],
+            r.get("target", ""),
+            {True: "ok", False: "MISS", None: "-"}[r.get("ok")],
+        )
         for r in rows
     ]
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *table, strict=False)]

@@ -29,7 +29,7 @@ def _plain_load(directory: Path) -> None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for path in [directory / "topics.yaml", *bank_files(directory)]:
         with path.open("rb") as fh:
-            yaml.load(fh, Loader=loader)  # noqa: S506 - CSafeLoader is the safe loader
+            yaml.load(fh, Loader=loader)
 
 
 def synthetic_bank(root: Path, n_items: int = 5000, per_file: int = 100) -> Path:
@@ -43,7 +43,9 @@ def synthetic_bank(root: Path, n_items: int = 5000, per_file: int = 100) -> Path
     kinds = [
         "    kind: trap\n    truth: true\n    confused_with: 似た概念と混同\n",
         "    kind: choice\n    answer: 2\n    options:\n"
-        + "".join(f"      - text: 選択肢{j}の文\n        rationale: 選択肢{j}の根拠\n" for j in range(4)),
+        + "".join(
+            f"      - text: 選択肢{j}の文\n        rationale: 選択肢{j}の根拠\n" for j in range(4)
+        ),
         "    kind: fill\n    blanks:\n      - answers: [正解, せいかい, Answer]\n",
         "    kind: generated\n    generator: conv_output_size\n",
     ]
@@ -51,7 +53,9 @@ def synthetic_bank(root: Path, n_items: int = 5000, per_file: int = 100) -> Path
         lines = ["items:\n"]
         for i in range(per_file):
             n = f * per_file + i
-            prompt = "空欄【1】に入る語を答えよ。" if n % 4 == 2 else f"問題文 {n} の説明がここに入る。"
+            prompt = (
+                "空欄【1】に入る語を答えよ。" if n % 4 == 2 else f"問題文 {n} の説明がここに入る。"
+            )
             lines.append(
                 f"  - id: item-{n}\n    exams: [G, E]\n    topic: t{n % 50}\n    tags: [タグ]\n"
                 f"    difficulty: {1 + n % 3}\n    prompt: {prompt}\n"

@@ -257,7 +257,7 @@ def _line_of(data: Any, loc: Iterable[Any], default: int) -> int:
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file safely, keeping line numbers. Raises yaml.YAMLError."""
     with path.open("rb") as fh:
-        return yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+        return yaml.load(fh, Loader=_LineLoader)
 
 
 def _yaml_error(path: Path, exc: yaml.YAMLError) -> BankError:
@@ -304,9 +304,7 @@ _KIND_TAGS = {"trap", "choice", "fill", "generated"}
 
 def bank_files(directory: Path) -> list[Path]:
     """The item files of a bank directory (every *.yaml except topics.yaml), sorted."""
-    return sorted(
-        p for p in directory.rglob("*.yaml") if p.name != "topics.yaml" and p.is_file()
-    )
+    return sorted(p for p in directory.rglob("*.yaml") if p.name != "topics.yaml" and p.is_file())
 
 
 def load_bank(
@@ -364,7 +362,9 @@ def _load_file(bank: Bank, path: Path, generators: Mapping[str, Any] | None) -> 
     if data is None:
         return
     if not isinstance(data, LineDict) or not isinstance(data.get("items"), list):
-        bank.errors.append(BankError(path, 1, "-", "a bank file is a mapping with an `items:` list"))
+        bank.errors.append(
+            BankError(path, 1, "-", "a bank file is a mapping with an `items:` list")
+        )
         return
     extra = set(data) - {"items"}
     for key in sorted(extra, key=str):

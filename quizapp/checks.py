@@ -77,7 +77,7 @@ def run_check(check: Check) -> str | None:
             result = func(**{k: _arg(v) for k, v in check.args.items()})
     except CheckError as exc:
         return f"check: {exc}"
-    except Exception as exc:  # noqa: BLE001 - any failure inside solvers is reported, not raised
+    except Exception as exc:
         return f"check {check.fn}: raised {type(exc).__name__}: {exc}"
     if check.pick is not None:
         try:
@@ -105,15 +105,15 @@ def run_option(spec: CodeSpec, option_text: str) -> list[str]:
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            exec(compile(source, "<code item>", "exec"), namespace)  # noqa: S102 - bank code items
+            exec(compile(source, "<code item>", "exec"), namespace)
             entry = namespace[spec.entry]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return [f"does not compile: {type(exc).__name__}: {exc}"]
         for i, case in enumerate(spec.cases, start=1):
             want = reference(*[_arg(a) for a in case])
             try:
                 got = entry(*[_arg(a) for a in case])
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 problems.append(f"case {i} raises {type(exc).__name__}")
                 continue
             if not close(got, _plain(want), 1e-6, 1e-9):
@@ -154,7 +154,5 @@ def run_item_checks(item: Any, lines: Mapping[str, Any]) -> list[tuple[int, str]
             if keyed and problems:
                 out.append((offset, f"code: keyed option {i + 1} is wrong: {problems[0]}"))
             elif not keyed and not problems:
-                out.append(
-                    (offset, f"code: option {i + 1} also agrees with {item.code.reference}")
-                )
+                out.append((offset, f"code: option {i + 1} also agrees with {item.code.reference}"))
     return out

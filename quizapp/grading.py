@@ -13,8 +13,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from quizapp.bank import Choice, Fill, Trap
 from solvers.problem import Misconception, Problem, check
+
+from quizapp.bank import Choice, Fill, Trap
 
 # --- text ---------------------------------------------------------------------------------------
 
@@ -25,9 +26,7 @@ _KATA_START, _KATA_END = 0x30A1, 0x30F6
 
 
 def _to_hiragana(text: str) -> str:
-    return "".join(
-        chr(ord(c) - 0x60) if _KATA_START <= ord(c) <= _KATA_END else c for c in text
-    )
+    return "".join(chr(ord(c) - 0x60) if _KATA_START <= ord(c) <= _KATA_END else c for c in text)
 
 
 def normalize_text(text: str) -> str:
@@ -39,8 +38,9 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _to_hiragana(text.casefold())
     text = "".join(text.split())
-    text = text.translate(_DASH_TABLE)
-    return text.strip(_EDGE_PUNCT)
+    text = text.translate(_DASH_TABLE).strip(_EDGE_PUNCT)
+    # removing spaces can bring a letter and a combining mark together: compose them again
+    return unicodedata.normalize("NFKC", text)
 
 
 def matches_any(answer: str, accepted: Iterable[str]) -> bool:
@@ -258,9 +258,7 @@ def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
         results.append(
             math.isclose(value, blank.number, rel_tol=blank.rel_tol, abs_tol=blank.abs_tol)
         )
-    expected = " / ".join(
-        b.answers[0] if b.answers else f"{b.number:g}" for b in item.blanks
-    )
+    expected = " / ".join(b.answers[0] if b.answers else f"{b.number:g}" for b in item.blanks)
     return Grade(all(results), " / ".join(answers), expected, hint=hint, blanks=tuple(results))
 
 

@@ -21,7 +21,9 @@ def shipped_bank_dir() -> Path:
 
 def bank_dirs(user_bank: Path | None = None) -> list[Path]:
     """The shipped bank, then the user bank from ``--bank`` or ``QUIZAPP_BANK`` if any."""
-    extra = user_bank or (Path(os.environ["QUIZAPP_BANK"]) if os.environ.get("QUIZAPP_BANK") else None)
+    extra = user_bank or (
+        Path(os.environ["QUIZAPP_BANK"]) if os.environ.get("QUIZAPP_BANK") else None
+    )
     dirs = [shipped_bank_dir()]
     if extra is not None and extra.resolve() != dirs[0].resolve():
         dirs.append(extra)
