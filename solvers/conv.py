@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from solvers._checks import real_array
+
 IntOrPair = int | tuple[int, int] | Sequence[int]
 
 
@@ -42,16 +44,6 @@ def _pair(name: str, value: Any, minimum: int) -> tuple[int, int]:
         return _as_int(name, items[0], minimum), _as_int(name, items[1], minimum)
     single = _as_int(name, value, minimum)
     return single, single
-
-
-def _float_array(name: str, value: Any) -> np.ndarray:
-    """Convert to a floating ndarray: float32/float64 kept, ints and bools promoted to float64."""
-    arr = np.asarray(value)
-    if arr.dtype.kind in "biu":
-        return arr.astype(np.float64)
-    if arr.dtype.kind != "f":
-        raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
-    return arr
 
 
 def effective_kernel(kernel: int, dilation: int) -> int:
@@ -215,12 +207,12 @@ def conv2d(
     Raises:
         ValueError: wrong ranks, mismatched channels or bias length, invalid sizes, empty output.
     """
-    xa, wa = _float_array("x", x), _float_array("w", w)
+    xa, wa = real_array("x", x), real_array("w", w)
     s, p, d, _ = _conv_geometry(xa, wa, stride, padding, dilation)
     dtypes = [xa.dtype, wa.dtype]
     ba = None
     if b is not None:
-        ba = _float_array("b", b)
+        ba = real_array("b", b)
         if ba.shape != (wa.shape[0],):
             raise ValueError(f"b must have shape ({wa.shape[0]},), got {ba.shape}")
         dtypes.append(ba.dtype)
@@ -255,7 +247,7 @@ def conv2d_backward(
     Raises:
         ValueError: as for :func:`conv2d`, or ``grad_out`` not shaped like the forward output.
     """
-    xa, wa, ga = _float_array("x", x), _float_array("w", w), _float_array("grad_out", grad_out)
+    xa, wa, ga = real_array("x", x), real_array("w", w), real_array("grad_out", grad_out)
     s, p, d, (oh, ow) = _conv_geometry(xa, wa, stride, padding, dilation)
     expected = (xa.shape[0], wa.shape[0], oh, ow)
     if ga.shape != expected:
@@ -280,7 +272,7 @@ def conv2d_backward(
 
 
 def _pool_windows(x: Any, kernel: IntOrPair, stride: IntOrPair | None) -> np.ndarray:
-    xa = _float_array("x", x)
+    xa = real_array("x", x)
     _check_nchw("x", xa)
     k = _pair("kernel", kernel, 1)
     s = k if stride is None else _pair("stride", stride, 1)
@@ -325,6 +317,6 @@ def global_avg_pool(x: Any) -> np.ndarray:
     Raises:
         ValueError: input not 4-D or with an empty axis.
     """
-    xa = _float_array("x", x)
+    xa = real_array("x", x)
     _check_nchw("x", xa)
     return xa.mean(axis=(2, 3))

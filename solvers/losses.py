@@ -10,16 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from solvers._checks import real_array
 from solvers.activations import log_softmax, softmax
-
-
-def _real_array(name: str, value: Any) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.dtype.kind in "biu":
-        return arr.astype(np.float64)
-    if arr.dtype.kind != "f":
-        raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
-    return arr
 
 
 def _targets(scores: np.ndarray, target_index: Any) -> np.ndarray:
@@ -66,7 +58,7 @@ def cross_entropy(logits: Any, target_index: Any) -> float:
     Raises:
         ValueError: wrong shapes, or a class index outside [0, K).
     """
-    z = _real_array("logits", logits)
+    z = real_array("logits", logits)
     target = _targets(z, target_index)
     return float(-np.mean(_picked(log_softmax(z, axis=-1), target)))
 
@@ -84,7 +76,7 @@ def cross_entropy_probs(probs: Any, target_index: Any) -> float:
     Raises:
         ValueError: probabilities outside [0, 1], wrong shapes or a bad class index.
     """
-    p = _real_array("probs", probs)
+    p = real_array("probs", probs)
     target = _targets(p, target_index)
     if np.any(~((p >= 0) & (p <= 1))):
         raise ValueError("probs must lie in [0, 1]")
@@ -105,7 +97,7 @@ def binary_cross_entropy(p: Any, y: Any) -> float:
     Raises:
         ValueError: shapes differ, empty input, or values outside [0, 1].
     """
-    pa, ya = _real_array("p", p), _real_array("y", y)
+    pa, ya = real_array("p", p), real_array("y", y)
     if pa.shape != ya.shape:
         raise ValueError(f"p and y must have the same shape, got {pa.shape} and {ya.shape}")
     if pa.size == 0:
@@ -125,7 +117,7 @@ def mse(pred: Any, target: Any) -> float:
     Raises:
         ValueError: shapes differ (no broadcasting) or the input is empty.
     """
-    a, b = _real_array("pred", pred), _real_array("target", target)
+    a, b = real_array("pred", pred), real_array("target", target)
     if a.shape != b.shape:
         raise ValueError(f"pred and target must have the same shape, got {a.shape} and {b.shape}")
     if a.size == 0:
@@ -143,7 +135,7 @@ def softmax_cross_entropy_grad(logits: Any, target_index: Any) -> np.ndarray:
     Raises:
         ValueError: as for :func:`cross_entropy`.
     """
-    z = _real_array("logits", logits)
+    z = real_array("logits", logits)
     target = _targets(z, target_index)
     grad = softmax(z, axis=-1)
     if z.ndim == 1:

@@ -12,10 +12,18 @@ Integer results are Python ints for scalar input and int64 arrays otherwise.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
+
+from solvers._checks import finite, real_array
+
+
+def _values(name: str, value: Any) -> np.ndarray:
+    arr = real_array(name, value)
+    if np.any(np.isnan(arr)):
+        raise ValueError(f"{name} must not contain NaN")
+    return arr.astype(np.float64, copy=False)
 
 
 def _bits(bits: Any) -> int:
@@ -33,39 +41,18 @@ def _int_range(signed: bool, bits: Any) -> tuple[int, int]:
     return 0, 2**b - 1
 
 
-def _real(name: str, value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return number
-
-
 def _scale(scale: Any) -> float:
-    s = _real("scale", scale)
+    s = finite("scale", scale)
     if s <= 0:
         raise ValueError(f"scale must be positive, got {scale!r}")
     return s
 
 
 def _integer(name: str, value: Any) -> int:
-    number = _real(name, value)
+    number = finite(name, value)
     if not number.is_integer() or isinstance(value, bool | np.bool_):
         raise ValueError(f"{name} must be an integer, got {value!r}")
     return int(number)
-
-
-def _real_array(name: str, value: Any) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.dtype.kind in "biu":
-        return arr.astype(np.float64)
-    if arr.dtype.kind != "f":
-        raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
-    if np.any(np.isnan(arr)):
-        raise ValueError(f"{name} must not contain NaN")
-    return arr.astype(np.float64, copy=False)
 
 
 def affine_params(
@@ -90,7 +77,7 @@ def affine_params(
         ValueError: x_min > x_max, non-finite bounds, a range of zero width after including 0,
             or unsupported bits.
     """
-    lo, hi = _real("x_min", x_min), _real("x_max", x_max)
+    lo, hi = finite("x_min", x_min), finite("x_max", x_max)
     if lo > hi:
         raise ValueError(f"x_min must be ≤ x_max, got {x_min!r} > {x_max!r}")
     qmin, qmax = _int_range(signed, bits)
@@ -114,7 +101,7 @@ def symmetric_scale(abs_max: float, bits: int = 8) -> float:
     Raises:
         ValueError: abs_max not positive and finite, or unsupported bits.
     """
-    a = _real("abs_max", abs_max)
+    a = finite("abs_max", abs_max)
     if a <= 0:
         raise ValueError(f"abs_max must be positive, got {abs_max!r}")
     return a / (2 ** (_bits(bits) - 1) - 1)
@@ -137,7 +124,7 @@ def quantize(
     Raises:
         ValueError: NaN input, non-positive scale, or a zero_point that is not an integer in range.
     """
-    arr = _real_array("x", x)
+    arr = _values("x", x)
     s = _scale(scale)
     zp = _integer("zero_point", zero_point)
     qmin, qmax = _int_range(signed, bits)
@@ -181,7 +168,7 @@ def quantization_error(
     Raises:
         ValueError: as for :func:`quantize`.
     """
-    arr = _real_array("x", x)
+    arr = _values("x", x)
     q = quantize(arr, scale, zero_point, signed=signed, bits=bits)
     err = np.abs(dequantize(q, scale, zero_point) - arr)
     return float(err) if np.ndim(err) == 0 else err
@@ -195,8 +182,8 @@ def memory_bytes(n_params: float, bits: float) -> float:
     Raises:
         ValueError: n_params negative, bits not positive, or a non-finite argument.
     """
-    n = _real("n_params", n_params)
-    b = _real("bits", bits)
+    n = finite("n_params", n_params)
+    b = finite("bits", bits)
     if n < 0:
         raise ValueError(f"n_params must be ≥ 0, got {n_params!r}")
     if b <= 0:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from solvers._checks import finite
+
 
 def _positive(name: str, value: Any) -> float:
     try:
@@ -20,16 +22,6 @@ def _positive(name: str, value: Any) -> float:
         number = math.nan
     if not (math.isfinite(number) and number > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return number
-
-
-def _finite(name: str, value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
     return number
 
 
@@ -77,7 +69,7 @@ def loss_ratio(factor: float, exponent: float) -> float:
     Raises:
         ValueError: factor not positive, or a non-finite argument.
     """
-    return _positive("factor", factor) ** -_finite("exponent", exponent)
+    return _positive("factor", factor) ** -finite("exponent", exponent)
 
 
 def training_flops(n_params: float, n_tokens: float) -> float:
@@ -86,8 +78,8 @@ def training_flops(n_params: float, n_tokens: float) -> float:
     Raises:
         ValueError: a negative or non-finite count.
     """
-    n = _finite("n_params", n_params)
-    d = _finite("n_tokens", n_tokens)
+    n = finite("n_params", n_params)
+    d = finite("n_tokens", n_tokens)
     if n < 0 or d < 0:
         raise ValueError(f"n_params and n_tokens must be ≥ 0, got {n_params!r} and {n_tokens!r}")
     return 6.0 * n * d
