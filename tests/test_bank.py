@@ -322,3 +322,13 @@ def test_json_schema_covers_every_kind() -> None:
     for kind in ("trap", "choice", "fill", "generated"):
         assert kind in text
     assert schema["title"]
+
+
+def test_shipped_schema_file_is_current() -> None:
+    """Editors read questionbank/schema.json; regenerate it with `quizapp schema` after a change."""
+    import json
+
+    from quizapp.paths import shipped_bank_dir
+
+    shipped = json.loads((shipped_bank_dir() / "schema.json").read_text(encoding="utf-8"))
+    assert shipped == json_schema()
