@@ -13,9 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from solvers.problem import Misconception, Problem, check
-
 from quizapp.bank import Choice, Fill, Trap
+from solvers.problem import Misconception, Problem, check
 
 # --- text ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,179 @@
+"""Numbers as a Japanese exam shows them, and how precisely an answer must match.
+
+Display conventions: the minus sign is U+2212 (−), thousands are grouped with commas (1,769,472),
+powers of ten use superscripts (9.54×10⁻⁷), and trailing zeros after the decimal point are dropped
+(0.250 → 0.25). Every string produced here is read back by ``quizapp.grading.parse_number``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+MINUS = "−"
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
+
+FormatKind = Literal["int", "fixed", "sig", "exact"]
+Answer = float | tuple[float, ...]
+
+
+def superscript(n: int) -> str:
+    """An integer exponent in superscript digits: −7 → "⁻⁷"."""
+    return str(int(n)).translate(_SUPERSCRIPT)
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+def _strip_zeros(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_int(x: float) -> str:
+    """A whole number with comma grouping: 1769472 → "1,769,472", −3 → "−3"."""
+    return _minus(f"{round(x):,}")
+
+
+def fmt_fixed(x: float, places: int) -> str:
+    """``x`` rounded to ``places`` decimals, trailing zeros dropped: (0.2500, 3) → "0.25"."""
+    text = _strip_zeros(f"{x:.{places}f}")
+    if text in ("-0", "0"):
+        return "0"
+    return _minus(text)
+
+
+def round_sig(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` significant figures (0 and non-finite values unchanged)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def fmt_sig(x: float, digits: int = 3) -> str:
+    """``digits`` significant figures; ×10ⁿ outside 10⁻³ ≤ |x| < 10⁶: 9.54×10⁻⁷, 0.0854, 14."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return _minus(str(x))
+    mantissa, _, exp = f"{x:.{digits - 1}e}".partition("e")
+    exponent = int(exp)
+    if -3 <= exponent < 6:
+        rounded = float(f"{mantissa}e{exponent}")
+        places = digits - 1 - exponent
+        if places > 0:
+            return _minus(_strip_zeros(f"{rounded:.{places}f}"))
+        return _minus(f"{round(rounded):,}")
+    return _minus(_strip_zeros(mantissa)) + "×10" + superscript(exponent)
+
+
+def fmt_dec(x: float, places: int) -> str:
+    """A worked-solution intermediate with exactly ``places`` decimals: −1.4142, 0.0500."""
+    text = f"{x:.{places}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return _minus(text)
+
+
+def paren(x: float | str) -> str:
+    """A number ready to substitute into a formula: negatives in parentheses, "(−2)"."""
+    text = x if isinstance(x, str) else fmt_plain(x)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def power(base: str, exponent: float) -> str:
+    """``base`` raised to ``exponent``: superscript digits for integers (0.25¹⁰), else ^(…)."""
+    if float(exponent).is_integer():
+        return base + superscript(int(exponent))
+    return f"{base}^({fmt_plain(exponent)})"
+
+
+def subscript(n: int) -> str:
+    """An integer index in subscript digits: 12 → "₁₂"."""
+    return str(int(n)).translate(_SUBSCRIPT)
+
+
+def fmt_plain(x: float, max_places: int = 6) -> str:
+    """An exact short decimal as written by hand: −0.30000000000000004 → "−0.3", 2.0 → "2"."""
+    if isinstance(x, int):
+        return f"{x:,}".replace("-", MINUS)
+    if float(x).is_integer() and abs(x) < 1e15:
+        return fmt_int(x)
+    return fmt_fixed(x, max_places)
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How an answer is written, how it is asked for, and how close an answer must be.
+
+    kind:
+        ``int`` — an exact integer; ``fixed`` — rounded to ``digits`` decimals (accepted within half
+        a unit of the last place); ``sig`` — ``digits`` significant figures (accepted within a
+        relative 5×10⁻ᵈⁱᵍⁱᵗˢ, i.e. any correct rounding); ``exact`` — a short exact decimal such as
+        −0.03 (accepted up to float noise).
+    """
+
+    kind: FormatKind
+    digits: int = 0
+    rel_tol: float = field(init=False)
+    """Relative tolerance for answers written in this format."""
+    abs_tol: float = field(init=False)
+    """Absolute tolerance for answers written in this format."""
+    _render: Callable[[float], str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        d = self.digits
+        rel, absolute, render = {
+            "int": (0.0, 0.0, fmt_int),
+            "fixed": (0.0, 0.5 * 10.0**-d * (1 + 1e-9), lambda x: fmt_fixed(x, d)),
+            "sig": (5.0 * 10.0**-d, 0.0, lambda x: fmt_sig(x, d)),
+            "exact": (1e-9, 1e-9, fmt_plain),
+        }[self.kind]
+        object.__setattr__(self, "rel_tol", rel)
+        object.__setattr__(self, "abs_tol", absolute)
+        object.__setattr__(self, "_render", render)
+
+    def text(self, value: Answer) -> str:
+        """The value as displayed; a tuple becomes "(a, b, …)"."""
+        if isinstance(value, tuple):
+            return "(" + ", ".join(self._render(v) for v in value) + ")"
+        return self._render(value)
+
+    def instruction(self) -> str:
+        """How the prompt asks for the number, e.g. 「小数第3位まで（第4位を四捨五入）」."""
+        if self.kind == "int":
+            return "整数で"
+        if self.kind == "fixed":
+            return f"小数第{self.digits}位まで（第{self.digits + 1}位を四捨五入）"
+        if self.kind == "sig":
+            return f"有効数字{self.digits}桁で"
+        return ""
+
+    def hint(self) -> str:
+        """The input-format hint shown under the answer box."""
+        if self.kind == "int":
+            return "整数で答えてください（計算式 196*2336 も可）"
+        if self.kind == "fixed":
+            return f"小数第{self.digits}位までの数で答えてください（例: 0.123）"
+        if self.kind == "sig":
+            return f"有効数字{self.digits}桁で答えてください（例: 1.23e-4 や 1.23×10⁻⁴）"
+        return "数で答えてください（例: −0.03、分数 3/4 も可）"
+
+
+INTEGER = NumberFormat("int")
+EXACT = NumberFormat("exact")
+
+
+def fixed(places: int) -> NumberFormat:
+    """A :class:`NumberFormat` rounded to ``places`` decimals."""
+    return NumberFormat("fixed", places)
+
+
+def sig(digits: int) -> NumberFormat:
+    """A :class:`NumberFormat` with ``digits`` significant figures."""
+    return NumberFormat("sig", digits)

@@ -1,0 +1,175 @@
+"""Batch-normalization problems: a normalized value by hand, and what BatchNorm2d counts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from solvers import normalization
+from solvers.formatting import INTEGER, fixed, fmt_dec, fmt_int, fmt_plain, paren
+from solvers.problem import Candidate, Draft, Template, random_ints
+
+_EPS = 1e-12
+"""Stands in for ε = 0 ("ε は無視"): batch_norm needs ε > 0; this one changes nothing visible."""
+
+
+def _build_bn_values(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    n, top, gamma, beta = p["batch"], p["value_max"], p["gamma"], p["beta"]
+    if n < 2 or top < 1:
+        return None
+    x = [float(v) for v in random_ints(rng, n, 0, top)]
+    (i,) = random_ints(rng, 1, 0, n - 1)
+    if max(x) == min(x):
+        return None
+    y = normalization.batch_norm(np.array(x).reshape(n, 1), gamma, beta, eps=_EPS)
+    answer = float(y[i, 0])
+    mean = sum(x) / n
+    var = sum((v - mean) ** 2 for v in x) / n
+    sd = math.sqrt(var)
+    xi = float(x[i])
+    x_hat = (xi - mean) / sd
+    unbiased = math.sqrt(var * n / (n - 1))
+    candidates: list[Candidate] = [
+        (
+            "used-unbiased-variance",
+            "分散を N−1 で割っています（BN は N で割る標本分散）",
+            gamma * (xi - mean) / unbiased + beta,
+        ),
+        (
+            "divided-by-variance",
+            "標準偏差ではなく分散で割っています（√ を忘れています）",
+            gamma * (xi - mean) / var + beta,
+        ),
+        (
+            "forgot-affine",
+            "γ 倍と β の加算（スケール・シフト）を忘れています",
+            x_hat if (gamma, beta) != (1, 0) else None,
+        ),
+        (
+            "shift-before-scale",
+            "β を足してから γ 倍しています（正しくは γx̂ + β）",
+            gamma * (x_hat + beta) if gamma != 1 and beta != 0 else None,
+        ),
+        ("forgot-centering", "平均を引き忘れています", gamma * xi / sd + beta),
+    ]
+    fmt = fixed(3)
+    values = ", ".join(fmt_plain(v) for v in x)
+    squares = " + ".join(f"{paren(round(v - mean, 6))}²" for v in x)
+    return Draft(
+        params={
+            "batch": n,
+            "value_max": top,
+            "gamma": gamma,
+            "beta": beta,
+            "x": x,
+            "index": i + 1,
+        },
+        prompt=(
+            f"ミニバッチ内のある特徴（1 チャンネル）の値が x = ({values}) であった。学習時の"
+            f" Batch Normalization（分散は N で割る、ε は無視）で γ = {fmt_plain(gamma)}、"
+            f"β = {fmt_plain(beta)} のとき、{i + 1} 番目の値 x = {fmt_plain(xi)} に対する出力 y を"
+            f"{fmt.instruction()}求めよ。"
+        ),
+        answer=answer,
+        fmt=fmt,
+        candidates=candidates,
+        steps=[
+            f"平均 μ = ({' + '.join(fmt_plain(v) for v in x)})/{n} = {fmt_plain(round(mean, 6))}",
+            f"分散 σ² = ({squares})/{n} = {fmt_dec(var, 4)}、σ = √σ² = {fmt_dec(sd, 4)}",
+            f"正規化 x̂ = (x − μ)/σ = ({fmt_plain(xi)} − {paren(round(mean, 6))})/{fmt_dec(sd, 4)} "
+            f"= {fmt_dec(x_hat, 4)}",
+            f"y = γx̂ + β = {fmt_plain(gamma)}×{paren(fmt_dec(x_hat, 4))} + {paren(beta)} = "
+            f"{fmt_dec(answer, 4)}",
+        ],
+    )
+
+
+def _build_bn_counts(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    n, c, h, question = p["batch"], p["channels"], p["size"], p["question"]
+    if question not in ("affine", "values_per_channel"):
+        return None
+    counts = normalization.norm_counts((n, c, h, h), "batch")
+    shape = f"(N, C, H, W) = ({n}, {c}, {h}, {h})"
+    if question == "affine":
+        answer = counts.n_affine
+        candidates: list[Candidate] = [
+            (
+                "per-activation-params",
+                "γ, β を位置ごと（C×H×W 組）に持つと数えています（BN はチャンネルごと）",
+                float(2 * c * h * h),
+            ),
+            ("counted-only-gamma", "β を数え忘れています（γ と β で 2C）", float(c)),
+            (
+                "included-running-stats",
+                "移動平均・移動分散（学習しないバッファ）も数えています",
+                float(4 * c),
+            ),
+            ("per-sample", "サンプルごとに γ, β があると数えています", float(2 * n * c)),
+            ("single-pair", "チャンネルに関係なく γ, β が 1 組だけだと考えています", 2.0),
+        ]
+        ask = "学習可能なパラメータ（γ と β）の総数を求めよ。"
+        steps = [
+            "BatchNorm2d はチャンネルごとに γ（スケール）と β（シフト）を 1 つずつ持つ",
+            f"2 × C = 2 × {c} = {fmt_int(answer)}（移動平均・移動分散は学習しないバッファ）",
+        ]
+    else:
+        answer = counts.values_per_statistic
+        candidates = [
+            (
+                "instance-norm-count",
+                "バッチ方向を含めていません（H×W は Instance Norm の単位）",
+                float(h * h),
+            ),
+            ("forgot-spatial", "空間方向（H×W）を含めていません", float(n)),
+            (
+                "layer-norm-count",
+                "サンプルごとに全チャンネルで計算しています（C×H×W は Layer Norm の単位）",
+                float(c * h * h),
+            ),
+            ("all-values", "全チャンネルをまとめています（N×C×H×W）", float(n * c * h * h)),
+        ]
+        ask = "1 つのチャンネルの平均と分散は、何個の値から計算されるか。"
+        steps = [
+            "BatchNorm2d はチャンネルごとに、バッチ内の全サンプル・全位置の値で平均と分散を計算する",
+            f"N × H × W = {n} × {h} × {h} = {fmt_int(answer)}",
+        ]
+    return Draft(
+        params={"batch": n, "channels": c, "size": h, "question": question},
+        prompt=f"形状 {shape} の特徴マップに、学習時の BatchNorm2d を適用する。{ask}",
+        answer=float(answer),
+        fmt=INTEGER,
+        candidates=candidates,
+        steps=steps,
+    )
+
+
+GENERATORS = (
+    Template(
+        name="batch_norm_values",
+        title="Batch Normalization の手計算",
+        topic="batch-norm",
+        exams=("E",),
+        build=_build_bn_values,
+        ranges={
+            "batch": [3, 4, 5],
+            "value_max": [6, 8, 10],
+            "gamma": [1, 2, 0.5],
+            "beta": [0, 1, -1, 0.5],
+        },
+    ),
+    Template(
+        name="batch_norm_counts",
+        title="Batch Normalization の統計量とパラメータ数",
+        topic="batch-norm",
+        exams=("G", "E"),
+        build=_build_bn_counts,
+        ranges={
+            "batch": [8, 16, 32, 64],
+            "channels": [16, 32, 64, 128, 256],
+            "size": [7, 14, 28, 32, 56],
+            "question": ["affine", "values_per_channel"],
+        },
+    ),
+)

@@ -1,0 +1,141 @@
+"""One update step of the classic optimizers, on scalars or arrays.
+
+Scalars in give Python floats out; arrays (any shape, all the same shape) give new ndarrays; inputs
+are never modified.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from solvers._checks import finite, real_array
+
+
+def _arrays(**named: Any) -> tuple[list[Any], bool]:
+    """Validate finite inputs: all Python scalars (returned as floats, the fast path for
+    hand-sized problems) or same-shaped arrays (returned as float64 ndarrays)."""
+    values = list(named.values())
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        floats = [float(v) for v in values]
+        for name, number in zip(named, floats, strict=True):
+            if not math.isfinite(number):
+                raise ValueError(f"{name} must be finite")
+        return floats, True
+    arrays = [real_array(name, value).astype(np.float64) for name, value in named.items()]
+    shapes = {a.shape for a in arrays}
+    if len(shapes) != 1:
+        listed = ", ".join(f"{n} {a.shape}" for n, a in zip(named, arrays, strict=True))
+        raise ValueError(f"shapes must match: {listed}")
+    for name, arr in zip(named, arrays, strict=True):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite")
+    return arrays, arrays[0].ndim == 0
+
+
+def _out(value: Any, scalar: bool) -> float | np.ndarray:
+    return float(value) if scalar else value
+
+
+def _rate(name: str, value: Any, upper: float | None = None) -> float:
+    number = finite(name, value)
+    if number < 0 or (upper is not None and number > upper):
+        bound = f"in [0, {upper}]" if upper is not None else "≥ 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return number
+
+
+def sgd_step(w: Any, grad: Any, lr: float) -> float | np.ndarray:
+    """Plain gradient descent: w − η·g.
+
+    Raises:
+        ValueError: shapes differ, a non-finite value, or a negative learning rate.
+    """
+    (wa, ga), scalar = _arrays(w=w, grad=grad)
+    return _out(wa - _rate("lr", lr) * ga, scalar)
+
+
+def weight_decay_step(w: Any, grad: Any, lr: float, weight_decay: float) -> float | np.ndarray:
+    """Gradient descent with L2 weight decay folded into the gradient (PyTorch ``SGD(weight_decay=λ)``).
+
+    Returns:
+        w − η·(g + λ·w), the same as shrinking w by (1 − ηλ) before the plain step.
+
+    Raises:
+        ValueError: shapes differ, a non-finite value, or a negative rate.
+    """
+    (wa, ga), scalar = _arrays(w=w, grad=grad)
+    eta, lam = _rate("lr", lr), _rate("weight_decay", weight_decay)
+    return _out(wa - eta * (ga + lam * wa), scalar)
+
+
+def momentum_step(
+    w: Any, v: Any, grad: Any, lr: float, momentum: float = 0.9
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """SGD with momentum in the velocity form: v ← μ·v − η·g, then w ← w + v.
+
+    PyTorch's ``SGD(momentum=μ)`` keeps b ← μ·b + g and steps w ← w − η·b instead; with a fixed η
+    the two are the same trajectory, with v = −η·b.
+
+    Returns:
+        (w_new, v_new).
+
+    Raises:
+        ValueError: shapes differ, a non-finite value, a negative rate, or momentum outside [0, 1].
+    """
+    (wa, va, ga), scalar = _arrays(w=w, v=v, grad=grad)
+    v_new = _rate("momentum", momentum, 1.0) * va - _rate("lr", lr) * ga
+    return _out(wa + v_new, scalar), _out(v_new, scalar)
+
+
+def adam_step(
+    w: Any,
+    m: Any,
+    v: Any,
+    grad: Any,
+    t: int,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[float | np.ndarray, float | np.ndarray, float | np.ndarray]:
+    """One Adam step (Kingma & Ba, Algorithm 1), as PyTorch's ``Adam`` computes it.
+
+    m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m/(1−β₁ᵗ);  v̂ = v/(1−β₂ᵗ);
+    w ← w − η·m̂/(√v̂ + ε).
+
+    Args:
+        w, m, v, grad: parameters, first and second moment estimates, gradient.
+        t: the step number, counting from 1 (used in the bias corrections).
+
+    Returns:
+        (w_new, m_new, v_new), the moments without bias correction.
+
+    Raises:
+        ValueError: shapes differ, a non-finite value, a negative v, t not an integer ≥ 1, betas
+            outside [0, 1), or a negative lr or eps.
+    """
+    (wa, ma, va, ga), scalar = _arrays(w=w, m=m, v=v, grad=grad)
+    if np.any(np.asarray(va) < 0):
+        raise ValueError("v (the second moment) must be ≥ 0")
+    step = finite("t", t)
+    if isinstance(t, bool) or not step.is_integer() or step < 1:
+        raise ValueError(f"t must be an integer ≥ 1, got {t!r}")
+    b1, b2 = _rate("beta1", beta1, 1.0), _rate("beta2", beta2, 1.0)
+    if b1 == 1.0 or b2 == 1.0:
+        raise ValueError("beta1 and beta2 must be < 1")
+    eta, e = _rate("lr", lr), _rate("eps", eps)
+    m_new = b1 * ma + (1.0 - b1) * ga
+    v_new = b2 * va + (1.0 - b2) * ga * ga
+    m_hat = m_new / (1.0 - b1 ** int(step))
+    v_hat = v_new / (1.0 - b2 ** int(step))
+    if scalar:
+        denom = math.sqrt(v_hat) + e
+        update = m_hat / denom if denom > 0 else 0.0
+    else:
+        denom = np.sqrt(v_hat) + e
+        with np.errstate(divide="ignore", invalid="ignore"):
+            update = np.where(denom > 0, m_hat / np.where(denom > 0, denom, 1.0), 0.0)
+    return _out(wa - eta * update, scalar), _out(m_new, scalar), _out(v_new, scalar)

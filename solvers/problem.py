@@ -1,0 +1,409 @@
+"""The generated-problem model: problems, their choices, the mistakes behind wrong answers, and
+the shared machinery every generator uses to turn random parameters into a :class:`Problem`.
+
+A wrong answer is diagnosed by recomputing what each known mistake gives for *this* problem (a
+:class:`Misconception`) and seeing which one the answer matches. :func:`check` never parses text
+(that is ``quizapp.grading``'s job) and never raises.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import numpy as np
+
+from solvers.formatting import NumberFormat
+
+Answer = float | tuple[float, ...]
+Range = Sequence[Any] | Mapping[str, Any]
+Candidate = tuple[str, str, Answer | None]
+
+N_DISTRACTORS = 3
+MAX_ATTEMPTS = 200
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A named mistake and the number it produces for one problem."""
+
+    code: str
+    """Stable slug, e.g. ``forgot-plus-one``."""
+    label: str
+    """Japanese explanation of the mistake, shown as feedback."""
+    value: Answer
+    """What the mistake gives for this problem."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a multiple-choice rendering of a problem."""
+
+    text: str
+    value: Answer
+    correct: bool
+    misconception: str | None
+    """Code of the mistake this option embodies; None for the correct option."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One generated problem, reproducible from (generator, seed, ranges)."""
+
+    generator: str
+    seed: int
+    params: dict[str, Any]
+    prompt: str
+    answer: Answer
+    answer_text: str
+    rel_tol: float
+    abs_tol: float
+    unit: str
+    choices: tuple[Choice, ...]
+    misconceptions: tuple[Misconception, ...]
+    solution: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of :func:`check`."""
+
+    correct: bool
+    misconception: Misconception | None
+    """The mistake that explains a wrong answer, if one does."""
+
+
+def _close_scalar(a: Any, b: float, rel_tol: float, abs_tol: float) -> bool:
+    if isinstance(a, tuple | list | str | bytes):
+        return False
+    try:
+        x = float(a)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if not math.isfinite(x):
+        return False
+    return math.isclose(x, b, rel_tol=rel_tol, abs_tol=abs_tol)
+
+
+def close(value: Any, target: Answer, rel_tol: float, abs_tol: float) -> bool:
+    """Whether ``value`` matches ``target`` within the tolerances, element-wise for tuples.
+
+    Anything that is not a finite number (or a tuple of them of the right length) is not close.
+    """
+    if isinstance(target, tuple):
+        if not isinstance(value, tuple | list) or len(value) != len(target):
+            return False
+        return all(
+            _close_scalar(v, t, rel_tol, abs_tol) for v, t in zip(value, target, strict=True)
+        )
+    return _close_scalar(value, target, rel_tol, abs_tol)
+
+
+def check(problem: Problem, value: Answer) -> Verdict:
+    """Grade an already parsed answer and, when it is wrong, name the mistake it matches.
+
+    Args:
+        problem: the problem answered.
+        value: a float, or a tuple of floats for a multi-value answer.
+
+    Returns:
+        ``Verdict(True, None)`` within ``rel_tol``/``abs_tol`` of the answer; otherwise the first
+        misconception whose value matches (same tolerances), or None. NaN, infinities, non-numbers
+        and tuples of the wrong length are simply wrong.
+    """
+    if close(value, problem.answer, problem.rel_tol, problem.abs_tol):
+        return Verdict(True, None)
+    for mistake in problem.misconceptions:
+        if close(value, mistake.value, problem.rel_tol, problem.abs_tol):
+            return Verdict(False, mistake)
+    return Verdict(False, None)
+
+
+def _as_answer(value: Any, like: Answer) -> Answer | None:
+    """``value`` as a finite float, or a tuple of them shaped like ``like``; None otherwise."""
+    if value is None:
+        return None
+    if isinstance(like, tuple):
+        if not isinstance(value, tuple) or len(value) != len(like):
+            return None
+        floats = tuple(float(v) for v in value)
+        return floats if all(math.isfinite(v) for v in floats) else None
+    if isinstance(value, tuple):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _same(a: Answer, b: Answer, rel_tol: float, abs_tol: float) -> bool:
+    """Closeness of two already validated answers of the same form."""
+    if isinstance(a, tuple):
+        return all(
+            math.isclose(x, y, rel_tol=rel_tol, abs_tol=abs_tol)
+            for x, y in zip(a, b, strict=True)  # type: ignore[arg-type]
+        )
+    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)  # type: ignore[arg-type]
+
+
+def build_choices(
+    rng: np.random.Generator,
+    answer: Answer,
+    answer_text: str,
+    candidates: Sequence[Candidate],
+    fmt: Callable[[Answer], str],
+    rel_tol: float,
+    abs_tol: float,
+    n_distractors: int = N_DISTRACTORS,
+) -> tuple[tuple[Choice, ...], tuple[Misconception, ...]] | None:
+    """Turn candidate mistakes into misconceptions and a seeded set of choices.
+
+    A candidate is dropped when its value is None, not finite or not shaped like the answer,
+    matches the answer, matches an earlier kept candidate (within the tolerances), or would be
+    displayed with the same text as one of them, so that every kept mistake is diagnosed as itself
+    by :func:`check`.
+
+    Args:
+        rng: the problem's generator; consumed in a fixed way, so the result is seeded.
+        answer, answer_text: the correct value and its display.
+        candidates: (code, Japanese label, value) in priority order.
+        fmt: how a value is displayed.
+        rel_tol, abs_tol: the problem's tolerances.
+        n_distractors: wrong options to show.
+
+    Returns:
+        (choices, misconceptions): the correct choice and ``n_distractors`` picks among the kept
+        mistakes in a seeded order, and every kept mistake in candidate order; None when fewer than
+        ``n_distractors`` mistakes survive.
+    """
+    kept: list[Misconception] = []
+    values: list[Answer] = [answer]
+    texts = [answer_text]
+    scalar = not isinstance(answer, tuple)
+    isclose = math.isclose
+    for code, label, raw in candidates:
+        if scalar and isinstance(raw, float | int) and not isinstance(raw, bool):
+            value: Answer | None = float(raw)
+            if not math.isfinite(value):
+                continue
+            duplicate = False
+            for other in values:
+                if isclose(value, other, rel_tol=rel_tol, abs_tol=abs_tol):  # type: ignore[arg-type]
+                    duplicate = True
+                    break
+        else:
+            value = _as_answer(raw, answer)
+            if value is None:
+                continue
+            duplicate = any(_same(value, other, rel_tol, abs_tol) for other in values)
+        if duplicate:
+            continue
+        text = fmt(value)
+        if text not in texts:
+            values.append(value)
+            texts.append(text)
+            kept.append(Misconception(code, label, value))
+    if len(kept) < n_distractors:
+        return None
+    keys = rng.random(len(kept) + n_distractors + 1).tolist()
+    picked = sorted(sorted(range(len(kept)), key=keys.__getitem__)[:n_distractors])
+    options = [Choice(answer_text, answer, True, None)] + [
+        Choice(texts[i + 1], kept[i].value, False, kept[i].code) for i in picked
+    ]
+    order_keys = keys[len(kept) :]
+    order = sorted(range(len(options)), key=order_keys.__getitem__)
+    return tuple(options[i] for i in order), tuple(kept)
+
+
+# ------------------------------------------------------------------------- generator machinery
+
+
+class Generator(Protocol):
+    """What ``solvers.generators.REGISTRY`` maps a name to."""
+
+    name: str
+    title: str
+    topic: str
+    exams: tuple[str, ...]
+    ranges: Mapping[str, Range]
+
+    def generate(self, seed: int, ranges: Mapping[str, Range] | None = None) -> Problem:
+        """The problem for ``seed``; same seed and ranges ⇒ identical problem."""
+        ...
+
+
+def _freeze(spec: Range) -> Range:
+    if isinstance(spec, Mapping):
+        return MappingProxyType(dict(spec))
+    return tuple(spec)
+
+
+def _check_range(name: str, spec: Any) -> Range:
+    if isinstance(spec, Mapping):
+        if set(spec) != {"min", "max"}:
+            raise ValueError(f"range for {name!r} must be a list or {{min, max}}, got {spec!r}")
+        lo, hi = spec["min"], spec["max"]
+        numbers = all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in (lo, hi)
+        )
+        if not numbers or lo > hi:
+            raise ValueError(f"range for {name!r} needs finite numbers min ≤ max, got {spec!r}")
+        return spec
+    if isinstance(spec, str | bytes) or not isinstance(spec, Sequence):
+        raise ValueError(f"range for {name!r} must be a list or {{min, max}}, got {spec!r}")
+    if len(spec) == 0:
+        raise ValueError(f"range for {name!r} is empty")
+    return spec
+
+
+def resolve_ranges(
+    defaults: Mapping[str, Range], overrides: Mapping[str, Range] | None
+) -> dict[str, Range]:
+    """The generator's default ranges with ``overrides`` replacing whole entries.
+
+    Raises:
+        ValueError: an unknown parameter name, an empty list, or a malformed {min, max}.
+    """
+    merged = dict(defaults)
+    if overrides:
+        unknown = sorted(set(overrides) - set(defaults))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {unknown}; known: {sorted(defaults)}")
+        merged.update(overrides)
+    return {name: _check_range(name, spec) for name, spec in merged.items()}
+
+
+Compiled = tuple[tuple[str, int, Any, Any], ...]
+_LIST, _INT, _FLOAT = 0, 1, 2
+
+
+def _compile(spec: Mapping[str, Range]) -> Compiled:
+    """Validated ranges as (name, kind, a, b) rows that :func:`_draw` can sample quickly."""
+    rows: list[tuple[str, int, Any, Any]] = []
+    for name, s in spec.items():
+        if isinstance(s, Mapping):
+            lo, hi = s["min"], s["max"]
+            if isinstance(lo, int) and isinstance(hi, int):
+                rows.append((name, _INT, lo, hi - lo + 1))
+            else:
+                rows.append((name, _FLOAT, float(lo), float(hi) - float(lo)))
+        else:
+            values = tuple(v.item() if isinstance(v, np.generic) else v for v in s)
+            rows.append((name, _LIST, values, len(values)))
+    return tuple(rows)
+
+
+def _draw(rng: np.random.Generator, compiled: Compiled) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for u, (name, kind, a, b) in zip(rng.random(len(compiled)).tolist(), compiled, strict=True):
+        if kind == _LIST:
+            out[name] = a[min(int(u * b), b - 1)]
+        elif kind == _INT:
+            out[name] = a + min(int(u * b), b - 1)
+        else:
+            out[name] = a + u * b
+    return out
+
+
+def draw_params(rng: np.random.Generator, spec: Mapping[str, Range]) -> dict[str, Any]:
+    """One value for every parameter from a single draw of ``rng``: a list gives one of its
+    values, {min, max} an integer in min…max (both ints) or a float in [min, max)."""
+    return _draw(rng, _compile(spec))
+
+
+def random_ints(rng: np.random.Generator, count: int, lo: int, hi: int) -> list[int]:
+    """``count`` integers uniform on lo…hi inclusive, from one draw of ``rng`` (plain ints,
+    cheaper than ``rng.integers`` for the handful a hand-calculation problem needs)."""
+    span = hi - lo + 1
+    return [lo + min(int(u * span), span - 1) for u in rng.random(count).tolist()]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A problem before its choices are built: what a template's ``build`` function returns."""
+
+    params: dict[str, Any]
+    prompt: str
+    answer: Answer
+    fmt: NumberFormat
+    candidates: Sequence[Candidate]
+    steps: Sequence[str]
+    hint: str = ""
+    unit: str = ""
+    answer_text: str | None = None
+    """Overrides ``fmt.text(answer)`` when the answer needs a special display."""
+
+
+Build = Callable[[dict[str, Any], np.random.Generator], Draft | None]
+
+
+def _numbered(steps: Sequence[str]) -> str:
+    return "\n".join(f"{i}. {s}" for i, s in enumerate(steps, start=1))
+
+
+@dataclass(frozen=True)
+class Template:
+    """A generator defined by a ``build`` function from drawn parameters to a :class:`Draft`.
+
+    ``generate`` draws every parameter from the (possibly narrowed) ranges, calls ``build`` and
+    retries with fresh draws when ``build`` rejects the parameters (returns None) or fewer than
+    three distinct mistakes survive.
+    """
+
+    name: str
+    title: str
+    topic: str
+    exams: tuple[str, ...]
+    build: Build = field(repr=False)
+    ranges: Mapping[str, Range] = field(default_factory=dict)
+
+    _defaults: Compiled = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        frozen = MappingProxyType({k: _freeze(v) for k, v in self.ranges.items()})
+        object.__setattr__(self, "ranges", frozen)
+        object.__setattr__(self, "_defaults", _compile(resolve_ranges(frozen, None)))
+
+    def generate(self, seed: int, ranges: Mapping[str, Range] | None = None) -> Problem:
+        """The problem for ``seed`` within ``ranges`` (defaults for parameters not given).
+
+        Raises:
+            ValueError: a negative or non-integer seed, an unknown parameter name, an empty or
+                malformed range, or ranges that admit no valid problem.
+        """
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        compiled = _compile(resolve_ranges(self.ranges, ranges)) if ranges else self._defaults
+        rng = np.random.default_rng(int(seed))
+        for _ in range(MAX_ATTEMPTS):
+            draft = self.build(_draw(rng, compiled), rng)
+            if draft is None:
+                continue
+            fmt = draft.fmt
+            answer_text = draft.answer_text or fmt.text(draft.answer)
+            built = build_choices(
+                rng, draft.answer, answer_text, draft.candidates, fmt.text, fmt.rel_tol, fmt.abs_tol
+            )
+            if built is None:
+                continue
+            choices, mistakes = built
+            return Problem(
+                generator=self.name,
+                seed=int(seed),
+                params=draft.params,
+                prompt=draft.prompt,
+                answer=draft.answer,
+                answer_text=answer_text,
+                rel_tol=fmt.rel_tol,
+                abs_tol=fmt.abs_tol,
+                unit=draft.unit,
+                choices=choices,
+                misconceptions=mistakes,
+                solution=_numbered([*draft.steps, f"答え: {answer_text}{draft.unit}"]),
+                hint=draft.hint or fmt.hint(),
+            )
+        shown = dict(resolve_ranges(self.ranges, ranges))
+        raise ValueError(f"{self.name}: no valid problem within ranges {shown}")
