@@ -41,19 +41,25 @@ def export_csv(db_path: Path, out: Path) -> int:
     except StoreError as exc:
         print(f"quizapp export: {exc}", file=sys.stderr)
         return 1
-    with store, out.open("w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS)
-        count = 0
-        for review in store.reviews():
-            row = {**review.__dict__}
-            row["params"] = (
-                json.dumps(row.get("params"), ensure_ascii=False) if row.get("params") else ""
-            )
-            row["reviewed_at"] = row["reviewed_at"].isoformat()
-            row["correct"] = int(row["correct"])
-            writer.writerow([row.get(c, "") if row.get(c) is not None else "" for c in CSV_COLUMNS])
-            count += 1
+    try:
+        with store, out.open("w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(CSV_COLUMNS)
+            count = 0
+            for review in store.reviews():
+                row = {**review.__dict__}
+                row["params"] = (
+                    json.dumps(row.get("params"), ensure_ascii=False) if row.get("params") else ""
+                )
+                row["reviewed_at"] = row["reviewed_at"].isoformat()
+                row["correct"] = int(row["correct"])
+                writer.writerow(
+                    [row.get(c, "") if row.get(c) is not None else "" for c in CSV_COLUMNS]
+                )
+                count += 1
+    except OSError as exc:
+        print(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})", file=sys.stderr)
+        return 1
     print(f"{count} reviews written to {out}")
     return 0
 
@@ -130,6 +136,10 @@ def export_anki(bank_dirs: Sequence[Path], out: Path) -> int:
             print(error, file=sys.stderr)
         return 1
     deck = build_deck(bank)
-    genanki.Package(deck).write_to_file(str(out))
+    try:
+        genanki.Package(deck).write_to_file(str(out))
+    except OSError as exc:
+        print(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})", file=sys.stderr)
+        return 1
     print(f"{len(deck.notes)} notes written to {out}")
     return 0
