@@ -11,24 +11,41 @@ from pathlib import Path
 from quizapp import paths
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", type=Path, help="progress database (default: $QUIZAPP_DB or the user data dir)"
+def _path_options(default: object) -> argparse.ArgumentParser:
+    """--db/--bank/--config, accepted before or after the command.
+
+    The copy on each subcommand uses ``argparse.SUPPRESS`` as its default so that leaving the
+    option out after the command does not erase a value given before it.
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        help="progress database (default: $QUIZAPP_DB or the user data dir)",
     )
-    common.add_argument(
-        "--bank", type=Path, help="an extra bank directory (default: $QUIZAPP_BANK)"
+    options.add_argument(
+        "--bank",
+        type=Path,
+        default=default,
+        help="an extra bank directory (default: $QUIZAPP_BANK)",
     )
-    common.add_argument(
+    options.add_argument(
         "--config",
         type=Path,
+        default=default,
         help="settings file (default: $QUIZAPP_CONFIG or the user config dir)",
     )
+    return options
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _path_options(argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
         prog="quizapp",
         description="G検定 / E資格 drills in the terminal. With no command, the app opens.",
-        parents=[common],
+        parents=[_path_options(None)],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="open the app (the default)")

@@ -81,10 +81,18 @@ class _Parser:
     power = unary ('^' power)?; unary = ('+'|'-') unary | atom; atom = number | '(' expr ')'."""
 
     _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+    MAX_DEPTH = 32
+    """Nested brackets, signs and powers allowed; deeper input is refused, not a RecursionError."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.depth = 0
+
+    def _descend(self) -> None:
+        self.depth += 1
+        if self.depth > self.MAX_DEPTH:
+            raise ParseError("括弧や符号の入れ子が深すぎます")
 
     def parse(self) -> float:
         value = self.expr()
@@ -122,7 +130,9 @@ class _Parser:
         base = self.unary()
         if self.peek() == "^":
             self.pos += 1
+            self._descend()
             exponent = self.power()
+            self.depth -= 1
             if abs(exponent) > 1000:
                 raise ParseError("指数が大きすぎます")
             try:
@@ -136,13 +146,18 @@ class _Parser:
         if self.peek() in ("+", "-"):
             sign = -1.0 if self.text[self.pos] == "-" else 1.0
             self.pos += 1
-            return sign * self.unary()
+            self._descend()
+            value = sign * self.unary()
+            self.depth -= 1
+            return value
         return self.atom()
 
     def atom(self) -> float:
         if self.peek() == "(":
             self.pos += 1
+            self._descend()
             value = self.expr()
+            self.depth -= 1
             if self.peek() != ")":
                 raise ParseError("括弧が閉じていません")
             self.pos += 1

@@ -92,7 +92,21 @@ def test_percent_unit_keeps_the_number() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "1/0", "2^99999", "(1", "1..2", "１６個個", "e5", "--"]
+    "text",
+    [
+        "",
+        "abc",
+        "1/0",
+        "2^99999",
+        "(1",
+        "1..2",
+        "１６個個",
+        "e5",
+        "--",
+        "(" * 199 + "1",
+        "-" * 150 + "1",
+        "2^" * 100 + "1",
+    ],
 )
 def test_parse_number_rejects_with_a_hint(text: str) -> None:
     with pytest.raises(ParseError) as info:
@@ -212,3 +226,8 @@ def test_grade_fill_never_raises(answers: list[str]) -> None:
 @given(st.text(max_size=50))
 def test_grade_trap_never_raises(answer: str) -> None:
     grade_trap(TRAP, answer)
+
+
+def test_sequential_brackets_are_not_counted_as_nesting() -> None:
+    assert parse_number("+".join(["(1)"] * 45)) == 45
+    assert parse_number("(" * 20 + "2" + ")" * 20) == 2

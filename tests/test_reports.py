@@ -231,11 +231,6 @@ def test_cli_stats(
     assert "no_such_setting" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py: the subparsers' own --db default (None) overwrites a --db given before the "
-    "command, so `quizapp --db X stats` reads the default database (reported to the lead)",
-)
 def test_cli_stats_db_flag_before_the_command(
     db: Path,
     tmp_path: Path,
