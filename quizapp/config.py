@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 import tomllib
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -28,19 +29,21 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    desired_retention: float = Field(default=0.9, ge=0.7, le=0.99)
+    desired_retention: float = Field(title="目標保持率", default=0.9, ge=0.7, le=0.99)
     """目標とする記憶保持率（0.7〜0.99）。高いほど復習の間隔が短くなります。"""
-    new_per_day: int = Field(default=20, ge=0, le=1000)
+    new_per_day: int = Field(title="1日の新規カード数", default=20, ge=0, le=1000)
     """1日に新しく学ぶカードの上限。"""
-    exam_date: date | None = None
+    exam_date: date | None = Field(default=None, title="受験日")
     """受験日（例: 2025-11-08）。設定すると、すべてのカードの復習期限が試験前日までになります。"""
-    leech_threshold: int = Field(default=8, ge=1, le=100)
+    leech_threshold: int = Field(title="リーチとする失敗回数", default=8, ge=1, le=100)
     """この回数だけ忘れたカードを「苦手カード（リーチ）」として印を付けます。"""
-    mock_questions: int = Field(default=40, ge=1, le=500)
+    mock_questions: int = Field(title="模擬試験の問題数", default=40, ge=1, le=500)
     """模擬試験の問題数。"""
-    mock_seconds_per_question: int = Field(default=37, ge=5, le=600)
+    mock_seconds_per_question: int = Field(
+        title="模擬試験の1問あたりの秒数", default=37, ge=5, le=600
+    )
     """模擬試験の1問あたりの制限時間（秒）。G検定は160問を100分、約37秒/問です。"""
-    theme: Literal["dark", "light"] = "dark"
+    theme: Literal["dark", "light"] = Field(default="dark", title="テーマ")
     """画面のテーマ（dark または light）。"""
 
 
@@ -71,6 +74,48 @@ def load_settings(path: Path | None = None) -> Settings:
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise ConfigError(f"{path}: 設定が正しくありません: {problems}") from None
+
+
+def settings_from_form(fields: dict[str, str]) -> Settings:
+    """Settings from the text a user typed in the app's settings form.
+
+    Full-width digits are accepted and an empty exam date means "not set".
+
+    Raises:
+        ConfigError: every invalid field, named by its Japanese title.
+    """
+    data: dict[str, Any] = {}
+    for name, raw in fields.items():
+        text = unicodedata.normalize("NFKC", raw).strip()
+        data[name] = None if name == "exam_date" and not text else text
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            field = Settings.model_fields.get(name)
+            title = field.title if field and field.title else name
+            problems.append(f"{title}: {_japanese(error)}（入力: {error.get('input')!r}）")
+        raise ConfigError("\n".join(problems)) from None
+
+
+def _japanese(error: Any) -> str:
+    """A pydantic error in the words of the form (the common cases; others as pydantic says)."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "less_than_equal":
+        return f"{ctx.get('le')} 以下にしてください"
+    if kind == "greater_than_equal":
+        return f"{ctx.get('ge')} 以上にしてください"
+    if kind.startswith("int_"):
+        return "整数で入力してください"
+    if kind.startswith("float_"):
+        return "数値で入力してください"
+    if kind.startswith("date"):
+        return "YYYY-MM-DD の形の日付で入力してください（空欄で未設定）"
+    if kind == "literal_error":
+        return f"{ctx.get('expected')} のいずれかにしてください"
+    return str(error["msg"])
 
 
 def _describe(error: Any) -> str:

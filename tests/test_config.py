@@ -148,3 +148,20 @@ def test_save_then_load_round_trips(
     )
     path = save_settings(original, tmp_path / "config.toml")
     assert load_settings(path) == original
+
+
+def test_settings_form_accepts_full_width_and_blank_exam_date() -> None:
+    from quizapp.config import settings_from_form
+
+    s = settings_from_form({"new_per_day": "１２", "exam_date": " ", "desired_retention": "0.85"})
+    assert (s.new_per_day, s.exam_date, s.desired_retention) == (12, None, 0.85)
+
+
+@given(st.dictionaries(st.sampled_from(sorted(Settings.model_fields)), st.text(max_size=30)))
+def test_settings_form_only_raises_config_error(fields: dict[str, str]) -> None:
+    from quizapp.config import settings_from_form
+
+    try:
+        settings_from_form(fields)
+    except ConfigError as exc:
+        assert str(exc)

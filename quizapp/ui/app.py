@@ -16,8 +16,7 @@ from quizapp.scheduler import SrsScheduler
 from quizapp.session import utc_now
 from quizapp.store import Store
 from quizapp.ui.context import AppContext
-
-THEMES = {"dark": "textual-dark", "light": "textual-light"}
+from quizapp.ui.themes import THEMES
 
 
 class StartupError(Exception):
@@ -62,6 +61,9 @@ class QuizApp(App[int]):
             yield SystemCommand("計算問題", "生成器を選んで計算問題を解く", home.action_practice)
             yield SystemCommand("模擬試験", "時間制限つきの模擬試験", home.action_mock)
             yield SystemCommand("統計", "正答率・復習数・予定", home.action_stats)
+            yield SystemCommand(
+                "設定", "保持率・新規枚数・受験日などを変える", home.action_settings
+            )
 
     def _home(self):
         from quizapp.ui.screens.home import HomeScreen
@@ -112,6 +114,7 @@ def build_context(
         config_path=config_path,
         clock=clock or utc_now,
         seed=seed,
+        fuzz=fuzz,
     )
 
 

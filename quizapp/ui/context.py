@@ -25,6 +25,13 @@ class AppContext:
     config_path: Path
     clock: Callable[[], datetime]
     seed: int | None = None
+    fuzz: bool = True
+
+    def apply(self, settings: Settings) -> None:
+        """Use new settings from now on; the scheduler is rebuilt so retention and the exam date
+        take effect for the next answer."""
+        self.settings = settings
+        self.scheduler = SrsScheduler.from_settings(settings, fuzz=self.fuzz, seed=self.seed)
 
     def session(
         self, mode: Mode, queue: list[str], endless: str | None = None, **settings: Any

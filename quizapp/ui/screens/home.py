@@ -21,6 +21,7 @@ MENU = (
     ("practice", "計算問題", "c"),
     ("mock", "模擬試験", "m"),
     ("stats", "統計", "s"),
+    ("settings", "設定", "o"),
 )
 
 
@@ -51,6 +52,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "practice", "計算問題"),
         Binding("m", "mock", "模擬試験"),
         Binding("s", "stats", "統計"),
+        Binding("o", "settings", "設定"),
         Binding("q", "app.quit", "終了"),
     ]
 
@@ -159,3 +161,8 @@ class HomeScreen(Screen[None]):
         from quizapp.ui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self.context))
+
+    def action_settings(self) -> None:
+        from quizapp.ui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen(self.context))

@@ -1,0 +1,86 @@
+"""Settings: see where the settings file is, and change retention, limits, exam date and theme."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from quizapp.config import ConfigError, Settings, save_settings, settings_from_form
+from quizapp.ui.context import AppContext
+from quizapp.ui.themes import THEMES
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+class SettingsScreen(Screen[None]):
+    CSS_PATH = "settings.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", priority=True),
+        Binding("escape", "close", "戻る（保存しない）"),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="where", classes="panel")
+        with VerticalScroll(id="form"):
+            for name, field in Settings.model_fields.items():
+                yield Label(f"[b]{field.title}[/b]  [dim]{name}[/dim]", classes="setting-title")
+                yield Static(field.description or "", classes="muted setting-help")
+                yield Input(
+                    _shown(getattr(self.context.settings, name)),
+                    placeholder="未設定" if name == "exam_date" else "",
+                    id=f"setting-{name}",
+                    classes="setting-input",
+                )
+        yield Static(id="errors", classes="ng")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "設定"
+        path = self.context.config_path
+        state = "" if path.exists() else "（まだありません。保存すると作成します）"
+        self.query_one("#where", Static).update(
+            f"設定ファイル: {path}{state}\nEnter で次の項目、Ctrl+S で保存、Escape で保存せずに戻る"
+        )
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def _form(self) -> dict[str, str]:
+        return {
+            name: self.query_one(f"#setting-{name}", Input).value for name in Settings.model_fields
+        }
+
+    def action_save(self) -> None:
+        errors = self.query_one("#errors", Static)
+        try:
+            settings = settings_from_form(self._form())
+        except ConfigError as exc:
+            errors.update(str(exc))
+            return
+        try:
+            path = save_settings(settings, self.context.config_path)
+        except OSError as exc:
+            errors.update(f"設定ファイルを書き込めません: {exc}")
+            return
+        self.context.apply(settings)
+        self.app.theme = THEMES[settings.theme]
+        self.app.notify(f"{path} に保存しました", title="設定")
+        self.app.pop_screen()
+
+    def action_close(self) -> None:
+        if self._form() != {
+            name: _shown(getattr(self.context.settings, name)) for name in Settings.model_fields
+        }:
+            self.app.notify("変更は保存していません", title="設定", severity="warning")
+        self.app.pop_screen()
