@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from solvers.problem import Problem
-
 from quizapp.bank import Bank, Choice, Fill, Generated, Trap
 from quizapp.grading import (
     Grade,
@@ -28,6 +26,7 @@ from quizapp.grading import (
 )
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import CardState, ReviewRecord, Store
+from solvers.problem import Problem
 
 Mode = Literal["drill", "review", "practice", "mock"]
 Kind = Literal["trap", "choice", "fill", "numeric"]
@@ -435,20 +434,33 @@ def review_queue(
 ) -> list[str]:
     """Due cards (lowest retrievability first), then up to ``new_limit`` new cards."""
     cards = store.all_cards()
-    known = {c.card_key for c in cards}
     due = [key for key in scheduler.queue_order(cards, now) if _exists(key, bank, generators)]
-    fresh: list[str] = []
-    new_today = store.new_cards_since(_start_of_day(now)) if new_limit else 0
-    budget = max(new_limit - new_today, 0)
-    if budget:
-        candidates = []
-        for item in bank.items.values():
-            key = card_key_for(item)
-            if key not in known and key not in candidates:
-                candidates.append(key)
-        random.Random(seed).shuffle(candidates)
-        fresh = candidates[:budget]
-    return due + fresh
+    known = {c.card_key for c in cards}
+    return due + new_cards_today(bank, store, now, new_limit, seed=seed, known=known)
+
+
+def new_cards_today(
+    bank: Bank,
+    store: Store,
+    now: datetime,
+    new_limit: int,
+    seed: int | None = None,
+    known: set[str] | None = None,
+) -> list[str]:
+    """Never-seen cards still allowed today: the daily limit minus those already started since
+    the user's local midnight, in a seeded random order."""
+    if new_limit <= 0:
+        return []
+    budget = max(new_limit - store.new_cards_since(_start_of_day(now)), 0)
+    if not budget:
+        return []
+    if known is None:
+        known = {c.card_key for c in store.all_cards()}
+    candidates = list(
+        dict.fromkeys(key for key in map(card_key_for, bank.items.values()) if key not in known)
+    )
+    random.Random(seed).shuffle(candidates)
+    return candidates[:budget]
 
 
 def mock_queue(
@@ -491,4 +503,6 @@ def _exists(key: str, bank: Bank, generators: Mapping[str, Any]) -> bool:
 
 
 def _start_of_day(now: datetime) -> datetime:
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    """The user's local midnight (a JST learner's day starts at 00:00 JST, not 09:00)."""
+    local = now.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)

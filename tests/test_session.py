@@ -25,6 +25,7 @@ from quizapp.session import (
     card_key_for,
     drill_queue,
     mock_queue,
+    new_cards_today,
     review_queue,
 )
 from quizapp.store import CardState, ReviewRecord, Store
@@ -814,3 +815,25 @@ def test_mock_queue_is_deterministic_by_seed(bank: Bank) -> None:
         assert mock_queue(bank, 4, exams=("G", "E"), seed=s) == mock_queue(
             bank, 4, exams=("G", "E"), seed=s
         )
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_new_card_day_starts_at_local_midnight(bank: Bank, store: Store, tokyo: None) -> None:
+    limit = 2
+    late_evening = Clock(datetime(2026, 11, 22, 14, 30, tzinfo=UTC))  # 23:30 JST on the 22nd
+    session = make_session(bank, store, late_evening, queue=[TRAP])
+    session.answer(session.next_question(), "o", 5)  # type: ignore[arg-type]
+    assert len(new_cards_today(bank, store, late_evening(), limit)) == 1
+    after_midnight = datetime(2026, 11, 22, 15, 30, tzinfo=UTC)  # 00:30 JST on the 23rd
+    fresh = new_cards_today(bank, store, after_midnight, limit)
+    assert len(fresh) == limit and TRAP not in fresh

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp import progress
-from quizapp.session import mock_queue, review_queue
+from quizapp.session import mock_queue, new_cards_today, review_queue
 from quizapp.ui.context import AppContext
 
 MENU = (
@@ -84,13 +84,15 @@ class HomeScreen(Screen[None]):
 
     def refresh_numbers(self) -> None:
         ctx = self.context
-        view = progress.overview(ctx.bank, ctx.generators, ctx.store, ctx.scheduler, ctx.clock())
+        now = ctx.clock()
+        view = progress.overview(ctx.bank, ctx.generators, ctx.store, ctx.scheduler, now)
+        fresh = len(new_cards_today(ctx.bank, ctx.store, now, ctx.settings.new_per_day))
         parts = [
-            f"今日の復習 [b]{view.due_now}[/b] 枚",
+            f"今日の復習 [b]{view.due_now}[/b] 枚＋新規 [b]{fresh}[/b] 枚",
             f"学習済み {view.seen_cards}/{view.total_cards}",
             f"正答率 {percent(view.accuracy)}",
             f"保持率目標 {ctx.settings.desired_retention:.0%}",
-            f"新規 {ctx.settings.new_per_day}/日",
+            f"新規上限 {ctx.settings.new_per_day}/日",
         ]
         if view.days_to_exam is not None:
             parts.append(
