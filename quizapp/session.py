@@ -124,6 +124,7 @@ class Session:
         clock: Callable[[], datetime] = utc_now,
         endless: str | None = None,
         settings: Mapping[str, Any] | None = None,
+        numeric_choices: bool = False,
     ) -> None:
         self.bank = bank
         self.store = store
@@ -135,6 +136,9 @@ class Session:
         self._queue: deque[str] = deque(queue)
         self._relearn: deque[tuple[int, str]] = deque()
         self._endless = endless
+        self.numeric_choices = numeric_choices
+        """Offer a generated problem's four options instead of a number input (the E資格 form);
+        mock exams always do. May be switched between questions."""
         self._shown = 0
         self._gen_items = _generator_items(bank)
         self.summary = Summary()
@@ -186,7 +190,7 @@ class Session:
             problem = gen.generate(self.rng.randrange(2**31), ranges)
             prompt = problem.prompt if item is None else f"{item.prompt}\n\n{problem.prompt}"
             expected = item.expected_seconds if item is not None else 90
-            if self.mode == "mock":
+            if self.mode == "mock" or self.numeric_choices:
                 return Question(
                     number,
                     key,

@@ -34,7 +34,12 @@ class AppContext:
         self.scheduler = SrsScheduler.from_settings(settings, fuzz=self.fuzz, seed=self.seed)
 
     def session(
-        self, mode: Mode, queue: list[str], endless: str | None = None, **settings: Any
+        self,
+        mode: Mode,
+        queue: list[str],
+        endless: str | None = None,
+        numeric_choices: bool = False,
+        **settings: Any,
     ) -> Session:
         return Session(
             bank=self.bank,
@@ -47,4 +52,5 @@ class AppContext:
             clock=self.clock,
             endless=endless,
             settings=settings,
+            numeric_choices=numeric_choices,
         )

@@ -182,6 +182,31 @@ def test_unreadable_numeric_answer_is_wrong_with_a_hint(app_factory) -> None:
     run(scenario())
 
 
+def test_practice_in_four_choice_form_diagnoses_a_wrong_option(app_factory) -> None:
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press("f")
+            await pilot.pause()
+            assert "4択" in screen_text(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = pilot.app.screen
+            q = screen.question
+            assert isinstance(screen, QuizScreen) and q.kind == "choice" and q.problem is not None
+            wrong = next(i for i, c in enumerate(q.problem.choices) if not c.correct)
+            await pilot.press(str(wrong + 1))
+            await pilot.pause()
+            grade = screen.feedback.grade
+            assert not grade.correct
+            assert grade.misconception is not None
+            assert grade.misconception.code == q.problem.choices[wrong].misconception
+            assert grade.misconception.label.replace(" ", "") in screen_text(pilot)
+
+    run(scenario())
+
+
 def test_mock_exam_scores_without_feedback(app_factory) -> None:
     async def scenario() -> None:
         app = app_factory(config="mock_questions = 4\n")

@@ -26,6 +26,8 @@ MENU = (
 
 
 TITLE_CELLS = 26
+"""Topic-title width at 80 columns; wider terminals give the extra columns to the titles."""
+OTHER_CELLS = 60
 
 
 def clip(text: str, cells: int) -> str:
@@ -82,6 +84,9 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_numbers()
 
+    def on_resize(self) -> None:
+        self.refresh_numbers()
+
     def refresh_numbers(self) -> None:
         ctx = self.context
         now = ctx.clock()
@@ -108,9 +113,10 @@ class HomeScreen(Screen[None]):
         )
         table = self.query_one("#topics", DataTable)
         table.clear()
+        title_cells = max(TITLE_CELLS, self.size.width - OTHER_CELLS)
         for t in view.topics:
             table.add_row(
-                clip(t.title, TITLE_CELLS),
+                clip(t.title, title_cells),
                 f"{t.seen}/{t.total}",
                 str(t.mastered),
                 percent(t.accuracy),

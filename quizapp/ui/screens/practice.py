@@ -14,19 +14,19 @@ from quizapp.ui.context import AppContext
 
 class PracticeScreen(Screen[None]):
     CSS_PATH = "topics.tcss"
-    BINDINGS = [Binding("escape", "close", "戻る")]
+    BINDINGS = [
+        Binding("f", "toggle_format", "入力／4択"),
+        Binding("escape", "close", "戻る"),
+    ]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        self.choices = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(
-            "計算問題: 生成器を選ぶと、毎回新しい数値の問題が出題されます。Enter で開始。",
-            id="filter",
-            classes="panel",
-        )
+        yield Static(id="filter", classes="panel")
         topics = self.context.bank.topics
         gens = sorted(
             self.context.generators.values(),
@@ -46,7 +46,19 @@ class PracticeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "計算問題"
+        self._show_format()
         self.query_one(OptionList).focus()
+
+    def _show_format(self) -> None:
+        answer_form = "4択（E資格の形式）" if self.choices else "数値を入力"
+        self.query_one("#filter", Static).update(
+            "生成器を選ぶと、毎回新しい数値の問題が出題されます。Enter で開始。\n"
+            f"解答方法: [b]{answer_form}[/b]（f で切替）"
+        )
+
+    def action_toggle_format(self) -> None:
+        self.choices = not self.choices
+        self._show_format()
 
     @on(OptionList.OptionSelected)
     def _start(self, event: OptionList.OptionSelected) -> None:
@@ -54,7 +66,9 @@ class PracticeScreen(Screen[None]):
 
         name = str(event.option.id)
         ctx = self.context
-        session = ctx.session("practice", [], endless=name, generator=name)
+        session = ctx.session(
+            "practice", [], endless=name, numeric_choices=self.choices, generator=name
+        )
         title = f"計算問題: {ctx.generators[name].title}"
         self.app.push_screen(QuizScreen(ctx, session, title=title))
 
