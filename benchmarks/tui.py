@@ -96,6 +96,8 @@ async def _feedback_latencies(n: int = 30) -> list[float]:
                         await pilot.press("1")
                     key = "enter" if q.multi else "1"
                 else:
+                    for _ in range(max(q.blanks, 1) - 1):
+                        await pilot.press(*"16", "enter")
                     await pilot.press(*"16")
                     key = "enter"
                 start = time.perf_counter()
