@@ -67,10 +67,34 @@ def cold_start() -> tuple[float, float]:
     return statistics.median(quiz), statistics.median(bare)
 
 
-async def _feedback_latencies(n: int = 30) -> list[float]:
+def _watch_for_frame(screen, view) -> asyncio.Future[float]:
+    """A future set to the time of the first frame the screen composites with ``view`` visible.
+
+    Wraps the screen's compositor refresh (Textual's per-frame hook; headless runs compose the
+    frame but skip writing it to a terminal). Install it before sending the key."""
+    shown: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    original = screen._compositor_refresh
+
+    def hooked() -> None:
+        original()
+        visible = screen.feedback is not None and view in screen._compositor.visible_widgets
+        if visible and not shown.done():
+            shown.set_result(time.perf_counter())
+            del screen._compositor_refresh
+
+    screen._compositor_refresh = hooked
+    return shown
+
+
+async def _feedback_latencies(n: int = 30) -> tuple[list[tuple[str, float]], list[float]]:
+    """Answer ``n`` review items through keys: (kind, ms to the feedback frame) per answer, and
+    Pilot's own press-and-settle round trip (which adds its idle waits) per answer."""
+    from textual import events
+
     from quizapp.paths import shipped_bank_dir
     from quizapp.ui.app import make_app
     from quizapp.ui.screens.quiz import QuizScreen
+    from quizapp.ui.widgets.feedback import FeedbackView
 
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(
@@ -81,10 +105,11 @@ async def _feedback_latencies(n: int = 30) -> list[float]:
             seed=1,
             fuzz=False,
         )
-        latencies = []
+        frames: list[tuple[str, float]] = []
+        round_trips: list[float] = []
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            while len(latencies) < n and isinstance(app.screen, QuizScreen):
+            while len(frames) < n and isinstance(app.screen, QuizScreen):
                 screen = app.screen
                 q = screen.question
                 if q is None:
@@ -100,22 +125,37 @@ async def _feedback_latencies(n: int = 30) -> list[float]:
                         await pilot.press(*"16", "enter")
                     await pilot.press(*"16")
                     key = "enter"
-                start = time.perf_counter()
-                await pilot.press(key)
                 await pilot.pause()
-                latencies.append((time.perf_counter() - start) * 1000)
+                # the key goes in the way a terminal delivers it: through the driver's queue
+                event = events.Key(key, "\r" if key == "enter" else key)
+                event.set_sender(app)
+                shown = _watch_for_frame(screen, screen.query_one(FeedbackView))
+                started = time.perf_counter()
+                app._driver.send_message(event)
+                frames.append((q.kind, (await asyncio.wait_for(shown, 5) - started) * 1000))
+                await pilot.pause()
+                round_trips.append((time.perf_counter() - started) * 1000)
                 assert screen.feedback is not None
                 await pilot.press("enter")
                 await pilot.pause()
-        return latencies
+        return frames, round_trips
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[round(q * (len(ordered) - 1))]
 
 
 def run() -> list[dict]:
     quiz, bare = cold_start()
     ratio = quiz / bare
-    latencies = sorted(asyncio.run(_feedback_latencies()))
-    p50 = statistics.median(latencies)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    frames, round_trips = asyncio.run(_feedback_latencies())
+    latencies = [ms for _, ms in frames]
+    by_kind = ", ".join(
+        f"{kind} {statistics.median(ms for k, ms in frames if k == kind):.0f}"
+        for kind in ("trap", "choice", "fill", "numeric")
+        if any(k == kind for k, _ in frames)
+    )
     return [
         {
             "name": "TUI cold start to first question / bare Textual app (median of 5)",
@@ -124,10 +164,22 @@ def run() -> list[dict]:
             "ok": ratio <= START_TARGET,
         },
         {
-            "name": f"TUI keypress → feedback rendered (Pilot, {len(latencies)} answers) p50 / p95",
-            "value": f"{p50:.1f} / {p95:.1f} ms",
+            "name": f"TUI keypress → frame showing the feedback ({len(latencies)} answers) p50 / p95",
+            "value": f"{_p(latencies, 0.5):.1f} / {_p(latencies, 0.95):.1f} ms",
             "target": f"≤ {FEEDBACK_TARGET_MS:.0f} ms",
-            "ok": p95 <= FEEDBACK_TARGET_MS,
+            "ok": _p(latencies, 0.95) <= FEEDBACK_TARGET_MS,
+        },
+        {
+            "name": "  median by kind (ms)",
+            "value": by_kind,
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "  Pilot press + pause() round trip, p50 (includes Pilot's idle waits)",
+            "value": f"{_p(round_trips, 0.5):.0f} ms",
+            "target": "",
+            "ok": None,
         },
     ]
 

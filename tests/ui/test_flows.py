@@ -146,6 +146,13 @@ def test_fill_accepts_an_alias_in_japanese(app_factory) -> None:
             await pilot.press("enter")
             await pilot.pause()
             assert screen.feedback.grade.correct
+            # the answered input is hidden, the feedback repeats it, and keys now act on the
+            # feedback: "n" moves on instead of being typed into a field
+            assert not screen.query_one("#inputs").display
+            assert pilot.app.focused is screen.query_one("#feedback")
+            await pilot.press("n")
+            await pilot.pause()
+            assert screen.closed  # it was the topic's last item
 
     run(scenario())
 
@@ -178,6 +185,10 @@ def test_unreadable_numeric_answer_is_wrong_with_a_hint(app_factory) -> None:
             assert screen.question is not None and screen.feedback is None
             assert screen.question.card_key == "gen:conv_output_size"
             assert screen.question.problem.seed != 0 or screen.question.prompt != first_prompt
+            # the input hidden after the answer is back, empty and focused for the new problem
+            field = screen.query_one("#inputs Input")
+            assert screen.query_one("#inputs").display and pilot.app.focused is field
+            assert field.value == ""
 
     run(scenario())
 

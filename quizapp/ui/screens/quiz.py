@@ -101,6 +101,7 @@ class QuizScreen(Screen[None]):
         feedback.display = False
         inputs = self.query_one("#inputs", Vertical)
         inputs.remove_children()
+        inputs.display = True
         if question.kind in ("fill", "numeric"):
             count = question.blanks or 1
             fields = [
@@ -199,13 +200,17 @@ class QuizScreen(Screen[None]):
         if not self.session.feedback_now:
             self.next_question()
             return
-        for field in self.query_one("#inputs").query(Input):
-            field.disabled = True
+        # The inputs are hidden rather than disabled (the feedback repeats the answer): disabling
+        # restyles every Input and tripled the keypress-to-feedback time.
+        self.query_one("#inputs").display = False
         view = self.query_one("#feedback", FeedbackView)
         view.show(self.feedback)
         view.display = True
         self.query_one("#help", Static).update("Enter / n で次へ、Escape で戻る")
-        self.query_one("#qa").focus()
+        if self.focused is not None and self.focused.parent is self.query_one("#inputs"):
+            # a leaf inside the scroll view: its scroll keys still apply, and focusing it
+            # restyles one widget instead of the whole question area
+            view.focus()
         self._update_status()
         self.refresh_bindings()
         self.call_after_refresh(view.scroll_visible, top=True, animate=False)

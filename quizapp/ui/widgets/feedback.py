@@ -45,7 +45,12 @@ def render_feedback(feedback: Feedback) -> RenderableType:
 
 
 class FeedbackView(Static):
-    """Feedback shown below the question once it is answered."""
+    """Feedback shown below the question once it is answered.
+
+    Focusable so that focus can leave a hidden answer input without restyling the question area;
+    the scroll keys of the surrounding view still work from here."""
+
+    can_focus = True
 
     DEFAULT_CSS = """
     FeedbackView {
