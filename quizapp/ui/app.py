@@ -23,6 +23,16 @@ class StartupError(Exception):
     """The app cannot start: a corrupt database, a broken bank file or an invalid settings file."""
 
 
+class BaseScreen(Screen[None]):
+    """The bottom of the screen stack. Whenever everything above it has closed (a review opened
+    with ``quizapp review`` has ended), it brings up home."""
+
+    def on_screen_resume(self) -> None:
+        app = self.app
+        if isinstance(app, QuizApp) and app.started and app.screen is self:
+            app.open_home()
+
+
 class QuizApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "quizapp"
@@ -36,14 +46,30 @@ class QuizApp(App[int]):
         super().__init__()
         self.context = context
         self.start = start
+        self.started = False
         self.theme = THEMES.get(context.settings.theme, "textual-dark")
 
+    def get_default_screen(self) -> Screen:
+        return BaseScreen(id="_default")
+
     def on_mount(self) -> None:
+        from quizapp.ui.screens.home import HomeScreen, review_screen
+
+        if self.start == "review":
+            # straight into the review: home is built only when the review ends
+            review = review_screen(self.context)
+            if review is not None:
+                self.push_screen(review)
+                self.started = True
+                return
+            self.notify("今日の復習はありません。", title="復習")
+        self.push_screen(HomeScreen(self.context))
+        self.started = True
+
+    def open_home(self) -> None:
         from quizapp.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen(self.context))
-        if self.start == "review":
-            self.call_after_refresh(self.screen.action_review)  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
         self.context.store.close()

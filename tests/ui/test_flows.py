@@ -296,3 +296,29 @@ def test_review_brings_missed_card_back_in_the_session(app_factory) -> None:
             assert seen.count(first_key) == 2
 
     run(scenario())
+
+
+def test_review_start_opens_the_question_first_and_home_after(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory(start="review")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, QuizScreen)
+            assert not any(isinstance(s, HomeScreen) for s in pilot.app.screen_stack)
+            await answer(pilot, pilot.app.screen, True)
+            await pilot.press("escape")  # leaving a review early goes straight back
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, HomeScreen)
+            assert "学習済み1/" in screen_text(pilot)
+
+    run(scenario())
+
+
+def test_review_start_with_nothing_due_opens_home(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory(start="review", config="new_per_day = 0\n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, HomeScreen)
+
+    run(scenario())

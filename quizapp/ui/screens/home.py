@@ -78,19 +78,29 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#topics", DataTable)
         table.add_columns("トピック", "既習/総数", "正解", "正答率")
-        self.refresh_numbers()
         self.query_one("#menu", OptionList).focus()
 
     def on_screen_resume(self) -> None:
+        """Figures are recomputed whenever home comes back to the top (and only then: when the
+        app opens straight into a review, home is never drawn before the review starts)."""
         self.refresh_numbers()
 
     def on_resize(self) -> None:
-        self.refresh_numbers()
+        """Titles get the extra columns of a wide terminal: refill only when that width changes."""
+        if self._view is not None and self._title_cells() != self._filled_at:
+            self._fill_table(self._view)
+
+    _view: progress.Overview | None = None
+    _filled_at = 0
+
+    def _title_cells(self) -> int:
+        return max(TITLE_CELLS, self.size.width - OTHER_CELLS)
 
     def refresh_numbers(self) -> None:
         ctx = self.context
         now = ctx.clock()
         view = progress.overview(ctx.bank, ctx.generators, ctx.store, ctx.scheduler, now)
+        self._view = view
         fresh = len(new_cards_today(ctx.bank, ctx.store, now, ctx.settings.new_per_day))
         parts = [
             f"今日の復習 [b]{view.due_now}[/b] 枚＋新規 [b]{fresh}[/b] 枚",
@@ -111,9 +121,12 @@ class HomeScreen(Screen[None]):
             if weakest
             else "苦手なトピック:\nまだデータなし"
         )
+        self._fill_table(view)
+
+    def _fill_table(self, view: progress.Overview) -> None:
         table = self.query_one("#topics", DataTable)
+        title_cells = self._filled_at = self._title_cells()
         table.clear()
-        title_cells = max(TITLE_CELLS, self.size.width - OTHER_CELLS)
         for t in view.topics:
             table.add_row(
                 clip(t.title, title_cells),
@@ -128,22 +141,11 @@ class HomeScreen(Screen[None]):
         self.run_action(str(event.option.id))
 
     def action_review(self) -> None:
-        from quizapp.ui.screens.quiz import QuizScreen
-
-        ctx = self.context
-        queue = review_queue(
-            ctx.bank,
-            ctx.generators,
-            ctx.store,
-            ctx.scheduler,
-            ctx.clock(),
-            new_limit=ctx.settings.new_per_day,
-            seed=ctx.seed,
-        )
-        if not queue:
+        screen = review_screen(self.context)
+        if screen is None:
             self.notify("今日の復習はありません。トピック別演習か計算問題へどうぞ。", title="復習")
             return
-        self.app.push_screen(QuizScreen(ctx, ctx.session("review", queue), title="復習"))
+        self.app.push_screen(screen)
 
     def action_topics(self) -> None:
         from quizapp.ui.screens.topics import TopicsScreen
@@ -174,3 +176,21 @@ class HomeScreen(Screen[None]):
         from quizapp.ui.screens.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen(self.context))
+
+
+def review_screen(ctx: AppContext) -> Screen[None] | None:
+    """The review session over today's due and new cards, or None when there are none."""
+    from quizapp.ui.screens.quiz import QuizScreen
+
+    queue = review_queue(
+        ctx.bank,
+        ctx.generators,
+        ctx.store,
+        ctx.scheduler,
+        ctx.clock(),
+        new_limit=ctx.settings.new_per_day,
+        seed=ctx.seed,
+    )
+    if not queue:
+        return None
+    return QuizScreen(ctx, ctx.session("review", queue), title="復習")
