@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Literal
 
 MINUS = "−"
@@ -35,46 +36,87 @@ def _strip_zeros(text: str) -> str:
     return text
 
 
+_WIDE = Context(prec=1000)
+"""Enough digits for the exact binary value of any float."""
+_TIE_NOISE = Decimal("1e-10")
+"""How far (in units of the last place) a float may sit from a written tie and still round as
+that tie: well inside the 1e-9 margin of the "fixed" tolerance."""
+
+
+def is_shown_tie(shown: Decimal, places: int) -> bool:
+    """Whether the decimal ``shown`` ends in a 5 exactly one place past ``places``."""
+    tail = abs(shown).scaleb(places + 1, _WIDE)
+    return tail == tail.to_integral_value(context=_WIDE) and _WIDE.remainder(tail, 10) == 5
+
+
+def _half_up(x: float, places: int) -> Decimal:
+    """``x`` rounded to ``places`` decimals the way a learner does it by hand (四捨五入).
+
+    A tie in the number as written (its shortest repr: 0.125, 1.005) rounds up in magnitude
+    when the float is that tie up to noise far below the grading tolerance; anything else is
+    rounded from its exact binary value, so the result stays within half a unit of ``x``."""
+    unit = Decimal(1).scaleb(-places)
+    shown = Decimal(repr(float(x)))
+    exact = Decimal(float(x))
+    if is_shown_tie(shown, places) and abs(_WIDE.subtract(shown, exact)) <= unit * _TIE_NOISE:
+        return shown.quantize(unit, ROUND_HALF_UP, _WIDE)
+    return exact.quantize(unit, ROUND_HALF_EVEN, _WIDE)
+
+
 def fmt_int(x: float) -> str:
-    """A whole number with comma grouping: 1769472 → "1,769,472", −3 → "−3"."""
-    return _minus(f"{round(x):,}")
+    """A whole number with comma grouping, rounded half up: 1769472 → "1,769,472", −3 → "−3"."""
+    if isinstance(x, int):
+        return _minus(f"{x:,}")
+    return _minus(f"{int(_half_up(x, 0)):,}")
 
 
 def fmt_fixed(x: float, places: int) -> str:
-    """``x`` rounded to ``places`` decimals, trailing zeros dropped: (0.2500, 3) → "0.25"."""
-    text = _strip_zeros(f"{x:.{places}f}")
+    """``x`` rounded half up (四捨五入) to ``places`` decimals, trailing zeros dropped:
+    (0.2500, 3) → "0.25", (0.125, 2) → "0.13"."""
+    if not math.isfinite(x):
+        return _minus(str(x))
+    text = _strip_zeros(f"{_half_up(x, places):f}")
     if text in ("-0", "0"):
         return "0"
     return _minus(text)
 
 
+def _sig_decimal(x: float, digits: int) -> Decimal:
+    """``x`` rounded (四捨五入) to ``digits`` significant figures, as a Decimal."""
+    magnitude = Decimal(float(x)).adjusted()
+    rounded = _half_up(x, digits - 1 - magnitude)
+    if rounded.adjusted() > magnitude:  # 9.995 → 10.0: one digit too many
+        rounded = rounded.quantize(Decimal(1).scaleb(rounded.adjusted() - digits + 1))
+    return rounded
+
+
 def round_sig(x: float, digits: int) -> float:
-    """``x`` rounded to ``digits`` significant figures (0 and non-finite values unchanged)."""
+    """``x`` rounded half up to ``digits`` significant figures (0 and non-finite unchanged)."""
     if x == 0 or not math.isfinite(x):
         return x
-    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+    return float(_sig_decimal(x, digits))
 
 
 def fmt_sig(x: float, digits: int = 3) -> str:
-    """``digits`` significant figures; ×10ⁿ outside 10⁻³ ≤ |x| < 10⁶: 9.54×10⁻⁷, 0.0854, 14."""
+    """``digits`` significant figures (四捨五入); ×10ⁿ outside 10⁻³ ≤ |x| < 10⁶: 9.54×10⁻⁷,
+    0.0854, 14."""
     if x == 0:
         return "0"
     if not math.isfinite(x):
         return _minus(str(x))
-    mantissa, _, exp = f"{x:.{digits - 1}e}".partition("e")
-    exponent = int(exp)
+    rounded = _sig_decimal(x, digits)
+    exponent = rounded.adjusted()
     if -3 <= exponent < 6:
-        rounded = float(f"{mantissa}e{exponent}")
-        places = digits - 1 - exponent
-        if places > 0:
-            return _minus(_strip_zeros(f"{rounded:.{places}f}"))
-        return _minus(f"{round(rounded):,}")
+        if digits - 1 - exponent > 0:
+            return _minus(_strip_zeros(f"{rounded:f}"))
+        return _minus(f"{int(rounded):,}")
+    mantissa = f"{rounded.scaleb(-exponent):.{digits - 1}f}"
     return _minus(_strip_zeros(mantissa)) + "×10" + superscript(exponent)
 
 
 def fmt_dec(x: float, places: int) -> str:
     """A worked-solution intermediate with exactly ``places`` decimals: −1.4142, 0.0500."""
-    text = f"{x:.{places}f}"
+    text = f"{_half_up(x, places):f}" if math.isfinite(x) else str(x)
     if float(text) == 0:
         text = text.lstrip("-")
     return _minus(text)

@@ -126,7 +126,7 @@ def sgdr_lr(
     t = _non_negative("step", step)
     length = _positive("cycle_len", cycle_len)
     hi, lo = _lr_pair(lr_max, lr_min)
-    if isinstance(mult, bool) or not float(finite("mult", mult)).is_integer() or mult < 1:
+    if isinstance(mult, bool | str) or not float(finite("mult", mult)).is_integer() or mult < 1:
         raise ValueError(f"mult must be an integer ≥ 1, got {mult!r}")
     factor = int(mult)
     if factor == 1:

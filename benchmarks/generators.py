@@ -1,0 +1,165 @@
+"""Problem generators: how many problems per second the hand-calculation generators make and grade,
+and how long each live experiment (a real network built and run) takes per problem.
+
+One "problem" is ``generate(seed)`` plus two :func:`solvers.problem.check` calls: the correct
+answer and a distractor (the first wrong choice, so the misconception search runs too).
+
+* Fast generators: every entry of ``solvers.generators.REGISTRY`` outside
+  ``solvers.generators.tinycnn``, taken round-robin with fresh seeds for ``DURATION`` seconds of
+  wall time after one warm-up pass.
+* Live experiments: the generators of ``solvers.generators.tinycnn``, which build real TinyCNN /
+  MLP networks and run them forward (and backward); mean seconds per problem over ``LIVE_SEEDS``.
+
+A last row confirms that every timed problem graded its own answer right and its distractor wrong.
+
+``python -m benchmarks.generators`` prints the rows; ``run()`` returns them for
+``python -m benchmarks``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from solvers.generators import REGISTRY
+from solvers.generators import tinycnn as live_family
+from solvers.problem import Generator, Problem, check
+
+DURATION = 1.5
+TARGET_RATE = 5_000
+LIVE_SEEDS = (0, 1, 2)
+LIVE_TARGET_S = 1.0
+LIVE = tuple(gen.name for gen in live_family.GENERATORS)
+
+
+def fast_generators() -> list[Generator]:
+    """The hand-calculation generators (everything registered except the live experiments)."""
+    return [gen for name, gen in REGISTRY.items() if name not in LIVE]
+
+
+def distractor(problem: Problem) -> Any:
+    """A wrong answer that a learner would plausibly give: the first wrong choice's value."""
+    for choice in problem.choices:
+        if not choice.correct:
+            return choice.value
+    return problem.misconceptions[0].value
+
+
+def one_problem(gen: Generator, seed: int) -> bool:
+    """Generate one problem and grade the right answer and a distractor, as a session would.
+
+    Returns:
+        Whether both were graded as expected (the answer right, the distractor wrong).
+    """
+    problem = gen.generate(seed)
+    right = check(problem, problem.answer).correct
+    wrong = check(problem, distractor(problem)).correct
+    return right and not wrong
+
+
+@dataclass
+class Throughput:
+    """What :func:`throughput` measured."""
+
+    problems: int
+    seconds: float
+    per_generator: dict[str, tuple[int, float]]
+    """name → (problems, seconds), timed inside the same loop."""
+    misgraded: list[str]
+    """"name seed" of every problem whose answer or distractor was graded unexpectedly."""
+
+
+def throughput(gens: list[Generator], duration: float = DURATION) -> Throughput:
+    """Round-robin over ``gens`` (seeds 0, 1, 2, …) until ``duration`` seconds have passed."""
+    per: dict[str, list[float]] = {gen.name: [0, 0.0] for gen in gens}
+    misgraded: list[str] = []
+    clock = time.perf_counter
+    count, seed = 0, 0
+    start = clock()
+    end = start + duration
+    now = start
+    while now < end:
+        for gen in gens:
+            before = clock()
+            ok = one_problem(gen, seed)
+            now = clock()
+            slot = per[gen.name]
+            slot[0] += 1
+            slot[1] += now - before
+            if not ok:
+                misgraded.append(f"{gen.name} {seed}")
+        count += len(gens)
+        seed += 1
+    per_generator = {name: (int(n), t) for name, (n, t) in per.items()}
+    return Throughput(count, now - start, per_generator, misgraded)
+
+
+def live_seconds(gen: Generator, seeds: Iterable[int] = LIVE_SEEDS) -> tuple[float, list[int]]:
+    """Mean wall time of one problem (generate + two checks) over ``seeds``, and the seeds whose
+    answer or distractor was graded unexpectedly."""
+    times, bad = [], []
+    for seed in seeds:
+        start = time.perf_counter()
+        ok = one_problem(gen, seed)
+        times.append(time.perf_counter() - start)
+        if not ok:
+            bad.append(seed)
+    return sum(times) / len(times), bad
+
+
+def run() -> list[dict]:
+    gens = fast_generators()
+    for gen in gens:  # warm-up: imports, caches, first-call costs
+        one_problem(gen, 10**6)
+    result = throughput(gens)
+    count, elapsed, per = result.problems, result.seconds, result.per_generator
+    rate = count / elapsed
+    slow_name, (slow_n, slow_t) = max(per.items(), key=lambda kv: kv[1][1] / kv[1][0])
+    fast_name, (fast_n, fast_t) = min(per.items(), key=lambda kv: kv[1][1] / kv[1][0])
+    rows: list[dict] = [
+        {
+            "name": f"generators: throughput, {len(gens)} fast generators round-robin "
+            "(generate + check answer + check distractor)",
+            "value": f"{rate:,.0f}/s ({count:,} problems in {elapsed:.2f} s)",
+            "target": f"≥ {TARGET_RATE:,}/s",
+            "ok": rate >= TARGET_RATE,
+        },
+        {
+            "name": f"generators: slowest fast generator ({slow_name})",
+            "value": f"{slow_t / slow_n * 1e6:.0f} µs/problem "
+            f"(fastest {fast_name}: {fast_t / fast_n * 1e6:.0f} µs)",
+            "target": "",
+            "ok": None,
+        },
+    ]
+    misgraded = list(result.misgraded)
+    for name in LIVE:
+        gen = REGISTRY[name]
+        one_problem(gen, 10**6)  # warm-up
+        mean, bad = live_seconds(gen)
+        misgraded += [f"{name} {seed}" for seed in bad]
+        rows.append(
+            {
+                "name": f"generators: live experiment {name}, mean of {len(LIVE_SEEDS)} seeds",
+                "value": f"{mean:.4f} s/problem",
+                "target": f"< {LIVE_TARGET_S:g} s",
+                "ok": mean < LIVE_TARGET_S,
+            }
+        )
+    rows.append(
+        {
+            "name": "generators: answer graded right and distractor wrong (all problems above)",
+            "value": "all" if not misgraded else f"{len(misgraded)} misgraded: {misgraded[:3]}",
+            "target": "all",
+            "ok": not misgraded,
+        }
+    )
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.__main__ import print_table
+
+    print_table(run())
