@@ -63,10 +63,19 @@ def _half_up(x: float, places: int) -> Decimal:
     return exact.quantize(unit, ROUND_HALF_EVEN, _WIDE)
 
 
+def _may_be_tie(x: float) -> bool:
+    """False when no rounding of ``x`` can meet a written tie (its repr does not end in 5), so
+    Python's own formatting, which rounds the exact binary value, gives the 四捨五入 result.
+    This keeps the Decimal path off the common case (generators format thousands of numbers)."""
+    return repr(float(x)).partition("e")[0].rstrip("0").endswith("5")
+
+
 def fmt_int(x: float) -> str:
     """A whole number with comma grouping, rounded half up: 1769472 → "1,769,472", −3 → "−3"."""
     if isinstance(x, int):
         return _minus(f"{x:,}")
+    if not _may_be_tie(x):
+        return _minus(f"{round(x):,}")
     return _minus(f"{int(_half_up(x, 0)):,}")
 
 
@@ -75,7 +84,18 @@ def fmt_fixed(x: float, places: int) -> str:
     (0.2500, 3) → "0.25", (0.125, 2) → "0.13"."""
     if not math.isfinite(x):
         return _minus(str(x))
-    text = _strip_zeros(f"{_half_up(x, places):f}")
+    written = repr(float(x))
+    point = written.find(".")
+    if "e" in written or point < 0:
+        exact = _may_be_tie(x)
+        text = f"{_half_up(x, places):f}" if exact else f"{x:.{places}f}"
+    elif len(written) - point - 1 <= places and math.ulp(x) * 1000 <= 10.0**-places:
+        text = written  # nothing to round (0.35 stays 0.35), and the float is that decimal
+    elif len(written) - point - 2 == places and written.endswith("5"):
+        text = f"{_half_up(x, places):f}"
+    else:
+        text = f"{x:.{places}f}"
+    text = _strip_zeros(text)
     if text in ("-0", "0"):
         return "0"
     return _minus(text)
@@ -94,6 +114,8 @@ def round_sig(x: float, digits: int) -> float:
     """``x`` rounded half up to ``digits`` significant figures (0 and non-finite unchanged)."""
     if x == 0 or not math.isfinite(x):
         return x
+    if not _may_be_tie(x):
+        return float(f"{x:.{digits - 1}e}")
     return float(_sig_decimal(x, digits))
 
 
@@ -104,7 +126,11 @@ def fmt_sig(x: float, digits: int = 3) -> str:
         return "0"
     if not math.isfinite(x):
         return _minus(str(x))
-    rounded = _sig_decimal(x, digits)
+    if not _may_be_tie(x):
+        mantissa, _, exp = f"{x:.{digits - 1}e}".partition("e")
+        rounded = Decimal(f"{mantissa}e{exp}")
+    else:
+        rounded = _sig_decimal(x, digits)
     exponent = rounded.adjusted()
     if -3 <= exponent < 6:
         if digits - 1 - exponent > 0:
@@ -116,7 +142,12 @@ def fmt_sig(x: float, digits: int = 3) -> str:
 
 def fmt_dec(x: float, places: int) -> str:
     """A worked-solution intermediate with exactly ``places`` decimals: −1.4142, 0.0500."""
-    text = f"{_half_up(x, places):f}" if math.isfinite(x) else str(x)
+    if not math.isfinite(x):
+        text = str(x)
+    elif _may_be_tie(x):
+        text = f"{_half_up(x, places):f}"
+    else:
+        text = f"{x:.{places}f}"
     if float(text) == 0:
         text = text.lstrip("-")
     return _minus(text)
