@@ -7,6 +7,9 @@ problem as ``path:line: id: message`` in a single pass.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -254,10 +257,84 @@ def _line_of(data: Any, loc: Iterable[Any], default: int) -> int:
     return line
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse one YAML file safely, keeping line numbers. Raises yaml.YAMLError."""
-    with path.open("rb") as fh:
-        return yaml.load(fh, Loader=_LineLoader)
+def read_yaml(path: Path, cache_dir: Path | None = None) -> Any:
+    """Parse one YAML file safely, keeping line numbers. Raises OSError or yaml.YAMLError.
+
+    With ``cache_dir``, the parsed tree is also kept there as JSON keyed by the file's bytes:
+    parsing the shipped bank's YAML is most of the app's start-up, reading the JSON a tenth of
+    it. A missing, stale or damaged entry is simply parsed again."""
+    raw = path.read_bytes()
+    if cache_dir is None:
+        return yaml.load(raw, Loader=_LineLoader)
+    entry = _cache_entry(cache_dir, path, raw)
+    try:
+        return _decode(json.loads(entry.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    data = yaml.load(raw, Loader=_LineLoader)
+    try:
+        text = json.dumps(_encode(data), ensure_ascii=False)
+    except TypeError:  # dates, sets, binary: valid YAML, not worth caching
+        return data
+    _write_cache(entry, text)
+    return data
+
+
+# --- parse cache ------------------------------------------------------------------------------
+
+CACHE_FORMAT = 1
+"""Bump when LineDict or the encoding below changes: old entries are then never read."""
+_NODE = "\u0000"
+
+
+def _cache_entry(cache_dir: Path, path: Path, raw: bytes) -> Path:
+    """``<hash of the path>-<hash of format, PyYAML version and content>.json``."""
+    where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    what = hashlib.sha256(f"{CACHE_FORMAT}:{yaml.__version__}:".encode() + raw).hexdigest()
+    return cache_dir / f"{where}-{what[:32]}.json"
+
+
+def _write_cache(entry: Path, text: str) -> None:
+    """Atomically replace the file's entry and drop its older versions; failures are ignored
+    (a read-only cache directory only costs speed)."""
+    prefix = entry.name.split("-", 1)[0]
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        for old in entry.parent.glob(f"{prefix}-*.json"):
+            if old != entry:
+                old.unlink(missing_ok=True)
+        tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+
+
+def _encode(data: Any) -> Any:
+    """A parsed tree as JSON: every mapping becomes {NUL: [line, [[key, key line, value], …]]}
+    (so keys keep their YAML types and lines); raises TypeError for anything else but scalars."""
+    if isinstance(data, LineDict):
+        entries = [[k, data.key_lines[k], _encode(v)] for k, v in data.items()]
+        return {_NODE: [data.line, entries]}
+    if isinstance(data, list):
+        return [_encode(v) for v in data]
+    if data is None or isinstance(data, str | bool | int | float):
+        return data
+    raise TypeError(f"not cacheable: {type(data).__name__}")
+
+
+def _decode(data: Any) -> Any:
+    if isinstance(data, dict):
+        line, entries = data[_NODE]
+        out = LineDict()
+        out.line, out.key_lines = line, {}
+        for key, key_line, value in entries:
+            out[key] = _decode(value)
+            out.key_lines[key] = key_line
+        return out
+    if isinstance(data, list):
+        return [_decode(v) for v in data]
+    return data
 
 
 def _yaml_error(path: Path, exc: yaml.YAMLError) -> BankError:
@@ -272,9 +349,11 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> BankError:
 # --- loading ------------------------------------------------------------------------------------
 
 
-def load_topics(path: Path) -> tuple[dict[str, Topic], list[BankError]]:
+def load_topics(
+    path: Path, cache_dir: Path | None = None
+) -> tuple[dict[str, Topic], list[BankError]]:
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, cache_dir)
     except OSError as exc:
         return {}, [BankError(path, 1, "-", f"cannot read topics file: {exc.strerror}")]
     except yaml.YAMLError as exc:
@@ -314,6 +393,7 @@ def load_bank(
     generators: Mapping[str, Any] | None = None,
     run_checks: bool = False,
     strict: bool = False,
+    cache_dir: Path | None = None,
 ) -> Bank:
     """Load and validate the bank from one or more directories.
 
@@ -324,17 +404,18 @@ def load_bank(
             (None skips that check).
         run_checks: also recompute every ``check:`` and run every code option (imports solvers).
         strict: raise :class:`BankLoadError` when anything is wrong.
+        cache_dir: keep parsed files there (see :func:`read_yaml`); None parses every file.
     """
     directories = [Path(d) for d in directories]
     topics_path = topics_path or directories[0] / "topics.yaml"
-    topics, errors = load_topics(topics_path)
+    topics, errors = load_topics(topics_path, cache_dir)
     bank = Bank(topics=topics, items={}, errors=errors)
     for directory in directories:
         if not directory.is_dir():
             bank.errors.append(BankError(directory, 1, "-", "bank directory not found"))
             continue
         for path in bank_files(directory):
-            _load_file(bank, path, generators)
+            _load_file(bank, path, generators, cache_dir)
     if run_checks:
         from quizapp import checks
 
@@ -350,9 +431,11 @@ def load_bank(
     return bank
 
 
-def _load_file(bank: Bank, path: Path, generators: Mapping[str, Any] | None) -> None:
+def _load_file(
+    bank: Bank, path: Path, generators: Mapping[str, Any] | None, cache_dir: Path | None
+) -> None:
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, cache_dir)
     except OSError as exc:
         bank.errors.append(BankError(path, 1, "-", f"cannot read file: {exc.strerror}"))
         return

@@ -167,6 +167,7 @@ def _cmd_run(args: argparse.Namespace, start: str = "home") -> int:
             db_path=paths.db_path(args.db),
             bank_dirs=paths.bank_dirs(args.bank),
             config_path=paths.config_path(args.config),
+            cache_dir=paths.cache_dir(),
             start=start,
         )
     except StartupError as exc:

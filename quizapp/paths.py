@@ -46,3 +46,8 @@ def config_path(flag: Path | None = None) -> Path:
     if os.environ.get("QUIZAPP_CONFIG"):
         return Path(os.environ["QUIZAPP_CONFIG"])
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/quizapp/bank: parsed bank files, safe to delete at any time."""
+    return platformdirs.user_cache_path(APP_NAME) / "bank"

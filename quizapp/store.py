@@ -22,18 +22,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from quizapp import paths
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 
 
 class StoreError(Exception):
@@ -221,12 +223,23 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class Store:
-    """The open progress database. Build it with :meth:`Store.open`; use it from one thread."""
+    """The open progress database. Build it with :meth:`Store.open`; use it from one thread.
 
-    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
-        self.db = db
+    Answers and queries go through the plain ``sqlite3`` connection; sqlite-utils (whose import
+    costs a tenth of a second of start-up) is loaded only to run migrations or when :attr:`db` is
+    used for inspection."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
         self.path = path
         self._closed = False
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection wrapped by sqlite-utils (table introspection, tests, benchmarks)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     @classmethod
     def open(
@@ -265,23 +278,23 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
-            db = sqlite_utils.Database(conn, execute_plugins=False)
-            db.enable_wal()
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = wal")
             conn.execute(f"PRAGMA synchronous = {synchronous}")
-            migrate(db, migrations, path)
+            migrate(conn, migrations, path)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{path}: データベースとして使えません ({exc})") from exc
         except BaseException:
             conn.close()
             raise
-        return cls(db, path)
+        return cls(conn, path)
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
         if not self._closed:
             self._closed = True
-            self.db.close()
+            self.conn.close()
 
     def __enter__(self) -> Self:
         return self
@@ -296,12 +309,12 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: takes the write lock up front so concurrent writers queue."""
-        conn = self.db.conn
+        conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -422,7 +435,7 @@ class Store:
 
     def new_cards_since(self, since: datetime) -> int:
         """How many cards were answered for the first time at or after ``since``."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT COUNT(*) FROM cards WHERE introduced_at >= ?", (utc_iso(since),)
         ).fetchone()
         return int(row[0])
@@ -442,11 +455,11 @@ class Store:
         return [_review(r) for r in self._query(sql + " ORDER BY id", tuple(params))]
 
     def review_count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
 
     def answer_counts_by_item(self) -> dict[str, tuple[int, int]]:
         """item id → (answers, correct answers) over the whole log."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT item_id, COUNT(*), SUM(correct) FROM reviews"
             " WHERE item_id IS NOT NULL GROUP BY item_id"
         ).fetchall()
@@ -454,14 +467,14 @@ class Store:
 
     def answer_counts_by_card(self) -> dict[str, tuple[int, int]]:
         """card key → (answers, correct answers); generator cards count all their instances."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT card_key, COUNT(*), SUM(correct) FROM reviews GROUP BY card_key"
         ).fetchall()
         return {key: (int(n), int(ok)) for key, n, ok in rows}
 
     def last_results(self) -> dict[str, bool]:
         """card key → whether its most recent answer was right."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT card_key, correct FROM reviews"
             " WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY card_key)"
         ).fetchall()
@@ -478,7 +491,7 @@ class Store:
         first = today - timedelta(days=days - 1)
         start = datetime.combine(first, datetime.min.time(), tz)
         counts = dict.fromkeys((first + timedelta(days=i) for i in range(days)), 0)
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT reviewed_at FROM reviews WHERE reviewed_at >= ? AND reviewed_at <= ?",
             (utc_iso(start), utc_iso(now)),
         )
@@ -489,12 +502,12 @@ class Store:
         return list(counts.items())
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        cur = self.db.conn.cursor()
+        cur = self.conn.cursor()
         cur.row_factory = sqlite3.Row
         return cur.execute(sql, params).fetchall()
 
 
-def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration], path: Path) -> int:
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Path) -> int:
     """Apply the migrations the database lacks, each in its own transaction; return the version.
 
     Safe to call again (nothing left to do) and against a concurrent migrator: the version is
@@ -503,10 +516,12 @@ def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration], path: Pa
     Raises:
         StoreError: the database is newer than ``migrations`` or belongs to another program.
     """
-    conn = db.conn
     known = len(migrations)
     if _user_version(conn) >= len(migrations):
-        migrations = ()
+        return _checked_version(conn, known, path)
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn, execute_plugins=False)
     for number, step in enumerate(migrations, start=1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -530,6 +545,10 @@ def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration], path: Pa
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+    return _checked_version(conn, known, path)
+
+
+def _checked_version(conn: sqlite3.Connection, known: int, path: Path) -> int:
     version = _user_version(conn)
     if version > known:
         raise StoreError(_newer_message(path, version, known))

@@ -7,6 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizapp.bank import BankLoadError, Choice, Fill, Generated, Trap, json_schema, load_bank
 
@@ -332,3 +334,112 @@ def test_shipped_schema_file_is_current() -> None:
 
     shipped = json.loads((shipped_bank_dir() / "schema.json").read_text(encoding="utf-8"))
     assert shipped == json_schema()
+
+
+# --- parse cache ------------------------------------------------------------------------------
+
+
+def _errors(bank) -> list[str]:
+    return [str(e) for e in bank.errors]
+
+
+def test_cached_load_equals_fresh_load_including_error_lines(tmp_path: Path) -> None:
+    planted = PLANTED.format(SOURCE=SOURCE)
+    root = write_bank(tmp_path / "bank", {"a-good.yaml": GOOD, "b-planted.yaml": planted})
+    cache = tmp_path / "cache"
+    fresh = load_bank([root], generators=GENERATORS, run_checks=True)
+    first = load_bank([root], generators=GENERATORS, run_checks=True, cache_dir=cache)
+    second = load_bank([root], generators=GENERATORS, run_checks=True, cache_dir=cache)
+    assert len(list(cache.glob("*.json"))) == 3  # topics and both item files
+    for bank in (first, second):
+        assert bank.items == fresh.items
+        assert bank.locations == fresh.locations
+        assert bank.raw_lines == fresh.raw_lines
+        assert _errors(bank) == _errors(fresh)
+
+
+def test_an_edited_file_replaces_its_cache_entry(tmp_path: Path) -> None:
+    root = write_bank(tmp_path / "bank", {"a.yaml": GOOD})
+    cache = tmp_path / "cache"
+    load_bank([root], generators=GENERATORS, cache_dir=cache)
+    before = set(cache.glob("*.json"))
+    edited = GOOD.replace("ReLUは負の入力に対して0を出力する。", "ReLUは負の入力で0。")
+    (root / "a.yaml").write_text(edited, encoding="utf-8")
+    bank = load_bank([root], generators=GENERATORS, cache_dir=cache)
+    assert bank.items["relu-trap"].prompt == "ReLUは負の入力で0。"
+    after = set(cache.glob("*.json"))
+    assert len(after) == len(before) and after != before  # the old version is gone
+
+
+def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path) -> None:
+    root = write_bank(tmp_path / "bank", {"a.yaml": GOOD})
+    cache = tmp_path / "cache"
+    fresh = load_bank([root], generators=GENERATORS)
+    load_bank([root], generators=GENERATORS, cache_dir=cache)
+    for n, entry in enumerate(sorted(cache.glob("*.json"))):
+        entry.write_text(["{not json", '{"x": 1}', "[1, 2]"][n % 3], encoding="utf-8")
+    bank = load_bank([root], generators=GENERATORS, cache_dir=cache)
+    assert bank.items == fresh.items and not bank.errors
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
+    root = write_bank(tmp_path / "bank", {"a.yaml": GOOD})
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("", encoding="utf-8")
+    bank = load_bank([root], generators=GENERATORS, cache_dir=blocked / "cache")
+    assert len(bank.items) == 4 and not bank.errors
+
+
+def test_values_json_cannot_hold_are_not_cached(tmp_path: Path) -> None:
+    from quizapp.bank import read_yaml
+
+    path = tmp_path / "d.yaml"
+    path.write_text("when: 2026-11-22\nitems: []\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert str(read_yaml(path, cache)["when"]) == "2026-11-22"
+    assert not cache.exists() or not list(cache.glob("*.json"))
+
+
+yaml_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+
+
+@st.composite
+def line_trees(draw, depth: int = 3):
+    from quizapp.bank import LineDict
+
+    if depth == 0 or draw(st.booleans()):
+        return draw(yaml_scalars)
+    if draw(st.booleans()):
+        return [draw(line_trees(depth - 1)) for _ in range(draw(st.integers(0, 3)))]
+    node = LineDict()
+    node.line = draw(st.integers(1, 10_000))
+    node.key_lines = {}
+    for key in draw(st.lists(st.none() | st.booleans() | st.integers() | st.text(), max_size=4)):
+        node[key] = draw(line_trees(depth - 1))
+        node.key_lines[key] = draw(st.integers(1, 10_000))
+    return node
+
+
+@given(line_trees())
+def test_cache_encoding_round_trips_values_lines_and_key_types(tree) -> None:
+    import json
+
+    from quizapp.bank import LineDict, _decode, _encode
+
+    back = _decode(json.loads(json.dumps(_encode(tree), ensure_ascii=False)))
+
+    def same(a, b) -> bool:
+        if isinstance(a, LineDict):
+            return (
+                isinstance(b, LineDict)
+                and a.line == b.line
+                and a.key_lines == b.key_lines
+                and list(a) == list(b)
+                and all(type(k) is type(kb) for k, kb in zip(a, b, strict=True))
+                and all(same(a[k], b[k]) for k in a)
+            )
+        if isinstance(a, list):
+            return isinstance(b, list) and len(a) == len(b) and all(map(same, a, b))
+        return type(a) is type(b) and a == b
+
+    assert same(tree, back)

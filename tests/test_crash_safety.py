@@ -28,6 +28,7 @@ from quizapp.store import Store
 ZYGOTE = r"""
 import json, os, random, sys, time
 from datetime import UTC, datetime, timedelta
+import sqlite_utils  # loaded by Store only to migrate; preloaded so children start answering
 from quizapp.store import CardState, ReviewRecord, Store
 
 def work(db, report, seed, count, go):
@@ -150,6 +151,10 @@ def check_database(db: Path, expected_ids: set[int]) -> int:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "reviews" not in tables:  # killed while creating the schema: nothing was committed
+            assert not expected_ids
+            return 0
         present = {row[0] for row in conn.execute("SELECT id FROM reviews")}
         missing = expected_ids - present
         assert not missing, f"{len(missing)} committed answers lost, e.g. {sorted(missing)[:5]}"

@@ -53,9 +53,9 @@ class QuizApp(App[int]):
         return BaseScreen(id="_default")
 
     def on_mount(self) -> None:
-        from quizapp.ui.screens.home import HomeScreen, review_screen
-
         if self.start == "review":
+            from quizapp.ui.screens.quiz import review_screen
+
             # straight into the review: home is built only when the review ends
             review = review_screen(self.context)
             if review is not None:
@@ -63,7 +63,7 @@ class QuizApp(App[int]):
                 self.started = True
                 return
             self.notify("今日の復習はありません。", title="復習")
-        self.push_screen(HomeScreen(self.context))
+        self.open_home()
         self.started = True
 
     def open_home(self) -> None:
@@ -108,8 +108,10 @@ def build_context(
     clock: Callable[[], datetime] | None = None,
     seed: int | None = None,
     fuzz: bool = True,
+    cache_dir: Path | None = None,
 ) -> AppContext:
-    """Open the store, load settings and the bank. Raises StartupError with a clear message."""
+    """Open the store, load settings and the bank (parsed files kept in ``cache_dir`` if given).
+    Raises StartupError with a clear message."""
     from quizapp.config import ConfigError
     from quizapp.store import StoreError
     from solvers.generators import REGISTRY
@@ -118,7 +120,7 @@ def build_context(
         settings = load_settings(config_path)
     except ConfigError as exc:
         raise StartupError(str(exc)) from exc
-    bank = load_bank(bank_dirs, generators=REGISTRY)
+    bank = load_bank(bank_dirs, generators=REGISTRY, cache_dir=cache_dir)
     if bank.errors:
         lines = "\n".join(str(e) for e in bank.errors[:20])
         more = f"\n…ほか {len(bank.errors) - 20} 件" if len(bank.errors) > 20 else ""
@@ -153,6 +155,7 @@ def make_app(
     clock: Callable[[], datetime] | None = None,
     seed: int | None = None,
     fuzz: bool = True,
+    cache_dir: Path | None = None,
 ) -> QuizApp:
     """Build the app from paths (tests and snapshots pass temporary ones)."""
     context = build_context(
@@ -162,5 +165,6 @@ def make_app(
         clock=clock,
         seed=seed,
         fuzz=fuzz,
+        cache_dir=cache_dir,
     )
     return QuizApp(context, start=start)

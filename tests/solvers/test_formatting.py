@@ -199,7 +199,8 @@ def test_fmt_fixed_reads_back_within_half_a_unit(x, places):
     clean(text)
     value = read(text)
     assert value == fixed_ref(x, places)
-    assert abs(value - Decimal(x)) <= Decimal("0.5").scaleb(-places)
+    # half a unit, plus the float noise of a written tie (1.15 is stored as 1.1499999…)
+    assert abs(value - Decimal(x)) <= Decimal("0.5").scaleb(-places) * Decimal("1.000000001")
     if "." in text:
         assert not text.endswith("0")  # trailing zeros dropped
         assert len(text.partition(".")[2]) <= places

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp import progress
-from quizapp.session import mock_queue, new_cards_today, review_queue
+from quizapp.session import mock_queue, new_cards_today
 from quizapp.ui.context import AppContext
 
 MENU = (
@@ -141,6 +141,8 @@ class HomeScreen(Screen[None]):
         self.run_action(str(event.option.id))
 
     def action_review(self) -> None:
+        from quizapp.ui.screens.quiz import review_screen
+
         screen = review_screen(self.context)
         if screen is None:
             self.notify("今日の復習はありません。トピック別演習か計算問題へどうぞ。", title="復習")
@@ -177,20 +179,3 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(SettingsScreen(self.context))
 
-
-def review_screen(ctx: AppContext) -> Screen[None] | None:
-    """The review session over today's due and new cards, or None when there are none."""
-    from quizapp.ui.screens.quiz import QuizScreen
-
-    queue = review_queue(
-        ctx.bank,
-        ctx.generators,
-        ctx.store,
-        ctx.scheduler,
-        ctx.clock(),
-        new_limit=ctx.settings.new_per_day,
-        seed=ctx.seed,
-    )
-    if not queue:
-        return None
-    return QuizScreen(ctx, ctx.session("review", queue), title="復習")

@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from quizapp.session import Feedback, Question, Session
+from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.feedback import FeedbackView
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
@@ -235,3 +235,19 @@ class QuizScreen(Screen[None]):
         self.app.switch_screen(
             ResultScreen(self.context, summary, title=self.title_text, total=self.session.total)
         )
+
+
+def review_screen(ctx: AppContext) -> Screen[None] | None:
+    """The review session over today's due and new cards, or None when there are none."""
+    queue = review_queue(
+        ctx.bank,
+        ctx.generators,
+        ctx.store,
+        ctx.scheduler,
+        ctx.clock(),
+        new_limit=ctx.settings.new_per_day,
+        seed=ctx.seed,
+    )
+    if not queue:
+        return None
+    return QuizScreen(ctx, ctx.session("review", queue), title="復習")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.widgets import Static
 
@@ -32,6 +31,8 @@ def render_question(question: Question, selected: frozenset[int] = frozenset()) 
     parts: list[RenderableType] = [JText(question.prompt)]
     item = question.item
     if isinstance(item, Choice) and item.code is not None:
+        from rich.syntax import Syntax  # pygments: imported only when a code item is shown
+
         parts.append(Text(""))
         parts.append(
             Syntax(item.code.template.rstrip(), "python", theme="ansi_dark", word_wrap=True)
