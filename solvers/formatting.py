@@ -186,8 +186,9 @@ class NumberFormat:
 
     kind:
         ``int`` — an exact integer; ``fixed`` — rounded to ``digits`` decimals (accepted within half
-        a unit of the last place); ``sig`` — ``digits`` significant figures (accepted within a
-        relative 5×10⁻ᵈⁱᵍⁱᵗˢ, i.e. any correct rounding); ``exact`` — a short exact decimal such as
+        a unit of the last place); ``sig`` — ``digits`` significant figures (``rel_tol`` 5×10⁻ᵈⁱᵍⁱᵗˢ
+        is the loosest case; generated problems grade each value to half a unit of its own last
+        figure, see ``solvers.problem.half_unit``); ``exact`` — a short exact decimal such as
         −0.03 (accepted up to float noise).
     """
 

@@ -67,6 +67,10 @@ class Problem:
     misconceptions: tuple[Misconception, ...]
     solution: str
     hint: str
+    digits: int = 0
+    """Significant figures the answer is graded to (0: ``rel_tol``/``abs_tol`` apply instead).
+    Each compared value then gets half a unit of its own last digit, so a mistake that differs
+    from the answer in the third figure is told apart even when the answer starts with a 9."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,16 @@ class Verdict:
     """The mistake that explains a wrong answer, if one does."""
 
 
-def _close_scalar(a: Any, b: float, rel_tol: float, abs_tol: float) -> bool:
+def half_unit(x: float, digits: int) -> float:
+    """Half a unit of the last of ``digits`` significant figures of ``x`` (0.00784 → 0.000005),
+    with a hair of slack for float noise; 0 for 0."""
+    if x == 0 or not math.isfinite(x):
+        return 0.0
+    exponent = int(f"{x:.{digits - 1}e}".rpartition("e")[2])
+    return 0.5 * 10.0 ** (exponent - digits + 1) * (1 + 1e-9)
+
+
+def _close_scalar(a: Any, b: float, rel_tol: float, abs_tol: float, digits: int = 0) -> bool:
     if isinstance(a, tuple | list | str | bytes):
         return False
     try:
@@ -87,21 +100,26 @@ def _close_scalar(a: Any, b: float, rel_tol: float, abs_tol: float) -> bool:
         return False
     if not math.isfinite(x):
         return False
+    if digits:
+        return abs(x - b) <= half_unit(b, digits)
     return math.isclose(x, b, rel_tol=rel_tol, abs_tol=abs_tol)
 
 
-def close(value: Any, target: Answer, rel_tol: float, abs_tol: float) -> bool:
+def close(value: Any, target: Answer, rel_tol: float, abs_tol: float, digits: int = 0) -> bool:
     """Whether ``value`` matches ``target`` within the tolerances, element-wise for tuples.
 
-    Anything that is not a finite number (or a tuple of them of the right length) is not close.
+    With ``digits``, each target element instead allows half a unit of its own last significant
+    figure (:func:`half_unit`). Anything that is not a finite number (or a tuple of them of the
+    right length) is not close.
     """
     if isinstance(target, tuple):
         if not isinstance(value, tuple | list) or len(value) != len(target):
             return False
         return all(
-            _close_scalar(v, t, rel_tol, abs_tol) for v, t in zip(value, target, strict=True)
+            _close_scalar(v, t, rel_tol, abs_tol, digits)
+            for v, t in zip(value, target, strict=True)
         )
-    return _close_scalar(value, target, rel_tol, abs_tol)
+    return _close_scalar(value, target, rel_tol, abs_tol, digits)
 
 
 def check(problem: Problem, value: Answer) -> Verdict:
@@ -112,14 +130,15 @@ def check(problem: Problem, value: Answer) -> Verdict:
         value: a float, or a tuple of floats for a multi-value answer.
 
     Returns:
-        ``Verdict(True, None)`` within ``rel_tol``/``abs_tol`` of the answer; otherwise the first
+        ``Verdict(True, None)`` within the problem's tolerance of the answer; otherwise the first
         misconception whose value matches (same tolerances), or None. NaN, infinities, non-numbers
         and tuples of the wrong length are simply wrong.
     """
-    if close(value, problem.answer, problem.rel_tol, problem.abs_tol):
+    rel, absolute, digits = problem.rel_tol, problem.abs_tol, problem.digits
+    if close(value, problem.answer, rel, absolute, digits):
         return Verdict(True, None)
     for mistake in problem.misconceptions:
-        if close(value, mistake.value, problem.rel_tol, problem.abs_tol):
+        if close(value, mistake.value, rel, absolute, digits):
             return Verdict(False, mistake)
     return Verdict(False, None)
 
@@ -158,6 +177,7 @@ def build_choices(
     rel_tol: float,
     abs_tol: float,
     n_distractors: int = N_DISTRACTORS,
+    digits: int = 0,
 ) -> tuple[tuple[Choice, ...], tuple[Misconception, ...]] | None:
     """Turn candidate mistakes into misconceptions and a seeded set of choices.
 
@@ -171,7 +191,7 @@ def build_choices(
         answer, answer_text: the correct value and its display.
         candidates: (code, Japanese label, value) in priority order.
         fmt: how a value is displayed.
-        rel_tol, abs_tol: the problem's tolerances.
+        rel_tol, abs_tol, digits: the problem's tolerances (see :func:`close`).
         n_distractors: wrong options to show.
 
     Returns:
@@ -185,7 +205,12 @@ def build_choices(
     scalar = not isinstance(answer, tuple)
     isclose = math.isclose
     for code, label, raw in candidates:
-        if scalar and isinstance(raw, float | int) and not isinstance(raw, bool):
+        if digits:
+            value = _as_answer(raw, answer)
+            if value is None:
+                continue
+            duplicate = any(close(value, other, 0.0, 0.0, digits) for other in values)
+        elif scalar and isinstance(raw, float | int) and not isinstance(raw, bool):
             value: Answer | None = float(raw)
             if not math.isfinite(value):
                 continue
@@ -415,8 +440,16 @@ class Template:
                 continue
             fmt = draft.fmt
             answer_text = draft.answer_text or fmt.text(draft.answer)
+            digits = fmt.digits if fmt.kind == "sig" else 0
             built = build_choices(
-                rng, draft.answer, answer_text, draft.candidates, fmt.text, fmt.rel_tol, fmt.abs_tol
+                rng,
+                draft.answer,
+                answer_text,
+                draft.candidates,
+                fmt.text,
+                fmt.rel_tol,
+                fmt.abs_tol,
+                digits=digits,
             )
             if built is None:
                 continue
@@ -435,6 +468,7 @@ class Template:
                 misconceptions=mistakes,
                 solution=_numbered([*draft.steps, f"答え: {answer_text}{draft.unit}"]),
                 hint=draft.hint or fmt.hint(),
+                digits=digits,
             )
         shown = dict(resolve_ranges(self.ranges, ranges))
         raise ValueError(f"{self.name}: no valid problem within ranges {shown}")
