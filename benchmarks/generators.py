@@ -28,6 +28,7 @@ from solvers.generators import tinycnn as live_family
 from solvers.problem import Generator, Problem, check
 
 DURATION = 1.5
+PER_GENERATOR_S = 0.25
 TARGET_RATE = 5_000
 LIVE_SEEDS = (0, 1, 2)
 LIVE_TARGET_S = 1.0
@@ -109,27 +110,54 @@ def live_seconds(gen: Generator, seeds: Iterable[int] = LIVE_SEEDS) -> tuple[flo
     return sum(times) / len(times), bad
 
 
+def per_generator(gens: list[Generator], seconds: float = PER_GENERATOR_S) -> dict[str, float]:
+    """Problems per second of each generator timed in its own loop (fresh seeds, after a warm-up),
+    as the target is stated per generator: the best of three rounds, so that a moment of load
+    from another process does not decide the figure."""
+    rates: dict[str, float] = {}
+    clock = time.perf_counter
+    for gen in gens:
+        for seed in range(20):
+            one_problem(gen, 10**6 + seed)
+        best, count = 0.0, 0
+        for _ in range(3):
+            done, start = 0, clock()
+            while clock() - start < seconds / 3:
+                for seed in range(count, count + 25):
+                    one_problem(gen, seed)
+                count += 25
+                done += 25
+            best = max(best, done / (clock() - start))
+        rates[gen.name] = best
+    return rates
+
+
 def run() -> list[dict]:
     gens = fast_generators()
-    for gen in gens:  # warm-up: imports, caches, first-call costs
-        one_problem(gen, 10**6)
+    rates = per_generator(gens)
+    slow_name = min(rates, key=rates.__getitem__)
+    slowest = rates[slow_name]
+    below = sorted((name for name, rate in rates.items() if rate < TARGET_RATE), key=rates.get)
     result = throughput(gens)
-    count, elapsed, per = result.problems, result.seconds, result.per_generator
-    rate = count / elapsed
-    slow_name, (slow_n, slow_t) = max(per.items(), key=lambda kv: kv[1][1] / kv[1][0])
-    fast_name, (fast_n, fast_t) = min(per.items(), key=lambda kv: kv[1][1] / kv[1][0])
+    rate = result.problems / result.seconds
     rows: list[dict] = [
         {
-            "name": f"generators: throughput, {len(gens)} fast generators round-robin "
-            "(generate + check answer + check distractor)",
-            "value": f"{rate:,.0f}/s ({count:,} problems in {elapsed:.2f} s)",
-            "target": f"≥ {TARGET_RATE:,}/s",
-            "ok": rate >= TARGET_RATE,
+            "name": f"generators: slowest of {len(gens)} ({slow_name}), own loop, "
+            "generate + check answer + check distractor",
+            "value": f"{slowest:,.0f}/s ({1e6 / slowest:.0f} µs/problem); "
+            f"median {sorted(rates.values())[len(rates) // 2]:,.0f}/s",
+            "target": f"≥ {TARGET_RATE:,}/s each",
+            "ok": slowest >= TARGET_RATE,
         },
         {
-            "name": f"generators: slowest fast generator ({slow_name})",
-            "value": f"{slow_t / slow_n * 1e6:.0f} µs/problem "
-            f"(fastest {fast_name}: {fast_t / fast_n * 1e6:.0f} µs)",
+            "name": "  generators below target",
+            "value": ", ".join(f"{n} {rates[n]:,.0f}/s" for n in below) or "none",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "  all fast generators round-robin (cold caches between generators)",
+            "value": f"{rate:,.0f}/s ({result.problems:,} problems in {result.seconds:.2f} s)",
             "target": "",
             "ok": None,
         },

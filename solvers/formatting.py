@@ -74,6 +74,8 @@ def fmt_int(x: float) -> str:
     """A whole number with comma grouping, rounded half up: 1769472 → "1,769,472", −3 → "−3"."""
     if isinstance(x, int):
         return _minus(f"{x:,}")
+    if x.is_integer():
+        return _minus(f"{int(x):,}")
     if not _may_be_tie(x):
         return _minus(f"{round(x):,}")
     return _minus(f"{int(_half_up(x, 0)):,}")

@@ -204,8 +204,18 @@ def build_choices(
     texts = [answer_text]
     scalar = not isinstance(answer, tuple)
     isclose = math.isclose
+    # half a unit of each kept scalar value's last figure, computed once per value
+    units = [half_unit(answer, digits)] if digits and scalar else []  # type: ignore[arg-type]
     for code, label, raw in candidates:
-        if digits:
+        if units:
+            value = _as_answer(raw, answer)
+            if value is None:
+                continue
+            duplicate = any(
+                abs(value - other) <= unit  # type: ignore[operator]
+                for other, unit in zip(values, units, strict=True)
+            )
+        elif digits:
             value = _as_answer(raw, answer)
             if value is None:
                 continue
@@ -231,6 +241,8 @@ def build_choices(
             values.append(value)
             texts.append(text)
             kept.append(Misconception(code, label, value))
+            if units:
+                units.append(half_unit(value, digits))  # type: ignore[arg-type]
     if len(kept) < n_distractors:
         return None
     keys = rng.random(len(kept) + n_distractors + 1).tolist()
