@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Literal
 
 MINUS = "−"
+_CACHE = 8192
+"""Formatted numbers kept per function: generators format the same few values (a 0.05 grid of
+weights, small integers) dozens of times a problem. The functions are pure, so this is a memo."""
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPT = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 
@@ -70,6 +74,7 @@ def _may_be_tie(x: float) -> bool:
     return repr(float(x)).partition("e")[0].rstrip("0").endswith("5")
 
 
+@lru_cache(maxsize=_CACHE)
 def fmt_int(x: float) -> str:
     """A whole number with comma grouping, rounded half up: 1769472 → "1,769,472", −3 → "−3"."""
     if isinstance(x, int):
@@ -81,6 +86,7 @@ def fmt_int(x: float) -> str:
     return _minus(f"{int(_half_up(x, 0)):,}")
 
 
+@lru_cache(maxsize=_CACHE)
 def fmt_fixed(x: float, places: int) -> str:
     """``x`` rounded half up (四捨五入) to ``places`` decimals, trailing zeros dropped:
     (0.2500, 3) → "0.25", (0.125, 2) → "0.13"."""
@@ -121,6 +127,7 @@ def round_sig(x: float, digits: int) -> float:
     return float(_sig_decimal(x, digits))
 
 
+@lru_cache(maxsize=_CACHE)
 def fmt_sig(x: float, digits: int = 3) -> str:
     """``digits`` significant figures (四捨五入); ×10ⁿ outside 10⁻³ ≤ |x| < 10⁶: 9.54×10⁻⁷,
     0.0854, 14."""
@@ -142,6 +149,7 @@ def fmt_sig(x: float, digits: int = 3) -> str:
     return _minus(_strip_zeros(mantissa)) + "×10" + superscript(exponent)
 
 
+@lru_cache(maxsize=_CACHE)
 def fmt_dec(x: float, places: int) -> str:
     """A worked-solution intermediate with exactly ``places`` decimals: −1.4142, 0.0500."""
     if not math.isfinite(x):
@@ -173,6 +181,7 @@ def subscript(n: int) -> str:
     return str(int(n)).translate(_SUBSCRIPT)
 
 
+@lru_cache(maxsize=_CACHE)
 def fmt_plain(x: float, max_places: int = 6) -> str:
     """An exact short decimal as written by hand: −0.30000000000000004 → "−0.3", 2.0 → "2"."""
     if isinstance(x, int):
