@@ -178,4 +178,3 @@ class HomeScreen(Screen[None]):
         from quizapp.ui.screens.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen(self.context))
-
