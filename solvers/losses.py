@@ -18,6 +18,8 @@ def _targets(scores: np.ndarray, target_index: Any) -> np.ndarray:
     """Validate class indices against 1-D (K,) or 2-D (N, K) scores and return them as int64."""
     if scores.ndim not in (1, 2) or 0 in scores.shape:
         raise ValueError(f"scores must be 1-D (K,) or 2-D (N, K) and non-empty, got {scores.shape}")
+    if scores.ndim == 1 and type(target_index) is int and 0 <= target_index < scores.shape[0]:
+        return np.int64(target_index)  # one sample, a valid plain int: the generators' case
     target = np.asarray(target_index)
     expected = () if scores.ndim == 1 else (scores.shape[0],)
     if target.shape != expected:

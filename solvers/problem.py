@@ -115,10 +115,10 @@ def close(value: Any, target: Answer, rel_tol: float, abs_tol: float, digits: in
     if isinstance(target, tuple):
         if not isinstance(value, tuple | list) or len(value) != len(target):
             return False
-        return all(
-            _close_scalar(v, t, rel_tol, abs_tol, digits)
-            for v, t in zip(value, target, strict=True)
-        )
+        for v, t in zip(value, target, strict=True):
+            if not _close_scalar(v, t, rel_tol, abs_tol, digits):
+                return False
+        return True
     return _close_scalar(value, target, rel_tol, abs_tol, digits)
 
 
@@ -160,12 +160,13 @@ def _as_answer(value: Any, like: Answer) -> Answer | None:
 
 def _same(a: Answer, b: Answer, rel_tol: float, abs_tol: float) -> bool:
     """Closeness of two already validated answers of the same form."""
+    isclose = math.isclose
     if isinstance(a, tuple):
-        return all(
-            math.isclose(x, y, rel_tol=rel_tol, abs_tol=abs_tol)
-            for x, y in zip(a, b, strict=True)  # type: ignore[arg-type]
-        )
-    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)  # type: ignore[arg-type]
+        for x, y in zip(a, b, strict=True):  # type: ignore[arg-type]
+            if not isclose(x, y, rel_tol=rel_tol, abs_tol=abs_tol):
+                return False
+        return True
+    return isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)  # type: ignore[arg-type]
 
 
 def build_choices(
@@ -233,7 +234,11 @@ def build_choices(
             value = _as_answer(raw, answer)
             if value is None:
                 continue
-            duplicate = any(_same(value, other, rel_tol, abs_tol) for other in values)
+            duplicate = False
+            for other in values:
+                if _same(value, other, rel_tol, abs_tol):
+                    duplicate = True
+                    break
         if duplicate:
             continue
         text = fmt(value)
