@@ -49,12 +49,13 @@ def fit_power_law(x: Any, y: Any) -> tuple[float, float]:
         if not np.all(np.isfinite(arr) & (arr > 0)):
             raise ValueError(f"{name} must be positive and finite to take logarithms")
     lx, ly = np.log(xa), np.log(ya)
-    centred = lx - lx.mean()
+    mean_x, mean_y = float(lx.mean()), float(ly.mean())
+    centred = lx - mean_x
     spread = float(centred @ centred)
     if spread == 0.0:
         raise ValueError("x values are all equal; the exponent is undefined")
-    slope = float(centred @ (ly - ly.mean())) / spread
-    intercept = float(ly.mean()) - slope * float(lx.mean())
+    slope = float(centred @ (ly - mean_y)) / spread
+    intercept = mean_y - slope * mean_x
     return math.exp(intercept), -slope
 
 
