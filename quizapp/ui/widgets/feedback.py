@@ -11,6 +11,14 @@ from quizapp.session import Feedback
 from quizapp.ui.widgets.jtext import JText
 
 
+def expected_text(feedback: Feedback) -> str:
+    """The right answer as the learner saw it: for options, their numbers with their text."""
+    right = [(pos, o.text) for pos, o in enumerate(feedback.options, start=1) if o.correct]
+    if not right:
+        return feedback.grade.expected
+    return "、".join(f"{pos}. {text}" for pos, text in right)
+
+
 def render_feedback(feedback: Feedback) -> RenderableType:
     grade = feedback.grade
     parts: list[RenderableType] = []
@@ -20,7 +28,7 @@ def render_feedback(feedback: Feedback) -> RenderableType:
         verdict = Text("✘ 不正解", style="bold red")
         verdict.append(f"   あなたの解答: {grade.answer or '（無回答）'}", style="")
         parts.append(verdict)
-    parts.append(JText(f"正解: {grade.expected}", "bold"))
+    parts.append(JText(f"正解: {expected_text(feedback)}", "bold"))
     if grade.hint:
         parts.append(JText(f"入力のヒント: {grade.hint}", "yellow"))
     if feedback.diagnosis:
