@@ -37,3 +37,10 @@ def test_solvers_do_not_import_quizapp() -> None:
     modules = _modules_after(["solvers.generators", "solvers.cnn", "solvers.problem"])
     assert not any(m == "quizapp" or m.startswith("quizapp.") for m in modules)
     assert "textual" not in modules
+
+
+def test_start_up_modules_do_not_import_numpy() -> None:
+    # NumPy is a tenth of a second of start-up: only generating a problem or running checks needs it
+    startup = [m for m in CORE if m != "quizapp.checks"]
+    modules = _modules_after([*startup, "quizapp.ui.app", "solvers.generators", "solvers.problem"])
+    assert "numpy" not in modules

@@ -11,7 +11,7 @@ import numpy as np
 
 from solvers import activations
 from solvers.formatting import EXACT, fixed, fmt_dec, fmt_plain, paren, power, sig, subscript
-from solvers.problem import Candidate, Draft, Template, random_ints
+from solvers.template import Candidate, Draft, Template, random_ints
 
 
 def _vec(values: Sequence[float]) -> str:

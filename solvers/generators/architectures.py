@@ -9,7 +9,7 @@ import numpy as np
 
 from solvers import efficientnet, flops
 from solvers.formatting import INTEGER, fixed, fmt_dec, fmt_int, fmt_plain, power, sig
-from solvers.problem import Candidate, Draft, Template
+from solvers.template import Candidate, Draft, Template
 
 # ----------------------------------------------------------------------------- depthwise_macs
 

@@ -20,7 +20,7 @@ from solvers.formatting import (
     paren,
     sig,
 )
-from solvers.problem import Candidate, Draft, Template, random_ints
+from solvers.template import Candidate, Draft, Template, random_ints
 
 # ---------------------------------------------------------------------------- int8_quantization
 

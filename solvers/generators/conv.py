@@ -10,7 +10,7 @@ import numpy as np
 
 from solvers import conv
 from solvers.formatting import EXACT, INTEGER, fixed, fmt_dec, fmt_int, fmt_plain
-from solvers.problem import Candidate, Draft, Template
+from solvers.template import Candidate, Draft, Template
 
 
 def _size_or_none(n: int) -> float | None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from solvers import losses
 from solvers.formatting import fixed, fmt_dec, fmt_plain
-from solvers.problem import Candidate, Draft, Template, random_ints
+from solvers.template import Candidate, Draft, Template, random_ints
 
 _STEP = 0.05
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from solvers import normalization
 from solvers.formatting import INTEGER, fixed, fmt_dec, fmt_int, fmt_plain, paren
-from solvers.problem import Candidate, Draft, Template, random_ints
+from solvers.template import Candidate, Draft, Template, random_ints
 
 _EPS = 1e-12
 """Stands in for ε = 0 ("ε は無視"): batch_norm needs ε > 0; this one changes nothing visible."""

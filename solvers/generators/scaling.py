@@ -10,7 +10,7 @@ import numpy as np
 
 from solvers import scaling
 from solvers.formatting import fixed, fmt_dec, fmt_plain, fmt_sig, round_sig, sig, superscript
-from solvers.problem import Candidate, Draft, Template
+from solvers.template import Candidate, Draft, Template
 
 
 def _power_of_ten(exponent: int) -> str:

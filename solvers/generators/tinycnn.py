@@ -28,7 +28,8 @@ from solvers.cnn import (
     first_layer_grad_norm,
 )
 from solvers.formatting import INTEGER, NumberFormat, fmt_int, fmt_sig, round_sig, sig
-from solvers.problem import Answer, Candidate, Draft, Template
+from solvers.problem import Answer
+from solvers.template import Candidate, Draft, Template
 
 # ------------------------------------------------------------------------- tinycnn_shapes
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from solvers import memory, optim, schedules
 from solvers.formatting import EXACT, fmt_dec, fmt_plain, fmt_sig, paren, sig
-from solvers.problem import Candidate, Draft, Template
+from solvers.template import Candidate, Draft, Template
 
 # ---------------------------------------------------------------------------- sgd_momentum_step
 
