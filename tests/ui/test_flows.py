@@ -5,13 +5,17 @@ from __future__ import annotations
 import html
 import re
 
+from rich.cells import cell_len
 from textual.pilot import Pilot
+from textual.widgets import Footer
 
 from quizapp.bank import Choice, Fill, Trap
 from quizapp.store import Store
+from quizapp.ui.screens.confirm import ConfirmScreen
 from quizapp.ui.screens.home import HomeScreen
-from quizapp.ui.screens.quiz import QuizScreen
+from quizapp.ui.screens.quiz import QuizScreen, status_line
 from quizapp.ui.screens.result import ResultScreen
+from quizapp.ui.widgets.answer import AnswerInput
 
 from .conftest import run
 
@@ -68,6 +72,18 @@ async def answer(pilot: Pilot, screen: QuizScreen, right: bool) -> None:
         await pilot.press(*text)
         await pilot.press("enter")
     await pilot.pause()
+
+
+async def answer_mock(pilot: Pilot, screen: QuizScreen, right: bool) -> None:
+    """Answer a mock-exam question (○× or four options, generated ones included)."""
+    q = screen.question
+    assert q is not None and q.kind in ("trap", "choice")
+    if q.problem is not None:
+        pos = next(i for i, c in enumerate(q.problem.choices) if c.correct == right)
+        await pilot.press(str(pos + 1))
+        await pilot.pause()
+    else:
+        await answer(pilot, screen, right)
 
 
 def _wrong_value(problem) -> str:
@@ -228,14 +244,7 @@ def test_mock_exam_scores_without_feedback(app_factory) -> None:
             assert isinstance(screen, QuizScreen) and screen.session.mode == "mock"
             pattern = [True, False, True, True]
             for right in pattern:
-                q = screen.question
-                assert q is not None and q.kind in ("trap", "choice")
-                if q.problem is not None:
-                    pos = next(i for i, c in enumerate(q.problem.choices) if c.correct == right)
-                    await pilot.press(str(pos + 1))
-                    await pilot.pause()
-                else:
-                    await answer(pilot, screen, right)
+                await answer_mock(pilot, screen, right)
                 assert "✔正解" not in screen_text(pilot)
                 assert "✘不正解" not in screen_text(pilot) or isinstance(
                     pilot.app.screen, ResultScreen
@@ -320,5 +329,94 @@ def test_review_start_with_nothing_due_opens_home(app_factory) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert isinstance(pilot.app.screen, HomeScreen)
+
+    run(scenario())
+
+
+def test_mock_exam_asks_before_ending_early(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory(config="mock_questions = 4\n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, QuizScreen)
+            await answer_mock(pilot, screen, True)
+            shown = screen.question
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, ConfirmScreen)
+            assert "未解答の3問" in screen_text(pilot)
+            await pilot.press("n")  # carry on: the same question, nothing lost
+            await pilot.pause()
+            assert pilot.app.screen is screen and screen.question is shown
+            assert len(app.context.store.reviews()) == 1
+            await pilot.press("q")
+            await pilot.pause()
+            await pilot.press("y")
+            await pilot.pause()
+            result = pilot.app.screen
+            assert isinstance(result, ResultScreen)
+            assert result.summary.answered == 1
+            assert "未解答3問" in screen_text(pilot)
+
+    run(scenario())
+
+
+def test_mock_exam_time_up_closes_an_open_dialog(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory(config="mock_questions = 2\n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, QuizScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, ConfirmScreen)
+            screen.time_limit = 0.0  # the clock runs out while the dialog is open
+            for _ in range(40):
+                await pilot.pause(0.1)
+                if isinstance(pilot.app.screen, ResultScreen):
+                    break
+            assert isinstance(pilot.app.screen, ResultScreen)
+            assert pilot.app.screen.summary.answered == 0
+
+    run(scenario())
+
+
+def test_status_bar_keeps_the_clock_when_the_topic_title_is_long() -> None:
+    parts = [
+        "模擬試験",
+        "3/40",
+        "穴埋め",
+        "オプティマイザとバッチサイズ（SGD・Momentum・Adam・LARS・LAMB）",
+    ]
+    parts += ["E資格", "残り 12:34"]
+    for width in (60, 78, 120):
+        line = status_line(parts, width, flexible=3)
+        assert cell_len(line) <= width
+        assert line.endswith("E資格 │ 残り 12:34") and line.startswith("模擬試験 │ 3/40 │ 穴埋め")
+    assert "…" in status_line(parts, 78, flexible=3)
+    assert "…" not in status_line(parts, 120, flexible=3)
+
+
+def test_footer_lists_enter_while_typing_an_answer(app_factory) -> None:
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, QuizScreen) and screen.question.kind == "numeric"
+            assert isinstance(pilot.app.focused, AnswerInput)
+            footer = pilot.app.screen.query_one(Footer)
+            keys = {
+                b.description
+                for (_, b, enabled, _) in footer.screen.active_bindings.values()
+                if b.show and enabled
+            }
+            assert "解答" in keys
 
     run(scenario())

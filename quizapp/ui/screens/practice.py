@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,8 +13,21 @@ from textual.widgets.option_list import Option
 
 from quizapp.ui.context import AppContext
 
+TITLE_COLUMN = 36
+
+
+def generator_row(title: str, topic: str, column: int) -> Text:
+    """One line per generator, its topic in a dim column cut with "…": a wrapped row reads as
+    two generators."""
+    row = Text(title, no_wrap=True, overflow="ellipsis", end="")
+    row.pad_right(max(column - cell_len(title), 0) + 2)
+    row.append(topic, style="dim")
+    return row
+
 
 class PracticeScreen(Screen[None]):
+    """Pick a generator; Enter starts an endless drill of fresh problems from it."""
+
     CSS_PATH = "topics.tcss"
     BINDINGS = [
         Binding("f", "toggle_format", "入力／4択"),
@@ -32,10 +47,13 @@ class PracticeScreen(Screen[None]):
             self.context.generators.values(),
             key=lambda g: (list(topics).index(g.topic) if g.topic in topics else 999, g.name),
         )
+        column = min(max((cell_len(g.title) for g in gens), default=0), TITLE_COLUMN)
         yield OptionList(
             *(
                 Option(
-                    f"{g.title}  [dim]{topics[g.topic].title if g.topic in topics else g.topic}[/dim]",
+                    generator_row(
+                        g.title, topics[g.topic].title if g.topic in topics else g.topic, column
+                    ),
                     id=g.name,
                 )
                 for g in gens

@@ -4,20 +4,39 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
+from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
+SEPARATOR = " │ "
+
+
+def status_line(parts: list[str], width: int, flexible: int) -> str:
+    """Join ``parts`` with │ in ``width`` cells by shortening ``parts[flexible]`` (the topic title)
+    with "…": a wrapped status bar would hide what follows it, such as the mock exam's clock."""
+    parts = list(parts)
+    line = SEPARATOR.join(p for p in parts if p)
+    excess = cell_len(line) - width
+    if excess <= 0 or not parts[flexible]:
+        return line
+    title = parts[flexible]
+    keep = max(cell_len(title) - excess - 1, 0)
+    short = Text(title)
+    short.truncate(keep)
+    parts[flexible] = f"{short.plain.rstrip()}…" if keep else ""
+    return SEPARATOR.join(p for p in parts if p)
 
 
 class QuizScreen(Screen[None]):
@@ -105,7 +124,7 @@ class QuizScreen(Screen[None]):
         if question.kind in ("fill", "numeric"):
             count = question.blanks or 1
             fields = [
-                Input(
+                AnswerInput(
                     placeholder=f"【{n}】" if question.kind == "fill" else "答え", classes="blank"
                 )
                 for n in range(1, count + 1)
@@ -138,13 +157,24 @@ class QuizScreen(Screen[None]):
         if self.time_limit is not None:
             left = max(0, int(self.time_limit - (time.monotonic() - self.started_at)))
             parts.append(f"残り {left // 60}:{left % 60:02d}")
-        self.query_one("#status", Static).update(Text(" │ ".join(p for p in parts if p)))
+        status = self.query_one("#status", Static)
+        width = status.content_region.width or self.app.size.width - 2
+        status.update(Text(status_line(parts, width, flexible=3)))
+
+    def on_resize(self) -> None:
+        self._update_status()
 
     def _tick(self) -> None:
+        if self.closed:
+            return
         self._update_status()
         if self.time_limit is not None and time.monotonic() - self.started_at >= self.time_limit:
             self.notify("時間切れです。", title="模擬試験")
-            self.finish()
+            dialog = self.app.screen
+            if dialog is not self and isinstance(dialog, ModalScreen):
+                dialog.dismiss(True)  # "end the exam?" is open: the clock has answered it
+            else:
+                self.finish()
 
     # --- answering -----------------------------------------------------------------------------
 
@@ -220,7 +250,18 @@ class QuizScreen(Screen[None]):
             self.next_question()
 
     def action_back(self) -> None:
+        unanswered = self.session.remaining() + (self.question is not None and not self.answered)
+        if self.session.mode == "mock" and not self.closed and unanswered:
+            from quizapp.ui.screens.confirm import ConfirmScreen
+
+            message = f"模擬試験を終了して採点しますか？\n未解答の {unanswered} 問は不正解として数えます。"
+            self.app.push_screen(ConfirmScreen(message), self._confirmed_end)
+            return
         self.finish(early=True)
+
+    def _confirmed_end(self, end: bool | None) -> None:
+        if end:
+            self.finish(early=True)
 
     def finish(self, early: bool = False) -> None:
         if self.closed:
