@@ -129,3 +129,72 @@ def test_choice_answers_are_spread_over_positions() -> None:
         if isinstance(i, Choice) and i.code is None
     )
     assert firsts.most_common(1)[0][1] / sum(firsts.values()) < 0.6
+
+
+CONFUSIONS: dict[str, tuple[str, str]] = {
+    "pruning vs Dropout": (r"プルーニング|枝刈り", r"Dropout|ドロップアウト"),
+    "pruning vs quantization": (r"プルーニング|枝刈り", r"量子化"),
+    "pruning vs distillation": (r"プルーニング|枝刈り", r"蒸留"),
+    "quantization vs distillation": (r"量子化", r"蒸留"),
+    "quantization vs Dropout": (r"量子化", r"Dropout|ドロップアウト"),
+    "distillation vs Dropout": (r"蒸留", r"Dropout|ドロップアウト"),
+    "dilated vs depthwise separable": (r"Dilated|Atrous|dilation", r"Depthwise"),
+    "GAP vs max pooling": (r"GAP|Global Average Pooling", r"Max Pooling"),
+    "BN vs LN": (r"Batch Normalization|\bBN\b", r"Layer Normalization"),
+    "BN vs IN": (r"Batch Normalization|\bBN\b", r"Instance Normalization"),
+    "BN vs GN": (r"Batch Normalization|\bBN\b", r"Group Normalization"),
+    "NAS vs hyper-parameter search": (r"NAS", r"ハイパーパラメータ"),
+    "Sigmoid vs Softmax": (r"Sigmoid|シグモイド", r"Softmax|ソフトマックス"),
+    "Leaky ReLU vs PReLU": (r"Leaky ReLU", r"PReLU"),
+    "Leaky ReLU vs ELU": (r"Leaky ReLU", r"(?<![A-Za-z])ELU"),
+    "PReLU vs ELU": (r"PReLU", r"(?<![A-Za-z])ELU"),
+    "Kaplan vs Chinchilla": (r"Kaplan", r"Chinchilla"),
+    "SimCLR vs MoCo": (r"SimCLR", r"MoCo"),
+    "SimCLR vs BYOL": (r"SimCLR", r"BYOL"),
+    "MoCo vs BYOL": (r"MoCo", r"BYOL"),
+    "ZeRO stages": (r"ZeRO Stage \d", r"Stage \d"),
+}
+"""Confusions the seed notes warn about: each side's pattern, matched case-sensitively."""
+
+
+def test_each_listed_confusion_has_a_trap_naming_both_sides() -> None:
+    """A trap covers a confusion when its statement names one side and the statement or its
+    ``confused_with`` names the other (the explanation alone does not count: it mentions much)."""
+    traps = [i for i in bank().items.values() if isinstance(i, Trap)]
+    uncovered = []
+    for name, (a, b) in CONFUSIONS.items():
+        if not any(
+            (re.search(a, t.prompt) and re.search(b, t.prompt + "\n" + t.confused_with))
+            or (re.search(b, t.prompt) and re.search(a, t.prompt + "\n" + t.confused_with))
+            for t in traps
+        ):
+            uncovered.append(name)
+    assert not uncovered, f"confusions without a trap: {uncovered}"
+
+
+def test_conventions_are_stated_where_sources_disagree() -> None:
+    """The derivative of ReLU or Leaky ReLU at 0 differs between sources: an item that asks for it
+    or grades it must say which convention it uses (this app follows PyTorch)."""
+    at_zero = re.compile(r"x\s*=\s*0(?![.\d])")
+
+    def has_zero(value: object) -> bool:
+        if isinstance(value, list):
+            return any(has_zero(v) for v in value)
+        return isinstance(value, (int, float)) and value == 0
+
+    missing = []
+    for item in hand_written(bank()):
+        asks = bool(
+            re.search(r"ReLU", item.prompt)
+            and at_zero.search(item.prompt)
+            and re.search(r"勾配|導関数", item.prompt)
+        )
+        grades = any(c.fn.endswith("relu_grad") and has_zero(c.args.get("x")) for c in item.check)
+        if isinstance(item, Choice) and item.code is not None:
+            grades = grades or (
+                item.code.reference.endswith("relu_grad")
+                and any(has_zero(case) for case in item.code.cases)
+            )
+        if (asks or grades) and not re.search(r"PyTorch|約束", item.prompt + item.explanation):
+            missing.append(item.id)
+    assert not missing, f"items about the kink at 0 that do not state the convention: {missing}"
