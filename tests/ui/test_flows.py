@@ -379,6 +379,7 @@ def test_mock_exam_time_up_closes_an_open_dialog(app_factory) -> None:
                 await pilot.pause(0.1)
                 if isinstance(pilot.app.screen, ResultScreen):
                     break
+            await pilot.pause()  # let the result screen finish mounting before the app exits
             assert isinstance(pilot.app.screen, ResultScreen)
             assert pilot.app.screen.summary.answered == 0
 
