@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
-Migration = Callable[["sqlite_utils.Database"], None]
+Migration = Callable[[sqlite3.Connection], None]
+"""A schema step, run inside its own transaction. One that wants sqlite-utils' table helpers wraps
+the connection itself (``sqlite_utils.Database(conn, execute_plugins=False)``): its import, with
+NumPy's that it pulls in, costs more than the rest of a first start."""
 
 
 class StoreError(Exception):
@@ -134,83 +137,74 @@ def utc_iso(moment: datetime) -> str:
 # --- migrations -----------------------------------------------------------------------------
 
 
-def m001_initial(db: sqlite_utils.Database) -> None:
-    """Sessions, the append-only review log, and card scheduling state."""
-    db["sessions"].create(
-        {
-            "id": int,
-            "mode": str,
-            "started_at": str,
-            "ended_at": str,
-            "settings": str,
-            "summary": str,
-        },
-        pk="id",
-        not_null={"mode", "started_at", "settings"},
-        defaults={"settings": "{}"},
-        strict=True,
-    )
-    db["reviews"].create(
-        {
-            "id": int,
-            "card_key": str,
-            "item_id": str,
-            "generator": str,
-            "seed": int,
-            "params": str,
-            "answer": str,
-            "correct": int,
-            "rating": int,
-            "seconds": float,
-            "reviewed_at": str,
-            "session_id": int,
-            "misconception": str,
-        },
-        pk="id",
-        not_null={"card_key", "answer", "correct", "rating", "seconds", "reviewed_at"},
-        foreign_keys=[("session_id", "sessions", "id")],
-        strict=True,
-    )
-    db["cards"].create(
-        {
-            "card_key": str,
-            "fsrs_id": int,
-            "state": int,
-            "step": int,
-            "stability": float,
-            "difficulty": float,
-            "due": str,
-            "last_review": str,
-            "lapses": int,
-            "reps": int,
-            "leech": int,
-            "suspended": int,
-            "introduced_at": str,
-        },
-        pk="card_key",
-        not_null={
-            "fsrs_id",
-            "state",
-            "due",
-            "lapses",
-            "reps",
-            "leech",
-            "suspended",
-            "introduced_at",
-        },
-        defaults={"lapses": 0, "reps": 0, "leech": 0, "suspended": 0},
-        strict=True,
-    )
-    db["reviews"].create_index(["card_key"])
-    db["reviews"].create_index(["reviewed_at"])
-    db["reviews"].create_index(["item_id", "correct"])
-    db["reviews"].create_index(["session_id"])
-    db["cards"].create_index(["due"])
-    for event in ("UPDATE", "DELETE"):
-        db.execute(
-            f"CREATE TRIGGER reviews_no_{event.lower()} BEFORE {event} ON reviews "
-            "BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"
-        )
+def m001_initial(conn: sqlite3.Connection) -> None:
+    """Sessions, the append-only review log, and card scheduling state (the SQL sqlite-utils
+    generated for this schema, kept verbatim)."""
+    for statement in _M001:
+        conn.execute(statement)
+
+
+_M001 = (
+    """CREATE TABLE "sessions" (
+   "id" INTEGER PRIMARY KEY,
+   "mode" TEXT NOT NULL,
+   "started_at" TEXT NOT NULL,
+   "ended_at" TEXT,
+   "settings" TEXT NOT NULL DEFAULT '{}',
+   "summary" TEXT
+) STRICT""",
+    """CREATE TABLE "reviews" (
+   "id" INTEGER PRIMARY KEY,
+   "card_key" TEXT NOT NULL,
+   "item_id" TEXT,
+   "generator" TEXT,
+   "seed" INTEGER,
+   "params" TEXT,
+   "answer" TEXT NOT NULL,
+   "correct" INTEGER NOT NULL,
+   "rating" INTEGER NOT NULL,
+   "seconds" REAL NOT NULL,
+   "reviewed_at" TEXT NOT NULL,
+   "session_id" INTEGER REFERENCES "sessions"("id"),
+   "misconception" TEXT
+) STRICT""",
+    """CREATE TABLE "cards" (
+   "card_key" TEXT PRIMARY KEY,
+   "fsrs_id" INTEGER NOT NULL,
+   "state" INTEGER NOT NULL,
+   "step" INTEGER,
+   "stability" REAL,
+   "difficulty" REAL,
+   "due" TEXT NOT NULL,
+   "last_review" TEXT,
+   "lapses" INTEGER NOT NULL DEFAULT 0,
+   "reps" INTEGER NOT NULL DEFAULT 0,
+   "leech" INTEGER NOT NULL DEFAULT 0,
+   "suspended" INTEGER NOT NULL DEFAULT 0,
+   "introduced_at" TEXT NOT NULL
+) STRICT""",
+    """CREATE INDEX "idx_reviews_card_key"
+    ON "reviews" ("card_key")""",
+    """CREATE INDEX "idx_reviews_reviewed_at"
+    ON "reviews" ("reviewed_at")""",
+    """CREATE INDEX "idx_reviews_item_id_correct"
+    ON "reviews" ("item_id", "correct")""",
+    """CREATE INDEX "idx_reviews_session_id"
+    ON "reviews" ("session_id")""",
+    """CREATE INDEX "idx_cards_due"
+    ON "cards" ("due")""",
+    *(
+        f"CREATE TRIGGER reviews_no_{event.lower()} BEFORE {event} ON reviews "
+        "BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"
+        for event in ("UPDATE", "DELETE")
+    ),
+)
+
+_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
+   "version" INTEGER PRIMARY KEY,
+   "name" TEXT,
+   "applied_at" TEXT
+)"""
 
 
 MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
@@ -225,9 +219,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class Store:
     """The open progress database. Build it with :meth:`Store.open`; use it from one thread.
 
-    Answers and queries go through the plain ``sqlite3`` connection; sqlite-utils (whose import
-    costs a tenth of a second of start-up) is loaded only to run migrations or when :attr:`db` is
-    used for inspection."""
+    Answers, queries and migrations go through the plain ``sqlite3`` connection; sqlite-utils
+    (whose import costs a tenth of a second of start-up) is loaded only when :attr:`db` is used
+    for inspection."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -519,9 +513,6 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Pat
     known = len(migrations)
     if _user_version(conn) >= len(migrations):
         return _checked_version(conn, known, path)
-    import sqlite_utils
-
-    db = sqlite_utils.Database(conn, execute_plugins=False)
     for number, step in enumerate(migrations, start=1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -529,12 +520,8 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Pat
             if version == 0:
                 _refuse_foreign(conn, path)
             if version < number:
-                step(db)
-                db["migrations"].create(
-                    {"version": int, "name": str, "applied_at": str},
-                    pk="version",
-                    if_not_exists=True,
-                )
+                step(conn)
+                conn.execute(_MIGRATIONS_TABLE)
                 conn.execute(
                     "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (number, step.__name__, utc_iso(datetime.now(UTC))),

@@ -28,7 +28,6 @@ from quizapp.store import Store
 ZYGOTE = r"""
 import json, os, random, sys, time
 from datetime import UTC, datetime, timedelta
-import sqlite_utils  # loaded by Store only to migrate; preloaded so children start answering
 from quizapp.store import CardState, ReviewRecord, Store
 
 def work(db, report, seed, count, go):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 CORE = [
     "quizapp.bank",
@@ -44,3 +45,49 @@ def test_start_up_modules_do_not_import_numpy() -> None:
     startup = [m for m in CORE if m != "quizapp.checks"]
     modules = _modules_after([*startup, "quizapp.ui.app", "solvers.generators", "solvers.problem"])
     assert "numpy" not in modules
+
+
+REVIEW_START = """
+import asyncio, sys, tempfile
+from pathlib import Path
+from quizapp.ui.app import make_app
+
+async def main(tmp):
+    app = make_app(db_path=tmp / "p.db", bank_dirs=[Path(sys.argv[1])], config_path=tmp / "c.toml",
+                   start="review", seed=int(sys.argv[2]), fuzz=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while getattr(app.screen, "question", None) is None:
+            await pilot.pause(0.01)
+        print(app.screen.question.card_key, "numpy" in sys.modules, "sqlite_utils" in sys.modules)
+
+with tempfile.TemporaryDirectory() as tmp:
+    asyncio.run(main(Path(tmp)))
+"""
+
+
+def _review_start(seed: int) -> tuple[str, bool, bool]:
+    bank = Path(__file__).parent / "ui" / "bank"
+    out = subprocess.run(
+        [sys.executable, "-c", REVIEW_START, str(bank), str(seed)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    key, numpy, sqlite_utils = out.stdout.split()
+    return key, numpy == "True", sqlite_utils == "True"
+
+
+def test_a_review_opening_on_a_hand_written_card_never_imports_numpy() -> None:
+    # a first start: new database, the bank's first card hand-written (seed 1 in the test bank)
+    key, numpy, sqlite_utils = _review_start(seed=1)
+    assert not key.startswith("gen:")
+    assert not numpy, "NumPy was imported before any generated card was shown"
+    assert not sqlite_utils, (
+        "sqlite-utils (which imports NumPy) was imported to create the database"
+    )
+
+
+def test_a_review_opening_on_a_generated_card_imports_numpy_to_generate_it() -> None:
+    key, numpy, _ = _review_start(seed=7)  # opens on the test bank's generated card
+    assert key.startswith("gen:")
+    assert numpy

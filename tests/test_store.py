@@ -93,6 +93,101 @@ def test_open_creates_dirs_wal_schema_and_pragmas(tmp_path: Path) -> None:
         assert store.db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
 
 
+def _sqlite_utils_m001(db: sqlite_utils.Database) -> None:
+    """m001 as first written with sqlite-utils' table API: the schema existing databases have."""
+    db["sessions"].create(
+        {
+            "id": int,
+            "mode": str,
+            "started_at": str,
+            "ended_at": str,
+            "settings": str,
+            "summary": str,
+        },
+        pk="id",
+        not_null={"mode", "started_at", "settings"},
+        defaults={"settings": "{}"},
+        strict=True,
+    )
+    db["reviews"].create(
+        {
+            "id": int,
+            "card_key": str,
+            "item_id": str,
+            "generator": str,
+            "seed": int,
+            "params": str,
+            "answer": str,
+            "correct": int,
+            "rating": int,
+            "seconds": float,
+            "reviewed_at": str,
+            "session_id": int,
+            "misconception": str,
+        },
+        pk="id",
+        not_null={"card_key", "answer", "correct", "rating", "seconds", "reviewed_at"},
+        foreign_keys=[("session_id", "sessions", "id")],
+        strict=True,
+    )
+    db["cards"].create(
+        {
+            "card_key": str,
+            "fsrs_id": int,
+            "state": int,
+            "step": int,
+            "stability": float,
+            "difficulty": float,
+            "due": str,
+            "last_review": str,
+            "lapses": int,
+            "reps": int,
+            "leech": int,
+            "suspended": int,
+            "introduced_at": str,
+        },
+        pk="card_key",
+        not_null={
+            "fsrs_id",
+            "state",
+            "due",
+            "lapses",
+            "reps",
+            "leech",
+            "suspended",
+            "introduced_at",
+        },
+        defaults={"lapses": 0, "reps": 0, "leech": 0, "suspended": 0},
+        strict=True,
+    )
+    db["reviews"].create_index(["card_key"])
+    db["reviews"].create_index(["reviewed_at"])
+    db["reviews"].create_index(["item_id", "correct"])
+    db["reviews"].create_index(["session_id"])
+    db["cards"].create_index(["due"])
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER reviews_no_{event.lower()} BEFORE {event} ON reviews "
+            "BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"
+        )
+
+
+def test_m001_is_the_schema_sqlite_utils_created(tmp_path: Path) -> None:
+    def schema(path: Path) -> list[tuple[str, ...]]:
+        conn = raw(path)
+        try:
+            return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+        finally:
+            conn.close()
+
+    Store.open(tmp_path / "plain.db").close()
+    Store.open(
+        tmp_path / "utils.db",
+        migrations=[lambda conn: _sqlite_utils_m001(sqlite_utils.Database(conn))],
+    ).close()
+    assert schema(tmp_path / "plain.db") == schema(tmp_path / "utils.db")
+
+
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     for _ in range(3):
@@ -119,13 +214,14 @@ def test_new_migrations_run_once_each_in_order(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     calls: list[str] = []
 
-    def m002_add_notes(db: sqlite_utils.Database) -> None:
+    def m002_add_notes(conn: sqlite3.Connection) -> None:
         calls.append("m002")
-        db["notes"].create({"card_key": str, "text": str}, pk="card_key")
+        conn.execute("CREATE TABLE notes (card_key TEXT PRIMARY KEY, text TEXT)")
 
-    def m003_add_column(db: sqlite_utils.Database) -> None:
+    def m003_add_column(conn: sqlite3.Connection) -> None:
+        # a migration may use sqlite-utils' helpers on the connection it is given
         calls.append("m003")
-        db["notes"].add_column("created_at", str)
+        sqlite_utils.Database(conn, execute_plugins=False)["notes"].add_column("created_at", str)
 
     with Store.open(path) as store:
         store.start_session(mode="drill", now=NOW)
@@ -141,8 +237,8 @@ def test_failing_migration_rolls_back_and_stays_pending(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     Store.open(path).close()
 
-    def m002_broken(db: sqlite_utils.Database) -> None:
-        db["half"].create({"x": int})
+    def m002_broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half (x INTEGER)")
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
