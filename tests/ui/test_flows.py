@@ -74,6 +74,14 @@ async def answer(pilot: Pilot, screen: QuizScreen, right: bool) -> None:
     await pilot.pause()
 
 
+async def start_mock(pilot: Pilot) -> QuizScreen:
+    await pilot.press("m")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, QuizScreen) and screen.session.mode == "mock"
+    return screen
+
+
 async def answer_mock(pilot: Pilot, screen: QuizScreen, right: bool) -> None:
     """Answer a mock-exam question (○× or four options, generated ones included)."""
     q = screen.question
@@ -238,10 +246,7 @@ def test_mock_exam_scores_without_feedback(app_factory) -> None:
     async def scenario() -> None:
         app = app_factory(config="mock_questions = 4\n")
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("m")
-            await pilot.pause()
-            screen = pilot.app.screen
-            assert isinstance(screen, QuizScreen) and screen.session.mode == "mock"
+            screen = await start_mock(pilot)
             pattern = [True, False, True, True]
             for right in pattern:
                 await answer_mock(pilot, screen, right)
@@ -337,10 +342,7 @@ def test_mock_exam_asks_before_ending_early(app_factory) -> None:
     async def scenario() -> None:
         app = app_factory(config="mock_questions = 4\n")
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("m")
-            await pilot.pause()
-            screen = pilot.app.screen
-            assert isinstance(screen, QuizScreen)
+            screen = await start_mock(pilot)
             await answer_mock(pilot, screen, True)
             shown = screen.question
             await pilot.press("escape")
@@ -367,10 +369,7 @@ def test_mock_exam_time_up_closes_an_open_dialog(app_factory) -> None:
     async def scenario() -> None:
         app = app_factory(config="mock_questions = 2\n")
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("m")
-            await pilot.pause()
-            screen = pilot.app.screen
-            assert isinstance(screen, QuizScreen)
+            screen = await start_mock(pilot)
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(pilot.app.screen, ConfirmScreen)
