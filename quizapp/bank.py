@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -33,7 +34,11 @@ DEFAULT_SECONDS = {"trap": 20, "choice": 45, "fill": 40, "generated": 90}
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # defer_build: the validators are built on the first validation, which a start with a warm
+    # bank cache never needs (see load_bank)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
+    )
 
 
 class Source(_Model):
@@ -148,7 +153,7 @@ class Generated(_ItemBase):
 
 
 Item = Annotated[Trap | Choice | Fill | Generated, Field(discriminator="kind")]
-_ITEM = TypeAdapter(Item)
+_ITEM = TypeAdapter(Item, config=ConfigDict(defer_build=True))
 
 
 class BankFile(_Model):
@@ -404,10 +409,19 @@ def load_bank(
             (None skips that check).
         run_checks: also recompute every ``check:`` and run every code option (imports solvers).
         strict: raise :class:`BankLoadError` when anything is wrong.
-        cache_dir: keep parsed files there (see :func:`read_yaml`); None parses every file.
+        cache_dir: keep parsed files there (see :func:`read_yaml`) and, without ``run_checks``,
+            the validated bank (see :func:`_bank_key`); None parses and validates every file.
     """
     directories = [Path(d) for d in directories]
     topics_path = topics_path or directories[0] / "topics.yaml"
+    entry = None
+    if cache_dir is not None and not run_checks:
+        entry = _bank_entry(cache_dir, directories, topics_path, generators)
+        cached = _read_bank(entry) if entry is not None else None
+        if cached is not None:
+            if strict and cached.errors:
+                raise BankLoadError(cached.errors)
+            return cached
     topics, errors = load_topics(topics_path, cache_dir)
     bank = Bank(topics=topics, items={}, errors=errors)
     for directory in directories:
@@ -426,6 +440,8 @@ def load_bank(
                 for offset, msg in checks.run_item_checks(item, bank.raw_lines.get(item_id, {}))
             )
     bank.errors.sort(key=lambda e: (str(e.path), e.line))
+    if entry is not None:
+        _write_bank(entry, bank)
     if strict and bank.errors:
         raise BankLoadError(bank.errors)
     return bank
@@ -571,6 +587,104 @@ def _semantic_problems(
     if "$" in item.prompt or "\\frac" in item.prompt or "\\times" in item.prompt:
         problems.append(("prompt: write math in Unicode, not LaTeX", at("prompt")))
     return problems
+
+
+# --- validated bank cache ----------------------------------------------------------------------
+#
+# Validating the bank means building pydantic's validators for every model, a fifth of the app's
+# start-up; on a start with the same files, code and generators the result is the same. So the
+# validated bank is kept as JSON and rebuilt with ``model_construct`` (pydantic's constructor for
+# already validated data), which needs no validator.
+
+_MODELS = {m.__name__: m for m in (Source, Check, Option, CodeSpec, Blank, Trap, Choice, Fill)}
+_MODELS |= {m.__name__: m for m in (Generated, Topic)}
+_MODEL_TAG = "\u0000model"
+
+
+def _bank_entry(
+    cache_dir: Path,
+    directories: list[Path],
+    topics_path: Path,
+    generators: Mapping[str, Any] | None,
+) -> Path | None:
+    """``bank<hash of the paths>-<hash of everything the result depends on>.json``: every file's
+    path and content, the generators' names and parameters, this module's source and the pydantic
+    and PyYAML versions. None when a file cannot be read (the loader then reports it)."""
+    where = hashlib.sha256(repr([str(topics_path), *map(str, directories)]).encode())
+    what = hashlib.sha256(f"{CACHE_FORMAT}:{pydantic.VERSION}:{yaml.__version__}".encode())
+    gens = (
+        None if generators is None else sorted((n, sorted(g.ranges)) for n, g in generators.items())
+    )
+    what.update(repr(gens).encode())
+    try:
+        what.update(Path(__file__).read_bytes())
+        for path in [topics_path, *(p for d in directories if d.is_dir() for p in bank_files(d))]:
+            what.update(f"\0{path}\0".encode())
+            what.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
+    return cache_dir / f"bank{where.hexdigest()[:16]}-{what.hexdigest()[:32]}.json"
+
+
+def _read_bank(entry: Path) -> Bank | None:
+    """The cached bank, or None when the entry is missing or damaged."""
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        return Bank(
+            topics={t.id: t for t in map(_rebuild, data["topics"])},
+            items={i.id: i for i in map(_rebuild, data["items"])},
+            locations={k: (Path(p), line) for k, (p, line) in data["locations"].items()},
+            errors=[BankError(Path(p), line, i, m) for p, line, i, m in data["errors"]],
+            raw_lines=data["raw_lines"],
+        )
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return None
+
+
+def _write_bank(entry: Path, bank: Bank) -> None:
+    """Keep ``bank`` (unless it holds values JSON cannot, such as dates in ``args``)."""
+    try:
+        text = json.dumps(
+            {
+                "topics": [_flatten(t) for t in bank.topics.values()],
+                "items": [_flatten(i) for i in bank.items.values()],
+                "locations": {k: [str(p), line] for k, (p, line) in bank.locations.items()},
+                "errors": [[str(e.path), e.line, e.item_id, e.message] for e in bank.errors],
+                "raw_lines": bank.raw_lines,
+            },
+            ensure_ascii=False,
+        )
+    except TypeError:
+        return
+    _write_cache(entry, text)
+
+
+def _flatten(value: Any) -> Any:
+    """A validated value as JSON: a model becomes {tag: [class, fields set, fields]}."""
+    if isinstance(value, _Model):
+        fields = {k: _flatten(v) for k, v in value.__dict__.items()}
+        return {_MODEL_TAG: [type(value).__name__, sorted(value.model_fields_set), fields]}
+    if isinstance(value, list):
+        return [_flatten(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) and k != _MODEL_TAG for k in value):
+            raise TypeError("mapping keys JSON cannot keep")
+        return {k: _flatten(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    raise TypeError(f"not cacheable: {type(value).__name__}")
+
+
+def _rebuild(value: Any) -> Any:
+    if isinstance(value, dict):
+        if _MODEL_TAG in value:
+            name, fields_set, fields = value[_MODEL_TAG]
+            values = {k: _rebuild(v) for k, v in fields.items()}
+            return _MODELS[name].model_construct(set(fields_set), **values)
+        return {k: _rebuild(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebuild(v) for v in value]
+    return value
 
 
 def json_schema() -> dict[str, Any]:

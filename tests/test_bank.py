@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -376,6 +378,8 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     fresh = load_bank([root], generators=GENERATORS)
     load_bank([root], generators=GENERATORS, cache_dir=cache)
+    for bank_entry in cache.glob("bank*.json"):
+        bank_entry.unlink()  # so that the files are read again (its own damage: further down)
     for n, entry in enumerate(sorted(cache.glob("*.json"))):
         entry.write_text(["{not json", '{"x": 1}', "[1, 2]"][n % 3], encoding="utf-8")
     bank = load_bank([root], generators=GENERATORS, cache_dir=cache)
@@ -443,3 +447,65 @@ def test_cache_encoding_round_trips_values_lines_and_key_types(tree) -> None:
         return type(a) is type(b) and a == b
 
     assert same(tree, back)
+
+
+# --- validated bank cache ---------------------------------------------------------------------
+
+
+def _same_bank(a, b) -> None:
+    assert list(a.items) == list(b.items) and a.items == b.items
+    for x, y in zip(a.items.values(), b.items.values(), strict=True):
+        assert type(x) is type(y) and x.model_fields_set == y.model_fields_set
+    assert a.topics == b.topics
+    assert a.locations == b.locations
+    assert a.raw_lines == b.raw_lines
+    assert a.errors == b.errors
+
+
+def test_a_warm_start_rebuilds_the_validated_bank_without_validating(tmp_path: Path) -> None:
+    planted = PLANTED.format(SOURCE=SOURCE)
+    root = write_bank(tmp_path / "bank", {"a-good.yaml": GOOD, "b-planted.yaml": planted})
+    cache = tmp_path / "cache"
+    fresh = load_bank([root], generators=GENERATORS)
+    first = load_bank([root], generators=GENERATORS, cache_dir=cache)
+    assert len(list(cache.glob("bank*.json"))) == 1
+    _same_bank(first, fresh)
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from quizapp import bank\n"
+        "class Gen:\n    ranges = {'size': [32], 'kernel': [3]}\n"
+        "gens = {'conv_output_size': Gen()}\n"
+        "b = bank.load_bank([Path(sys.argv[1])], generators=gens, cache_dir=Path(sys.argv[2]))\n"
+        "assert b.items and b.errors\n"
+        "adapter = bank._ITEM\n"
+        "assert not adapter.pydantic_complete, 'the item validator was built'\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(root), str(cache)], check=True)
+    _same_bank(load_bank([root], generators=GENERATORS, cache_dir=cache), fresh)
+    with pytest.raises(BankLoadError):
+        load_bank([root], generators=GENERATORS, cache_dir=cache, strict=True)
+
+
+def test_the_validated_bank_is_keyed_by_every_file_and_the_generators(tmp_path: Path) -> None:
+    root = write_bank(tmp_path / "bank", {"a.yaml": GOOD})
+    cache = tmp_path / "cache"
+    load_bank([root], generators=GENERATORS, cache_dir=cache)
+    assert load_bank([root], generators={}, cache_dir=cache).errors  # unknown generator
+    (root / "topics.yaml").write_text(TOPICS.replace("stride-padding", "padding"), "utf-8")
+    assert any("unknown topic" in str(e) for e in load_bank([root], cache_dir=cache).errors)
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (root / "b.yaml").write_text("items: []\n", encoding="utf-8")
+    bank = load_bank([root], generators=GENERATORS, cache_dir=cache)
+    _same_bank(bank, load_bank([root], generators=GENERATORS))
+    assert len(list(cache.glob("bank*.json"))) == 1  # each key replaces the previous entry
+
+
+def test_a_damaged_validated_bank_is_validated_again(tmp_path: Path) -> None:
+    root = write_bank(tmp_path / "bank", {"a.yaml": GOOD})
+    cache = tmp_path / "cache"
+    fresh = load_bank([root], generators=GENERATORS)
+    load_bank([root], generators=GENERATORS, cache_dir=cache)
+    (entry,) = cache.glob("bank*.json")
+    for damage in ("{not json", '{"items": [{"\\u0000model": ["Nope", [], {}]}]}', "[1, 2]"):
+        entry.write_text(damage, encoding="utf-8")
+        _same_bank(load_bank([root], generators=GENERATORS, cache_dir=cache), fresh)
