@@ -96,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        print(f"quizapp: {exc}", file=sys.stderr)
+        return 1
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

@@ -17,8 +17,10 @@ corrupt, from a newer version of quizapp, or another program's database) is refu
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+import stat
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_NOTADB = 5, 6, 11, 26
 
 Migration = Callable[[sqlite3.Connection], None]
 """A schema step, run inside its own transaction. One that wants sqlite-utils' table helpers wraps
@@ -212,6 +215,44 @@ MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+TABLES: Mapping[str, tuple[str, ...]] = {
+    "sessions": ("id", "mode", "started_at", "ended_at", "settings", "summary"),
+    "reviews": (
+        "id",
+        "card_key",
+        "item_id",
+        "generator",
+        "seed",
+        "params",
+        "answer",
+        "correct",
+        "rating",
+        "seconds",
+        "reviewed_at",
+        "session_id",
+        "misconception",
+    ),
+    "cards": (
+        "card_key",
+        "fsrs_id",
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "lapses",
+        "reps",
+        "leech",
+        "suspended",
+        "introduced_at",
+    ),
+    "migrations": ("version", "name", "applied_at"),
+}
+"""Each table's columns at :data:`SCHEMA_VERSION`. A database of that version lacking one is
+refused when opened (it was altered by hand); a test keeps this equal to what the migrations build,
+and checking it costs no import of sqlite-utils at start-up."""
+
 
 # --- the store ------------------------------------------------------------------------------
 
@@ -243,45 +284,79 @@ class Store:
         create: bool = True,
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         migrations: Sequence[Migration] = MIGRATIONS,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> Self:
         """Open (or create) the database at ``path`` and bring its schema up to date.
 
+        The file is first inspected without writing anything (no ``-wal``/``-shm`` files either), so
+        a refused file and its directory are left exactly as they were.
+
         Args:
             path: the database file; its parent directories are created when ``create`` is true.
-            create: when false, a missing file is an error instead of a new database.
+            create: when false (read-only commands), a missing file is an error and an empty file
+                reads as an empty log without being written.
             synchronous: ``NORMAL`` survives process crashes, ``FULL`` also OS crashes (module doc).
             migrations: the ordered migrations (tests pass their own lists).
+            busy_timeout_ms: how long to wait for another process's lock before giving up.
 
         Raises:
-            StoreError: the file is missing (with ``create=False``), not a SQLite database, corrupt,
-                another program's database, or from a newer quizapp. The file is left untouched.
+            StoreError: the file is missing (with ``create=False``), unreadable, not writable (with
+                ``create=True``), not a SQLite database, corrupt, another program's database, from a
+                newer quizapp, missing tables or columns, or locked by another process for longer
+                than ``busy_timeout_ms``. The file is left untouched.
         """
         path = Path(path)
-        if not path.exists():
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise StoreError(f"{path}: 調べられません（{exc.strerror or exc}）") from exc
+        if st is None:
             if not create:
                 raise StoreError(f"{path}: データベースがありません")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        elif path.is_dir():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"{path}: 置き場所のディレクトリを作れません（{exc.strerror or exc}）"
+                ) from exc
+        elif stat.S_ISDIR(st.st_mode):
             raise StoreError(f"{path}: ファイルではなくディレクトリです")
+        elif not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{path}: 通常のファイルではありません")
         else:
-            _inspect(path, len(migrations))
+            tables = TABLES if migrations is MIGRATIONS else None
+            empty = _inspect(path, len(migrations), tables, busy_timeout_ms)
+            if empty and not create:
+                return cls._empty(path, migrations)
+            if create and not os.access(path, os.W_OK):
+                raise StoreError(f"{path}: 書き込みが許可されていないので、解答を保存できません")
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: 開けません ({exc})") from exc
+            raise _refusal(path, exc, busy_timeout_ms) from exc
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = wal")
             conn.execute(f"PRAGMA synchronous = {synchronous}")
             migrate(conn, migrations, path)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(f"{path}: データベースとして使えません ({exc})") from exc
+            raise _refusal(path, exc, busy_timeout_ms) from exc
         except BaseException:
             conn.close()
             raise
+        return cls(conn, path)
+
+    @classmethod
+    def _empty(cls, path: Path, migrations: Sequence[Migration]) -> Self:
+        """A zero-byte file opened by a reader: an empty, read-only log kept in memory."""
+        conn = sqlite3.connect(":memory:")
+        migrate(conn, migrations, path)
+        conn.execute("PRAGMA query_only = ON")
         return cls(conn, path)
 
     def close(self) -> None:
@@ -542,23 +617,59 @@ def _checked_version(conn: sqlite3.Connection, known: int, path: Path) -> int:
     return version
 
 
-def _inspect(path: Path, known: int) -> None:
-    """Refuse, read-only, a file that is not a healthy quizapp database of a known version."""
+def _inspect(
+    path: Path, known: int, tables: Mapping[str, Sequence[str]] | None, busy_ms: int
+) -> bool:
+    """Refuse, without writing a byte, a file that is not a healthy quizapp database of a known
+    version; return whether it is a zero-byte file (SQLite's empty database).
+
+    A plain read-only open of a WAL database creates ``-wal`` and ``-shm`` files and leaves them
+    behind. So when neither ``-shm`` nor ``-journal`` is beside the file (no other process has it
+    open) it is read as ``immutable``, which touches nothing; should the file change during that
+    lock-free read (another quizapp started), a refusal is checked again with locks.
+    """
     try:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise StoreError(f"{path}: 読めません ({exc})") from exc
+        raise StoreError(f"{path}: 読めません（{exc.strerror or exc}）") from exc
     if not head:
-        return
+        wal = _sidecar(path, "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path}: ファイルは空ですが、{wal.name} に書き込みが残っています。"
+                "開くと SQLite がそれを消してしまうので開きません（どちらもそのままです）"
+            )
+        return True
     if head != SQLITE_MAGIC:
         raise StoreError(f"{path}: SQLite データベースではありません（上書きしません）")
+    in_use = any(_sidecar(path, suffix).exists() for suffix in ("-shm", "-journal"))
+    before = _fingerprint(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        _check(path, known, tables, busy_ms, locked=in_use)
+    except StoreError:
+        if in_use or _fingerprint(path) == before:
+            raise
+        _check(path, known, tables, busy_ms, locked=True)
+    return False
+
+
+def _check(
+    path: Path,
+    known: int,
+    tables: Mapping[str, Sequence[str]] | None,
+    busy_ms: int,
+    *,
+    locked: bool,
+) -> None:
+    mode = "mode=ro" if locked else "immutable=1"
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=busy_ms / 1000
+        )
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: 開けません ({exc})") from exc
+        raise _refusal(path, exc, busy_ms) from exc
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = _user_version(conn)
         if version > known:
             raise StoreError(_newer_message(path, version, known))
@@ -568,10 +679,54 @@ def _inspect(path: Path, known: int) -> None:
         if result != ["ok"]:
             detail = "; ".join(result[:3])
             raise StoreError(f"{path}: データベースが壊れています（上書きしません）: {detail}")
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: データベースが壊れています（上書きしません）: {exc}") from exc
+        if version == known and tables is not None:
+            _check_tables(conn, path, tables)
+    except sqlite3.Error as exc:
+        raise _refusal(path, exc, busy_ms) from exc
     finally:
         conn.close()
+
+
+def _check_tables(
+    conn: sqlite3.Connection, path: Path, tables: Mapping[str, Sequence[str]]
+) -> None:
+    """Refuse a database whose tables were dropped or altered by hand: quizapp would fail on it
+    mid-session, after the learner has answered."""
+    problems = []
+    for table, columns in tables.items():
+        found = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if not found:
+            problems.append(f"テーブル {table} がありません")
+        elif missing := [c for c in columns if c not in found]:
+            problems.append(f"{table} に列 {', '.join(missing)} がありません")
+    if problems:
+        raise StoreError(
+            f"{path}: quizapp のデータベースの形が変えられています（上書きしません）: "
+            + "; ".join(problems)
+        )
+
+
+def _refusal(path: Path, exc: sqlite3.Error, busy_ms: int) -> StoreError:
+    """The message for an error SQLite raised while opening: locked, corrupt, or unusable."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreError(
+            f"{path}: ほかのプロセスが使用中で、{busy_ms / 1000:g} 秒待っても開けませんでした"
+            "（ファイルはそのままです）。quizapp を二つ起動していないか確かめてください"
+        )
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return StoreError(f"{path}: データベースが壊れています（上書きしません）: {exc}")
+    return StoreError(f"{path}: データベースとして使えません（{exc}）")
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _fingerprint(path: Path) -> tuple[object, ...]:
+    st = path.stat()
+    sidecars = tuple(_sidecar(path, s).exists() for s in ("-wal", "-shm", "-journal"))
+    return st.st_ino, st.st_size, st.st_mtime_ns, sidecars
 
 
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from quizapp.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    TABLES,
     CardState,
     ReviewRecord,
     Store,
@@ -298,10 +299,12 @@ def test_corrupt_files_are_refused_and_left_byte_identical(tmp_path: Path, varia
     path = tmp_path / f"{variant}.db"
     data = _corrupt_variants(good)[variant]
     path.write_bytes(data)
+    listing = sorted(tmp_path.iterdir())
     with pytest.raises(StoreError) as info:
         Store.open(path)
     assert str(path) in str(info.value)
     assert path.read_bytes() == data
+    assert sorted(tmp_path.iterdir()) == listing, "no -wal/-shm left beside a refused file"
 
 
 def test_another_programs_database_is_refused(tmp_path: Path) -> None:
@@ -313,6 +316,97 @@ def test_another_programs_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="contacts"):
         Store.open(path)
     assert path.read_bytes() == before
+
+
+def test_refusing_a_wal_database_leaves_no_wal_or_shm_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    with Store.open(path) as store:
+        store.record_answer(review("a"), None)
+    with raw(path) as conn:
+        conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    stamp = path.stat().st_mtime_ns, tmp_path.stat().st_mtime_ns
+    for create in (True, False):
+        with pytest.raises(StoreError, match="バージョン 7"):
+            Store.open(path, create=create)
+    assert [p.name for p in tmp_path.iterdir()] == ["p.db"]
+    assert (path.stat().st_mtime_ns, tmp_path.stat().st_mtime_ns) == stamp
+
+
+def test_tables_match_what_the_migrations_build() -> None:
+    db = sqlite_utils.Database(memory=True)
+    for step in MIGRATIONS:
+        step(db)
+    db["migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
+    built = {t.name: tuple(c.name for c in t.columns) for t in db.tables}
+    assert built == dict(TABLES)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("DROP TABLE cards", "テーブル cards がありません"),
+        (
+            "ALTER TABLE reviews DROP COLUMN misconception",
+            "reviews に列 misconception がありません",
+        ),
+        ("ALTER TABLE sessions RENAME COLUMN mode TO kind", "sessions に列 mode がありません"),
+    ],
+)
+def test_tables_altered_by_hand_are_refused_untouched(
+    tmp_path: Path, change: str, message: str
+) -> None:
+    path = tmp_path / "p.db"
+    Store.open(path).close()
+    with raw(path) as conn:
+        conn.execute(change)
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=message):
+        Store.open(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["p.db"]
+
+
+def test_empty_file_is_read_as_an_empty_log_without_writing(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    path.touch()
+    with Store.open(path, create=False) as store:
+        assert store.reviews() == [] and store.all_cards() == []
+        with pytest.raises(sqlite3.OperationalError):
+            store.record_answer(review("a"), None)
+    assert path.read_bytes() == b""
+    assert [p.name for p in tmp_path.iterdir()] == ["p.db"]
+
+
+def test_empty_file_beside_a_wal_is_refused(tmp_path: Path) -> None:
+    """SQLite deletes the -wal of a zero-byte database on opening; that -wal may hold everything."""
+    path = tmp_path / "p.db"
+    path.touch()
+    wal = tmp_path / "p.db-wal"
+    wal.write_bytes(b"\x37\x7f\x06\x82" + bytes(60))
+    for create in (True, False):
+        with pytest.raises(StoreError, match=r"p\.db-wal"):
+            Store.open(path, create=create)
+    assert path.read_bytes() == b"" and wal.stat().st_size == 64
+
+
+def test_database_locked_past_the_busy_timeout_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    Store.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO sessions (mode, started_at) VALUES ('x', '2025')")
+    try:
+        with pytest.raises(StoreError, match="ほかのプロセスが使用中") as info:
+            Store.open(path, busy_timeout_ms=50)
+        assert str(path) in str(info.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store.open(path) as store:
+        assert store.unfinished_sessions() == []
 
 
 def test_directory_is_refused(tmp_path: Path) -> None:

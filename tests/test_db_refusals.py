@@ -1,0 +1,399 @@
+"""A database quizapp cannot use is reported by `quizapp`, `quizapp stats` and `quizapp export`
+with its path, without a traceback, and its directory is left exactly as it was: same files, same
+bytes, same modification times, no ``-wal``/``-shm`` files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quizapp.cli import main
+from quizapp.store import ReviewRecord, Store
+
+SCRIPT = Path(sys.executable).with_name("quizapp")
+COMMANDS = {
+    "quizapp": [],
+    "stats": ["stats"],
+    "export": ["export", "--csv", "{out}"],
+}
+NOBODY = 65534
+
+pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed")
+
+
+def make_db(path: Path, answers: int = 3) -> Path:
+    with Store.open(path) as store:
+        for n in range(answers):
+            store.record_answer(
+                ReviewRecord(
+                    f"item-{n}",
+                    f"item-{n}",
+                    None,
+                    None,
+                    None,
+                    "答え",
+                    True,
+                    3,
+                    5.0,
+                    datetime(2025, 5, 1, tzinfo=UTC),
+                    None,
+                ),
+                None,
+            )
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+def sql(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in statements:
+        conn.execute(statement)
+    conn.close()
+
+
+def newer(path: Path) -> None:
+    sql(make_db(path), "PRAGMA user_version = 7")
+
+
+def truncated(path: Path) -> None:
+    data = make_db(path, answers=300).read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def text_file(path: Path) -> None:
+    path.write_text("これはデータベースではありません\n" * 20, encoding="utf-8")
+
+
+def directory(path: Path) -> None:
+    path.mkdir()
+
+
+def table_dropped(path: Path) -> None:
+    sql(make_db(path), "DROP TABLE reviews")
+
+
+def column_renamed(path: Path) -> None:
+    sql(make_db(path), "ALTER TABLE reviews RENAME COLUMN answer TO ans")
+
+
+def column_dropped(path: Path) -> None:
+    sql(make_db(path), "ALTER TABLE cards DROP COLUMN leech")
+
+
+def another_program(path: Path) -> None:
+    sql(path, "PRAGMA journal_mode = wal", "CREATE TABLE contacts (name TEXT)")
+
+
+def empty_with_wal(path: Path) -> None:
+    """A zero-byte file beside a non-empty -wal: SQLite would delete that -wal on opening."""
+    make_db(path)
+    keep = sqlite3.connect(path)
+    keep.execute("PRAGMA journal_mode = wal")
+    keep.execute("INSERT INTO sessions (mode, started_at) VALUES ('drill', '2025')")
+    keep.commit()
+    wal = path.with_name(path.name + "-wal").read_bytes()
+    keep.close()
+    path.write_bytes(b"")
+    path.with_name(path.name + "-wal").write_bytes(wal)
+
+
+CASES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "newer-schema": (newer, "バージョン 7"),
+    "truncated": (truncated, "壊れています"),
+    "text": (text_file, "SQLite データベースではありません"),
+    "directory": (directory, "ディレクトリです"),
+    "table-dropped": (table_dropped, "テーブル reviews がありません"),
+    "column-renamed": (column_renamed, "reviews に列 answer がありません"),
+    "column-dropped": (column_dropped, "cards に列 leech がありません"),
+    "another-program": (another_program, "contacts"),
+    "empty-with-wal": (empty_with_wal, "progress.db-wal"),
+}
+
+
+def snapshot(directory: Path) -> dict[str, object]:
+    """Every entry under ``directory`` (and the directory itself): kind, bytes and mtime."""
+    entries: dict[str, object] = {".": directory.stat().st_mtime_ns}
+    for entry in sorted(directory.rglob("*")):
+        st = entry.stat()
+        digest = hashlib.sha256(entry.read_bytes()).hexdigest() if entry.is_file() else "dir"
+        entries[str(entry.relative_to(directory))] = (digest, st.st_mtime_ns, st.st_mode)
+    return entries
+
+
+def cli_env(home: Path, cache: Path | None = None) -> dict[str, str]:
+    """Settings, cache and data dirs inside ``home``, so only the database's directory is watched."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(cache or home / "cache"),
+        XDG_DATA_HOME=str(home / "share"),
+        QUIZAPP_CONFIG=str(home / "config.toml"),
+    )
+    return env
+
+
+Job = tuple[list[str], Path, dict[str, str]]
+
+
+def commands(
+    db: Path, home: Path, prefix: Sequence[str] = (), cache: Path | None = None
+) -> dict[str, Job]:
+    """The three commands on ``db`` (argv, cwd, env); their CSV targets are in ``home``."""
+    jobs = {}
+    for name, args in COMMANDS.items():
+        argv = [a.format(out=home / f"{name}.csv") for a in args]
+        jobs[name] = ([*prefix, str(SCRIPT), *argv, "--db", str(db)], home, cli_env(home, cache))
+    return jobs
+
+
+def run_jobs(jobs: dict[Any, Job], width: int = 2) -> dict[Any, subprocess.CompletedProcess[str]]:
+    """Run the jobs, ``width`` at a time, in order (more at once only thrash a small CI box)."""
+    pending = list(jobs.items())
+    running: dict[Any, subprocess.Popen[str]] = {}
+    done = {}
+    while pending or running:
+        while pending and len(running) < width:
+            key, (argv, cwd, env) = pending.pop(0)
+            running[key] = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        for key, proc in list(running.items()):
+            if proc.poll() is not None:
+                out, err = proc.communicate()
+                done[key] = subprocess.CompletedProcess(argv, proc.returncode, out, err)
+                del running[key]
+        time.sleep(0.005)
+    return done
+
+
+def assert_refused(
+    results: dict[str, subprocess.CompletedProcess[str]], db: Path, expect: str, home: Path
+) -> None:
+    for name, result in results.items():
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, (name, output)
+        assert "Traceback" not in output, (name, output)
+        assert str(db) in result.stderr and re.search(expect, result.stderr), (name, result.stderr)
+        assert not (home / f"{name}.csv").exists()
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One bank parse cache for every run of the app."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_command_reports_a_refused_database_and_leaves_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    shared_cache: Path,
+    case: str,
+    command: str,
+) -> None:
+    """Through :func:`quizapp.cli.main` in this process, so that an uncaught exception fails the
+    test (an interpreter per case and command would cost many seconds; the console script itself
+    is run by :func:`test_console_script_reports_a_refused_database_and_leaves_it`)."""
+    make, expect = CASES[case]
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "progress.db"
+    make(db)
+    time.sleep(0.01)  # a write after the snapshot would show as a new mtime
+    before = snapshot(data)
+    for key, value in cli_env(tmp_path, shared_cache).items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "out.csv"
+    argv = [a.format(out=out) for a in COMMANDS[command]]
+    assert main([*argv, "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert str(db) in err and expect in err
+    assert not out.exists()
+    assert snapshot(data) == before
+
+
+# --- as real processes: a lock held by another process, and permissions ----------------------
+
+
+HOLD_LOCK = r"""
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+conn.execute("BEGIN EXCLUSIVE")
+conn.execute("INSERT INTO sessions (mode, started_at) VALUES ('other', '2025')")
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def unprivileged_prefix() -> list[str] | None:
+    """A command prefix under which file permissions apply (root reads anything, so as root the
+    commands run as ``nobody`` through setpriv); None where that is not possible."""
+    if sys.platform == "win32":
+        return None
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    if shutil.which("setpriv") is None:
+        return None
+    probe = subprocess.run([*prefix, str(SCRIPT), "--help"], capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
+def unreadable(path: Path) -> None:
+    make_db(path).chmod(0o000)
+
+
+def read_only(path: Path) -> None:
+    make_db(path).chmod(0o444)
+
+
+def in_closed_directory(path: Path) -> Path:
+    """A database path inside a directory others cannot enter; returns the path to use."""
+    closed = path.parent / "closed"
+    closed.mkdir()
+    closed.chmod(0o700 if os.geteuid() == 0 else 0o000)
+    return closed / "progress.db"
+
+
+@dataclass
+class Outcome:
+    db: Path
+    home: Path
+    before: dict[str, object]
+    after: dict[str, object]
+    results: dict[str, subprocess.CompletedProcess[str]]
+
+
+PROCESS_CASES: dict[str, tuple[Callable[[Path], object], str, tuple[str, ...]]] = {
+    "locked": (make_db, "ほかのプロセスが使用中", tuple(COMMANDS)),
+    "newer-schema": (newer, "バージョン 7", tuple(COMMANDS)),
+    "unreadable": (unreadable, "読めません", tuple(COMMANDS)),
+    "read-only": (read_only, "書き込みが許可されていない", ("quizapp",)),
+    "closed-directory": (in_closed_directory, "調べられません|Permission denied", tuple(COMMANDS)),
+}
+"""case → (make the database, expected message (a regex), commands). From ``unreadable`` on, the
+commands run without root's privileges; a read-only database is refused by the app only, before
+any answer would fail to save (stats and export just read it). In a closed directory, stats stops
+at its own ``exists()`` check and the CLI reports the OSError with the path."""
+PERMISSION_CASES = ("unreadable", "read-only", "closed-directory")
+
+
+@pytest.fixture(scope="module")
+def processes(shared_cache: Path) -> Iterator[dict[str, Outcome]]:
+    """Every process case's commands as console-script processes. The locked case's go first and
+    wait out the 5 s busy timeout while the others run; another process holds that lock until all
+    have ended. The databases are in a directory anyone may enter (for the permission cases)."""
+    root = Path(tempfile.mkdtemp(prefix="quizapp-refusals-"))
+    root.chmod(0o777)
+    prefix = unprivileged_prefix()
+    try:
+        prepared = {}
+        for case, (make, _, names) in PROCESS_CASES.items():
+            if case in PERMISSION_CASES and prefix is None:
+                continue
+            home = root / case
+            (home / "data").mkdir(parents=True)
+            for directory in (home, home / "data"):
+                directory.chmod(0o777)
+            db = make(home / "data" / "progress.db")
+            db = db if isinstance(db, Path) else home / "data" / "progress.db"
+            jobs = commands(db, home, prefix if case in PERMISSION_CASES else (), shared_cache)
+            prepared[case] = (db, home, {name: jobs[name] for name in names})
+        shared_cache.chmod(0o777)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(prepared["locked"][0])],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+            time.sleep(0.01)
+            before = {case: snapshot(home / "data") for case, (_, home, _) in prepared.items()}
+            jobs = {
+                (case, name): job
+                for case, (_, _, case_jobs) in prepared.items()
+                for name, job in case_jobs.items()
+            }
+            done = run_jobs(jobs, width=len(COMMANDS) + 2)
+            after = {case: snapshot(home / "data") for case, (_, home, _) in prepared.items()}
+        finally:
+            assert holder.stdin is not None and holder.stdout is not None
+            holder.stdin.close()
+            holder.wait(timeout=10)
+            holder.stdout.close()
+        yield {
+            case: Outcome(
+                db,
+                home,
+                before[case],
+                after[case],
+                {name: done[case, name] for name in case_jobs},
+            )
+            for case, (db, home, case_jobs) in prepared.items()
+        }
+    finally:
+        for path in root.rglob("*"):
+            path.chmod(0o700)
+        shutil.rmtree(root)
+
+
+@pytest.mark.parametrize("case", list(PROCESS_CASES))
+def test_console_script_reports_a_refused_database_and_leaves_it(
+    processes: dict[str, Outcome], case: str
+) -> None:
+    if case not in processes:
+        pytest.skip("file permissions cannot be tested here (root without setpriv)")
+    outcome = processes[case]
+    assert_refused(outcome.results, outcome.db, PROCESS_CASES[case][1], outcome.home)
+    assert outcome.after == outcome.before
+
+
+def test_locked_database_keeps_its_answers(processes: dict[str, Outcome]) -> None:
+    with Store.open(processes["locked"].db) as store:
+        assert store.review_count() == 3
+
+
+def test_empty_file_reads_as_an_empty_log_and_stays_empty(tmp_path: Path) -> None:
+    """A zero-byte file is SQLite's empty database: the read-only commands show an empty log and
+    leave it zero bytes (the app itself turns it into a quizapp database: test_store)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "progress.db"
+    db.touch()
+    before = snapshot(data)
+    out = tmp_path / "log.csv"
+    results = run_jobs(
+        {name: job for name, job in commands(db, tmp_path).items() if name in ("stats", "export")}
+    )
+    assert results["stats"].returncode == 0, results["stats"].stderr
+    assert "解答 0 回" in results["stats"].stdout
+    assert results["export"].returncode == 0, results["export"].stderr
+    assert "0 reviews" in results["export"].stdout
+    assert (tmp_path / "export.csv").exists() and not out.exists()
+    assert snapshot(data) == before
