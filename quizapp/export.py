@@ -5,11 +5,17 @@ from __future__ import annotations
 import csv
 import html
 import json
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp.bank import Bank, Choice, Fill, Generated, Trap, load_bank
+
+if TYPE_CHECKING:
+    from quizapp.store import ReviewRecord
 
 CSV_COLUMNS = (
     "id",
@@ -33,35 +39,66 @@ ANKI_DECK_ID = 1_716_203_402
 
 
 def export_csv(db_path: Path, out: Path) -> int:
-    """Write every review in the log to ``out`` (UTF-8 with BOM so spreadsheet apps read Japanese)."""
+    """Write every review in the log to ``out``; print what happened and return the exit code.
+
+    UTF-8 with a BOM and CRLF line ends: Excel in a Japanese locale reads a CSV without a BOM as
+    Shift_JIS and garbles every Japanese answer. The rows go to a temporary file renamed over
+    ``out`` at the end, so a failed export leaves an existing ``out`` as it was, and ``out`` may not
+    be the database (or its ``-wal``/``-shm`` files).
+    """
     from quizapp.store import Store, StoreError
 
+    if _is_database_file(out, db_path):
+        print(f"quizapp export: {out}: 進捗データベースそのものには書き出せません", file=sys.stderr)
+        return 1
     try:
-        store = Store.open(db_path, create=False)
+        with Store.open(db_path, create=False) as store:
+            reviews = store.reviews()
     except StoreError as exc:
         print(f"quizapp export: {exc}", file=sys.stderr)
         return 1
     try:
-        with store, out.open("w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_COLUMNS)
-            count = 0
-            for review in store.reviews():
-                row = {**review.__dict__}
-                row["params"] = (
-                    json.dumps(row.get("params"), ensure_ascii=False) if row.get("params") else ""
-                )
-                row["reviewed_at"] = row["reviewed_at"].isoformat()
-                row["correct"] = int(row["correct"])
-                writer.writerow(
-                    [row.get(c, "") if row.get(c) is not None else "" for c in CSV_COLUMNS]
-                )
-                count += 1
+        _write_replacing(out, [CSV_COLUMNS, *(_csv_row(review) for review in reviews)])
     except OSError as exc:
         print(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})", file=sys.stderr)
         return 1
-    print(f"{count} reviews written to {out}")
+    print(f"{len(reviews)} reviews written to {out}")
     return 0
+
+
+def _csv_row(review: ReviewRecord) -> list[object]:
+    row: dict[str, object] = {**review.__dict__}
+    row["params"] = json.dumps(review.params, ensure_ascii=False) if review.params else ""
+    row["reviewed_at"] = review.reviewed_at.isoformat()
+    row["correct"] = int(review.correct)
+    return ["" if row.get(c) is None else row[c] for c in CSV_COLUMNS]
+
+
+def _is_database_file(out: Path, db_path: Path) -> bool:
+    target = out.resolve()
+    db = db_path.resolve()
+    if target in {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))}:
+        return True
+    try:
+        return os.path.samefile(out, db_path)
+    except OSError:
+        return False
+
+
+def _write_replacing(out: Path, rows: Iterable[Sequence[object]]) -> None:
+    """Write the CSV beside ``out`` and rename it into place, with the permissions a new file
+    gets (mkstemp's are owner-only)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as fh:
+            csv.writer(fh).writerows(rows)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def anki_fields(item: Trap | Choice | Fill) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sqlite3
 import zipfile
@@ -141,6 +142,62 @@ def test_export_csv_into_a_missing_directory_fails_cleanly(
     assert export.export_csv(db, out) == 1
     assert str(out) in capsys.readouterr().err
     assert not out.parent.exists()
+
+
+def test_export_csv_is_what_excel_in_japan_expects(bank: Bank, tmp_path: Path) -> None:
+    """A BOM (or Excel reads Shift_JIS and garbles the Japanese) and CRLF line ends."""
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    out = tmp_path / "log.csv"
+    assert export.export_csv(db, out) == 0
+    raw = out.read_bytes()
+    assert raw.startswith(BOM)
+    assert raw.count(b"\r\n") == 4 and raw.count(b"\n") == 4
+    assert "最大値プーリング、です".encode() in raw
+
+
+@pytest.mark.parametrize("target", ["progress.db", "progress.db-wal", "link.db"])
+def test_export_csv_never_writes_over_the_database(
+    bank: Bank, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    (tmp_path / "link.db").hardlink_to(db)
+    before = db.read_bytes()
+    assert export.export_csv(db, tmp_path / target) == 1
+    assert "進捗データベースそのもの" in capsys.readouterr().err
+    assert db.read_bytes() == before
+    assert not (tmp_path / "progress.db-wal").exists()
+
+
+def test_a_failed_export_leaves_the_previous_csv(
+    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    out = tmp_path / "log.csv"
+    out.write_text("earlier export\n", encoding="utf-8")
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "replace", full_disk)
+    assert export.export_csv(db, out) == 1
+    assert "No space left" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv", "progress.db"]
+
+
+def test_exported_csv_gets_ordinary_permissions(bank: Bank, tmp_path: Path) -> None:
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    out = tmp_path / "log.csv"
+    umask = os.umask(0o022)
+    try:
+        assert export.export_csv(db, out) == 0
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o644
 
 
 # --- Anki -----------------------------------------------------------------------------------
