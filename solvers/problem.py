@@ -94,7 +94,9 @@ def _close_scalar(a: Any, b: float, rel_tol: float, abs_tol: float, digits: int 
         return False
     if digits:
         return abs(x - b) <= half_unit(b, digits)
-    return math.isclose(x, b, rel_tol=rel_tol, abs_tol=abs_tol)
+    # two ulps of slack: past 2³⁶ or so a displayed decimal such as 137438953472.9688 is itself
+    # stored a few ulps off, which alone could push it past a half-unit abs_tol
+    return math.isclose(x, b, rel_tol=rel_tol, abs_tol=abs_tol + 2 * math.ulp(b))
 
 
 def close(value: Any, target: Answer, rel_tol: float, abs_tol: float, digits: int = 0) -> bool:

@@ -31,6 +31,7 @@ from solvers.formatting import (
     subscript,
     superscript,
 )
+from solvers.problem import close
 
 FAST = settings(max_examples=150, deadline=None)
 
@@ -382,7 +383,10 @@ def test_each_format_accepts_its_own_display(x, digits):
     """The displayed answer, read back, is within the format's own tolerance of the exact value."""
     for fmt in (fixed(digits), sig(digits)):
         shown = float(read(fmt.text(x)))
-        assert math.isclose(shown, x, rel_tol=fmt.rel_tol, abs_tol=fmt.abs_tol), (fmt, x)
+        assert close(shown, x, fmt.rel_tol, fmt.abs_tol, fmt.digits if fmt.kind == "sig" else 0), (
+            fmt,
+            x,
+        )
     assert read(INTEGER.text(x)) == fixed_ref(x, 0)
 
 
