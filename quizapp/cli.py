@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from quizapp import paths
+from quizapp import __version__, paths
 
 
 def _path_options(default: object) -> argparse.ArgumentParser:
@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         description="G検定 / E資格 drills in the terminal. With no command, the app opens.",
         parents=[_path_options(None)],
     )
+    parser.add_argument("--version", action="version", version=f"quizapp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="open the app (the default)")
     sub.add_parser("review", parents=[common], help="open the app straight into today's review")

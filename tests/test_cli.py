@@ -42,6 +42,15 @@ def test_validate_reports_errors_and_exits_1(tmp_path: Path) -> None:
     assert f"{bank / 'mine.yaml'}:2: Bad Id: id:" in result.stdout
 
 
+def test_version_matches_the_installed_distribution(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"quizapp {version('quizapp')}"
+
+
 def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
