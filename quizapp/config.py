@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
 import tomllib
 import unicodedata
@@ -68,7 +70,7 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: TOML の書式が正しくありません ({exc})") from exc
+        raise _syntax_error(path, text, exc) from None
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -141,24 +143,118 @@ def render_settings(settings: Settings) -> str:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the settings atomically (temporary file in the same directory, then ``os.replace``).
+    """Save the settings, keeping what the user wrote: only values that differ from the file's
+    are changed, so comments, key order, formatting and keys unknown to quizapp stay as they are.
+    A new file gets the commented template (:func:`render_settings`).
+
+    The file is replaced atomically (a temporary file in the same directory, then ``os.replace``),
+    through a symlink to its target, with the old file's permissions.
 
     Returns:
         The path written.
+
+    Raises:
+        ConfigError: the existing file cannot be read or is not valid TOML; it is left as it is and
+            the message names the file and the line.
+        OSError: the file cannot be written.
     """
     path = default_config_path() if path is None else Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    target = path.resolve()
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(render_settings(settings))
+        text: str | None = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{path}: 設定ファイルを読めないので、保存せずにそのままにしました（{exc}）"
+        ) from exc
+    new = render_settings(settings) if text is None else _updated(path, text, settings)
+    if new != text:
+        _replace(target, new)
+    return path
+
+
+def _updated(path: Path, text: str, settings: Settings) -> str:
+    """``text`` with the settings that differ from it changed in place (tomlkit keeps the rest)."""
+    import tomlkit
+
+    try:
+        current = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(path, text, exc, saving=True) from None
+    for name, info in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if name not in current and value is not None and value != info.default:
+            text = _swap_top_level_line(
+                text, _commented_setting(name), f"{name} = {tomlkit.item(value).as_string()}"
+            )
+        elif name in current and value is None:
+            text = _swap_top_level_line(text, rf"{name}[ \t]*=.*", f"# {name} = {{line}}")
+    doc = tomlkit.parse(text)
+    for name, info in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if name in doc:
+            if value is None:
+                del doc[name]
+            elif doc[name] != value:
+                doc[name] = value
+        elif value is not None and value != info.default:
+            doc[name] = value
+    return doc.as_string()
+
+
+def _swap_top_level_line(text: str, pattern: str, replacement: str) -> str:
+    """Replace the first whole line matching ``pattern`` above the first table (where top-level
+    keys live) by ``replacement`` (``{line}``: the old line's value part). This turns the
+    template's ``# name = example`` into the setting and an unset setting back into a comment,
+    where the user expects them."""
+    found = re.search(rf"^{pattern}$", text, flags=re.MULTILINE)
+    if found is None or re.search(r"^\s*\[", text[: found.start()], flags=re.MULTILINE):
+        return text
+    line = found.group(0).split("=", 1)[1].strip()
+    return f"{text[: found.start()]}{replacement.replace('{line}', line)}{text[found.end() :]}"
+
+
+def _commented_setting(name: str) -> str:
+    """A pattern for ``# name = value`` whose value is a TOML date, number or string (a setting
+    switched off), not a free-text comment that happens to start with the name."""
+    value = r"(\d{4}-\d{2}-\d{2}|[-+]?[\d.]+|\"[^\"]*\"|'[^']*')"
+    return rf"#[ \t]*{name}[ \t]*=[ \t]*{value}[ \t]*(#.*)?"
+
+
+def _replace(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if target.exists():
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+
+
+def _syntax_error(
+    path: Path, text: str, exc: tomllib.TOMLDecodeError, *, saving: bool = False
+) -> ConfigError:
+    """``path:line:column: reason``, the form editors and terminals jump to."""
+    reason = str(exc)
+    where = _WHERE.search(reason)
+    if where is not None:
+        reason = reason[: where.start()]
+    if where is not None and where.group(1):
+        place = f"{where.group(1)}:{where.group(2)}"
+    else:
+        place = str(max(len(text.splitlines()), 1))
+    kept = "。保存せずにファイルはそのままにしました" if saving else ""
+    return ConfigError(f"{path}:{place}: TOML の書式が正しくありません（{reason}）{kept}")
 
 
 def _toml_value(value: Any) -> str:

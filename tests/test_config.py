@@ -165,3 +165,136 @@ def test_settings_form_only_raises_config_error(fields: dict[str, str]) -> None:
         settings_from_form(fields)
     except ConfigError as exc:
         assert str(exc)
+
+
+# --- saving keeps what the user wrote ------------------------------------------------------
+
+USER_FILE = """\
+# my quizapp settings — tuned for the March exam
+new_per_day = 40   # weekends only
+
+desired_retention = 0.90 # keep high
+theme = 'light'
+exam_date = 2027-03-10  # 第2回
+# leech_threshold = "my note: later"
+"""
+
+
+def test_saving_changes_only_the_changed_value(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    save_settings(load_settings(path).model_copy(update={"new_per_day": 25}), path)
+    assert path.read_text(encoding="utf-8") == USER_FILE.replace("= 40 ", "= 25 ")
+
+
+def test_saving_unchanged_settings_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    stamp = path.stat().st_mtime_ns
+    save_settings(load_settings(path), path)
+    assert path.read_text(encoding="utf-8") == USER_FILE
+    assert path.stat().st_mtime_ns == stamp
+
+
+def test_saving_keeps_comments_order_and_unknown_formatting(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    changed = load_settings(path).model_copy(
+        update={"theme": "dark", "desired_retention": 0.85, "mock_questions": 60}
+    )
+    save_settings(changed, path)
+    text = path.read_text(encoding="utf-8")
+    assert load_settings(path) == changed
+    lines = text.splitlines()
+    assert lines[0] == "# my quizapp settings — tuned for the March exam"
+    assert "new_per_day = 40   # weekends only" in lines
+    assert "desired_retention = 0.85 # keep high" in lines
+    assert "exam_date = 2027-03-10  # 第2回" in lines
+    assert '# leech_threshold = "my note: later"' in lines, "a free-text comment stays"
+    keys = [line.split("=")[0].strip() for line in lines if line and not line.startswith("#")]
+    assert keys == ["new_per_day", "desired_retention", "theme", "exam_date", "mock_questions"]
+
+
+def test_unsetting_the_exam_date_comments_it_out_and_setting_it_again_reuses_the_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    save_settings(load_settings(path).model_copy(update={"exam_date": None}), path)
+    text = path.read_text(encoding="utf-8")
+    assert "# exam_date = 2027-03-10  # 第2回\n" in text
+    assert load_settings(path).exam_date is None
+    save_settings(load_settings(path).model_copy(update={"exam_date": date(2027, 7, 1)}), path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("exam_date") == 1 and "exam_date = 2027-07-01\n" in text
+    assert load_settings(path).exam_date == date(2027, 7, 1)
+
+
+def test_setting_the_exam_date_in_a_saved_template_uses_its_example_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    save_settings(Settings(), path)
+    template = path.read_text(encoding="utf-8")
+    save_settings(Settings(exam_date=date(2026, 11, 7)), path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("exam_date") == 1
+    assert text.splitlines().index("exam_date = 2026-11-07") == next(
+        n for n, line in enumerate(template.splitlines()) if line.startswith("# exam_date")
+    )
+
+
+def test_new_keys_go_above_the_first_table(tmp_path: Path) -> None:
+    """Keys of ours after a table header would belong to that table."""
+    path = tmp_path / "config.toml"
+    path.write_text("new_per_day = 5\n\n[plugins]\nx = 1\n", encoding="utf-8")
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert doc["plugins"] == {"x": 1}
+    save_settings(Settings(new_per_day=5, theme="light"), path)
+    saved = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert saved == {"new_per_day": 5, "theme": "light", "plugins": {"x": 1}}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("new_per_day = 5\ntheme = \n", "2:9"),
+        ('theme = "dark"\nnew_per_day = 5 6\n', "2:17"),
+        ("new_per_day = 5\n[unclosed\n", "2:10"),
+        ("new_per_day = [1,\n2,\n", "2"),
+    ],
+)
+def test_syntax_error_names_file_and_line_and_is_never_overwritten(
+    tmp_path: Path, text: str, line: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as loading:
+        load_settings(path)
+    assert str(loading.value).startswith(f"{path}:{line}: TOML")
+    with pytest.raises(ConfigError) as saving:
+        save_settings(Settings(theme="light"), path)
+    assert str(saving.value).startswith(f"{path}:{line}: ") and "そのまま" in str(saving.value)
+    assert path.read_text(encoding="utf-8") == text
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+
+
+def test_undecodable_file_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"theme = \xff\n")
+    with pytest.raises(ConfigError, match=str(path)):
+        save_settings(Settings(), path)
+    assert path.read_bytes() == b"theme = \xff\n"
+
+
+def test_saving_through_a_symlink_keeps_the_link_and_the_mode(tmp_path: Path) -> None:
+    """A dotfiles manager links config.toml into a repository; the link must survive a save."""
+    real = tmp_path / "dotfiles" / "quizapp.toml"
+    real.parent.mkdir()
+    real.write_text("theme = 'dark'\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    assert save_settings(Settings(theme="light"), link) == link
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == 'theme = "light"\n'
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["quizapp.toml"]
