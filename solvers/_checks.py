@@ -27,3 +27,18 @@ def real_array(name: str, value: Any) -> np.ndarray:
     if arr.dtype.kind != "f":
         raise ValueError(f"{name} must be real numbers, got dtype {arr.dtype}")
     return arr
+
+
+def size(name: str, value: Any) -> int:
+    """A count ≥ 1 as a Python int; integral floats pass (YAML check lists arrive as float64)."""
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    integral_float = (
+        isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value)
+    )
+    if not (isinstance(value, int | np.integer) or integral_float):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{name} must be ≥ 1, got {number}")
+    return number

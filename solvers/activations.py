@@ -131,6 +131,30 @@ def tanh_grad(x: Any) -> float | np.ndarray:
     return _finish(1.0 - t * t, scalar)
 
 
+_MAX_GRAD = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
+"""The largest value each derivative takes: σ′(0) = 0.25, tanh′(0) = 1, relu′(x > 0) = 1."""
+
+
+def gradient_bound(activation: str, layers: int, weight: float = 1.0) -> float:
+    """Upper bound of the factor backpropagation multiplies a gradient by through ``layers``
+    layers of one unit each: (|w|·max f′)ⁿ, reached only where every f′ is at its maximum.
+
+    Below 1 the gradient vanishes geometrically with depth (0.25¹⁰ ≈ 9.5×10⁻⁷ for sigmoid), above
+    1 it can explode.
+
+    Raises:
+        ValueError: an unknown activation, layers not an integer ≥ 1, or a non-finite weight.
+    """
+    if activation not in _MAX_GRAD:
+        raise ValueError(f"activation must be one of {sorted(_MAX_GRAD)}, got {activation!r}")
+    if isinstance(layers, bool) or not isinstance(layers, int | np.integer) or layers < 1:
+        raise ValueError(f"layers must be an integer ≥ 1, got {layers!r}")
+    w = float(weight)
+    if not math.isfinite(w):
+        raise ValueError(f"weight must be finite, got {weight!r}")
+    return (abs(w) * _MAX_GRAD[activation]) ** int(layers)
+
+
 def _erf(arr: np.ndarray) -> np.ndarray:
     """Element-wise math.erf (NumPy has no erf and solvers do not depend on SciPy)."""
     return np.asarray(np.frompyfunc(math.erf, 1, 1)(arr), dtype=np.float64).astype(arr.dtype)
@@ -234,6 +258,23 @@ def softmax(z: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     shifted = _shift_by_max(_prepare_logits(z, temperature), axis)
     e = np.exp(shifted)
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax_numerators(z: Any, temperature: float = 1.0) -> np.ndarray:
+    """The terms exp(zᵢ/T) a softmax by hand writes down before dividing by their sum.
+
+    Unshifted, so they are the textbook values (e² ≈ 7.39); :func:`softmax` subtracts the maximum
+    first because these overflow for logits beyond ~709.
+
+    Raises:
+        ValueError: a non-finite logit, a non-positive temperature, or a term that overflows.
+    """
+    arr = _prepare_logits(z, temperature)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("logits must be finite")
+    if np.any(arr > 709.0):
+        raise ValueError("exp(z/T) overflows for a logit/temperature above 709; use softmax")
+    return np.exp(arr)
 
 
 def log_softmax(z: Any, axis: int = -1) -> np.ndarray:

@@ -139,3 +139,61 @@ def adam_step(
         with np.errstate(divide="ignore", invalid="ignore"):
             update = np.where(denom > 0, m_hat / np.where(denom > 0, denom, 1.0), 0.0)
     return _out(wa - eta * update, scalar), _out(m_new, scalar), _out(v_new, scalar)
+
+
+def grad_norm(grad: Any) -> float:
+    """The L2 norm ‖g‖ over every element, the quantity gradient clipping by norm compares.
+
+    Raises:
+        ValueError: an empty or non-finite gradient.
+    """
+    arr = real_array("grad", grad).astype(np.float64)
+    if arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ValueError("grad must be a non-empty array of finite numbers")
+    return float(np.sqrt(np.sum(arr * arr)))
+
+
+def clip_by_norm(grad: Any, max_norm: float) -> np.ndarray:
+    """Gradient clipping by norm: g·c/‖g‖ when ‖g‖ > c, else g unchanged.
+
+    The direction is kept and only the length is capped at c, unlike :func:`clip_by_value`.
+    (PyTorch's ``clip_grad_norm_`` adds 1e-6 to ‖g‖; this is the textbook form.)
+
+    Raises:
+        ValueError: an empty or non-finite gradient, or max_norm ≤ 0.
+    """
+    c = finite("max_norm", max_norm)
+    if c <= 0:
+        raise ValueError(f"max_norm must be > 0, got {max_norm!r}")
+    arr = real_array("grad", grad).astype(np.float64)
+    norm = grad_norm(arr)
+    return arr * (c / norm) if norm > c else arr.copy()
+
+
+def clip_by_value(grad: Any, clip_value: float) -> np.ndarray:
+    """Gradient clipping by value: each element clamped to [−c, c] (the direction may change).
+
+    Raises:
+        ValueError: a non-finite gradient, or clip_value ≤ 0.
+    """
+    c = finite("clip_value", clip_value)
+    if c <= 0:
+        raise ValueError(f"clip_value must be > 0, got {clip_value!r}")
+    arr = real_array("grad", grad).astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("grad must be finite")
+    return np.clip(arr, -c, c)
+
+
+def ema_update(average: Any, value: Any, decay: float) -> float | np.ndarray:
+    """Exponential moving average step, average ← m·average + (1 − m)·value.
+
+    The momentum-encoder update of MoCo and BYOL (θ_k ← mθ_k + (1−m)θ_q) and the shape of Adam's
+    moment estimates.
+
+    Raises:
+        ValueError: shapes differ, a non-finite value, or decay outside [0, 1].
+    """
+    (avg, new), scalar = _arrays(average=average, value=value)
+    m = _rate("decay", decay, 1.0)
+    return _out(m * avg + (1.0 - m) * new, scalar)

@@ -106,3 +106,21 @@ def chinchilla_allocation(flops: float, tokens_per_param: float = 20.0) -> tuple
     r = _positive("tokens_per_param", tokens_per_param)
     n = math.sqrt(c / (6.0 * r))
     return n, r * n
+
+
+def compute_optimal_growth(compute_factor: float, model_exponent: float) -> tuple[float, float]:
+    """How compute-optimal model and data sizes grow when the budget C is multiplied by k.
+
+    With N ∝ C^a and C ≈ 6·N·D, D ∝ C^(1−a): Kaplan et al. found a ≈ 0.73, Chinchilla a ≈ 0.5.
+
+    Returns:
+        (model multiplier k^a, data multiplier k^(1−a)).
+
+    Raises:
+        ValueError: compute_factor not positive, model_exponent outside [0, 1], or non-finite.
+    """
+    k = _positive("compute_factor", compute_factor)
+    a = finite("model_exponent", model_exponent)
+    if not 0.0 <= a <= 1.0:
+        raise ValueError(f"model_exponent must be in [0, 1], got {model_exponent!r}")
+    return k**a, k ** (1.0 - a)

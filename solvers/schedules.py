@@ -142,3 +142,28 @@ def sgdr_lr(
         start = length * (factor**n - 1) / (factor - 1)
         position, length = t - start, length * factor**n
     return _cosine(position, length, hi, lo)
+
+
+def exponential_decay(step: float, lr0: float, gamma: float, step_size: float) -> float:
+    """Smooth exponential decay, lr0·gamma^(step/step_size): the rate falls by ``gamma`` over every
+    ``step_size`` steps without the stairs of :func:`step_decay` (TF ``ExponentialDecay`` with
+    ``staircase=False``).
+
+    Raises:
+        ValueError: a negative step or rate, gamma ≤ 0, step_size ≤ 0, or a non-finite argument.
+    """
+    t = _non_negative("step", step)
+    lr = _non_negative("lr0", lr0)
+    g = _positive("gamma", gamma)
+    return lr * g ** (t / _positive("step_size", step_size))
+
+
+def sqrt_scaling(base_lr: float, base_batch: float, batch: float) -> float:
+    """Square-root scaling rule: multiply the batch by k, multiply the rate by √k (used with
+    Adam-type optimizers), where :func:`linear_scaling` multiplies it by k.
+
+    Raises:
+        ValueError: a non-positive batch size, a negative rate, or a non-finite argument.
+    """
+    lr = _non_negative("base_lr", base_lr)
+    return lr * math.sqrt(_positive("batch", batch) / _positive("base_batch", base_batch))

@@ -237,3 +237,49 @@ def test_softmax_axis():
 def test_softmax_rejects_invalid(call):
     with pytest.raises(ValueError):
         call()
+
+
+# ------------------------------------------------------------ gradient bound, softmax terms
+
+
+def test_gradient_bound_by_hand():
+    assert act.gradient_bound("sigmoid", 10) == 0.25**10
+    assert act.gradient_bound("sigmoid", 5) == pytest.approx(9.765625e-4)
+    assert act.gradient_bound("tanh", 5) == 1.0
+    assert act.gradient_bound("tanh", 3, weight=2.0) == 8.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["sigmoid", "tanh"]), st.integers(1, 12), st.floats(0.1, 3.0))
+def test_gradient_bound_is_the_chain_rule_at_the_peak(name, n, w):
+    """Multiply w·f′(0) layer by layer, with f′ from the activation's own derivative."""
+    grad = act.sigmoid_grad if name == "sigmoid" else act.tanh_grad
+    product = 1.0
+    for _ in range(n):
+        product *= w * grad(0.0)
+    assert act.gradient_bound(name, n, w) == pytest.approx(product, rel=1e-12)
+
+
+def test_softmax_numerators():
+    np.testing.assert_allclose(
+        act.softmax_numerators([2.0, 1.0, 0.1]), [math.e**2, math.e, math.e**0.1]
+    )
+    terms = act.softmax_numerators([2.0, 1.0, 0.1], temperature=2.0)
+    np.testing.assert_allclose(terms / terms.sum(), act.softmax([2.0, 1.0, 0.1], temperature=2.0))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: act.gradient_bound("gelu", 3),
+        lambda: act.gradient_bound("sigmoid", 0),
+        lambda: act.gradient_bound("sigmoid", 2.5),
+        lambda: act.gradient_bound("sigmoid", 3, math.nan),
+        lambda: act.softmax_numerators([800.0, 0.0]),
+        lambda: act.softmax_numerators([math.nan, 0.0]),
+        lambda: act.softmax_numerators(1.0),
+    ],
+)
+def test_gradient_bound_and_numerators_reject_bad_input(call):
+    with pytest.raises(ValueError):
+        call()

@@ -11,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from solvers.optim import adam_step, momentum_step, sgd_step, weight_decay_step
+from solvers.optim import (
+    adam_step,
+    clip_by_norm,
+    clip_by_value,
+    ema_update,
+    grad_norm,
+    momentum_step,
+    sgd_step,
+    weight_decay_step,
+)
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -308,4 +317,65 @@ def test_adam_zero_lr_and_betas_zero():
 )
 def test_rejects(call, match):
     with pytest.raises(ValueError, match=match):
+        call()
+
+
+# ------------------------------------------------------------------------- clipping and EMA
+
+
+def test_clipping_by_hand():
+    assert grad_norm([6.0, 8.0]) == 10.0
+    np.testing.assert_allclose(clip_by_norm([6.0, 8.0], 5.0), [3.0, 4.0])
+    np.testing.assert_allclose(clip_by_norm([6.0, 8.0], 10.0), [6.0, 8.0])  # at the threshold
+    np.testing.assert_allclose(clip_by_value([6.0, -8.0, 1.0], 5.0), [5.0, -5.0, 1.0])
+
+
+@FAST
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=8), st.floats(0.01, 100))
+def test_clip_by_norm_against_a_loop(g, c):
+    norm = math.sqrt(sum(v * v for v in g))
+    assert grad_norm(g) == pytest.approx(norm)
+    expected = [v * c / norm for v in g] if norm > c else g
+    out = clip_by_norm(g, c)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    assert grad_norm(out) <= c * (1 + 1e-12) or norm <= c  # never longer than c once clipped
+    if norm > 0:  # same direction: positive multiple
+        assert float(np.dot(out, g)) >= 0
+
+
+def test_clip_by_norm_leaves_its_input_alone():
+    g = np.array([6.0, 8.0])
+    out = clip_by_norm(g, 100.0)
+    out[0] = 0.0
+    assert g[0] == 6.0
+
+
+def test_ema_by_hand():
+    assert ema_update(1.0, 0.5, 0.99) == pytest.approx(0.995)
+    assert ema_update(1.0, 0.5, 0.0) == 0.5
+    np.testing.assert_allclose(ema_update(np.ones(2), np.zeros(2), 0.9), [0.9, 0.9])
+
+
+@FAST
+@given(values, values, st.floats(0, 1))
+def test_ema_is_adams_first_moment(avg, new, m):
+    """Adam's m ← β₁m + (1−β₁)g is the same average (an independent implementation)."""
+    _, m_adam, _ = adam_step(0.0, avg, 0.0, new, 1, beta1=min(m, 0.999999))
+    assert ema_update(avg, new, min(m, 0.999999)) == pytest.approx(m_adam, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: grad_norm([]),
+        lambda: grad_norm([1.0, math.nan]),
+        lambda: clip_by_norm([1.0], 0.0),
+        lambda: clip_by_norm([math.inf], 1.0),
+        lambda: clip_by_value([1.0], -1.0),
+        lambda: ema_update(1.0, 0.5, 1.5),
+        lambda: ema_update(np.ones(2), np.ones(3), 0.5),
+    ],
+)
+def test_clipping_and_ema_reject_bad_input(call):
+    with pytest.raises(ValueError):
         call()

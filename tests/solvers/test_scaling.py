@@ -9,7 +9,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from solvers.scaling import chinchilla_allocation, fit_power_law, loss_ratio, training_flops
+from solvers.scaling import (
+    chinchilla_allocation,
+    compute_optimal_growth,
+    fit_power_law,
+    loss_ratio,
+    training_flops,
+)
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -115,3 +121,36 @@ def test_allocation_spends_the_budget(flops, r):
     assert d / n == pytest.approx(r, rel=1e-12)
     bigger_n, _ = chinchilla_allocation(4 * flops, tokens_per_param=r)
     assert bigger_n / n == pytest.approx(2.0, rel=1e-12)
+
+
+# ------------------------------------------------------------------- compute-optimal growth
+
+
+def test_growth_known_values():
+    n, d = compute_optimal_growth(10, 0.73)
+    assert n == pytest.approx(5.3703180, rel=1e-7)
+    assert d == pytest.approx(1.8620871, rel=1e-7)
+    assert compute_optimal_growth(10, 0.5) == pytest.approx((math.sqrt(10), math.sqrt(10)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1e18, 1e24), st.floats(1.01, 1e3))
+def test_chinchilla_growth_matches_the_allocation(c, k):
+    """Chinchilla's fixed tokens-per-parameter allocation grows N and D as √k each."""
+    n0, d0 = chinchilla_allocation(c)
+    n1, d1 = chinchilla_allocation(c * k)
+    growth = compute_optimal_growth(k, 0.5)
+    assert (n1 / n0, d1 / d0) == pytest.approx(growth, rel=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.01, 1e4), st.floats(0, 1))
+def test_growth_keeps_c_equals_6nd(k, a):
+    n, d = compute_optimal_growth(k, a)
+    assert n * d == pytest.approx(k, rel=1e-9)
+
+
+@pytest.mark.parametrize("args", [(0, 0.5), (10, 1.5), (10, -0.1), (math.inf, 0.5)])
+def test_growth_rejects_bad_input(args):
+    with pytest.raises(ValueError):
+        compute_optimal_growth(*args)

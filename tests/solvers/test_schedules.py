@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from solvers.schedules import (
     cosine_annealing,
+    exponential_decay,
     linear_scaling,
     linear_warmup,
     sgdr_lr,
+    sqrt_scaling,
     step_decay,
 )
 
@@ -394,3 +396,44 @@ def test_sgdr_rejects(args, kwargs, match):
 def test_sgdr_rejects_str_mult_with_value_error():
     with pytest.raises(ValueError, match="mult must be an integer ≥ 1"):
         sgdr_lr(0, 10, 0.1, mult="2")
+
+
+# ------------------------------------------------------------- exponential decay, sqrt scaling
+
+
+def test_exponential_decay_by_hand():
+    assert exponential_decay(65, 0.1, 0.1, 30) == pytest.approx(0.1 * 0.1 ** (65 / 30))
+    assert exponential_decay(0, 0.1, 0.5, 10) == 0.1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 20), st.floats(0.01, 1.0), st.floats(0.05, 0.99), st.integers(1, 50))
+def test_exponential_decay_meets_step_decay_at_boundaries(k, lr0, gamma, size):
+    """At multiples of step_size the smooth and the stair schedules agree; between, smooth is lower."""
+    assert exponential_decay(k * size, lr0, gamma, size) == pytest.approx(
+        step_decay(k * size, lr0, gamma, size)
+    )
+    if size > 1:
+        assert exponential_decay(k * size + 1, lr0, gamma, size) < step_decay(
+            k * size + 1, lr0, gamma, size
+        )
+
+
+def test_sqrt_scaling():
+    assert sqrt_scaling(0.1, 256, 1024) == pytest.approx(0.2)
+    assert sqrt_scaling(0.1, 256, 256) == pytest.approx(0.1)
+    assert sqrt_scaling(0.1, 256, 64) == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: exponential_decay(-1, 0.1, 0.1, 30),
+        lambda: exponential_decay(1, 0.1, 0.0, 30),
+        lambda: sqrt_scaling(0.1, 0, 1024),
+        lambda: sqrt_scaling(-0.1, 256, 1024),
+    ],
+)
+def test_new_schedules_reject_bad_input(call):
+    with pytest.raises(ValueError):
+        call()

@@ -1,0 +1,23 @@
+"""Label mixing of sample-mixing augmentations (CutMix)."""
+
+from __future__ import annotations
+
+from solvers._checks import size
+
+
+def cutmix_weights(image_h: int, image_w: int, box_h: int, box_w: int) -> tuple[float, float]:
+    """CutMix label weights: the pasted box's share of the area goes to the pasted image's label.
+
+    Returns:
+        (weight of the original image's label, weight of the pasted image's label)
+        = (1 − box_h·box_w/(image_h·image_w), box_h·box_w/(image_h·image_w)).
+
+    Raises:
+        ValueError: a size < 1 or not an integer, or a box larger than the image.
+    """
+    ih, iw = size("image_h", image_h), size("image_w", image_w)
+    bh, bw = size("box_h", box_h), size("box_w", box_w)
+    if bh > ih or bw > iw:
+        raise ValueError(f"box {bh}×{bw} does not fit in image {ih}×{iw}")
+    pasted = (bh * bw) / (ih * iw)
+    return 1.0 - pasted, pasted

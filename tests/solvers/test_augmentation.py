@@ -1,0 +1,32 @@
+"""solvers.augmentation: CutMix label weights by hand and against a pixel mask."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from solvers.augmentation import cutmix_weights
+
+
+def test_by_hand():
+    assert cutmix_weights(32, 32, 16, 16) == (0.75, 0.25)
+    assert cutmix_weights(224, 224, 224, 224) == (0.0, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.data())
+def test_matches_a_pasted_mask(h, w, data):
+    bh, bw = data.draw(st.integers(1, h)), data.draw(st.integers(1, w))
+    mask = np.zeros((h, w))
+    mask[:bh, :bw] = 1.0  # pixels taken from the pasted image
+    keep, pasted = cutmix_weights(h, w, bh, bw)
+    assert pasted == pytest.approx(mask.mean())
+    assert keep + pasted == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("args", [(32, 32, 33, 16), (32, 32, 0, 16), (32, 32.5, 16, 16)])
+def test_invalid_input_raises(args):
+    with pytest.raises(ValueError):
+        cutmix_weights(*args)

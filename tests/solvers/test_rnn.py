@@ -1,0 +1,62 @@
+"""solvers.rnn: the counts of the exam's worked examples, an independent count that builds every
+weight matrix and bias vector the way PyTorch and Keras name them, and the input checks."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from solvers.rnn import gru_params, lstm_params, recurrent_params, rnn_params
+
+FAST = settings(max_examples=60, deadline=None)
+
+
+def test_known_values():
+    assert lstm_params(10, 20) == 2_480
+    assert gru_params(10, 20) == 1_860
+    assert rnn_params(10, 20) == 620
+    assert lstm_params(10, 20, bias_vectors=0) == 2_400
+    assert lstm_params(100, 100) == 80_400
+    assert gru_params(100, 100) == 60_300
+    # PyTorch nn.LSTM(10, 20): weight_ih 80×10, weight_hh 80×20, bias_ih 80, bias_hh 80
+    assert lstm_params(10, 20, bias_vectors=2) == 80 * 10 + 80 * 20 + 80 + 80
+
+
+def _by_matrices(gates: int, n_in: int, h: int, bias_vectors: int) -> int:
+    """Count entry by entry: per block a W (h×n_in), a U (h×h) and bias_vectors biases (h)."""
+    total = 0
+    for _ in range(gates):
+        total += sum(1 for _ in range(h) for _ in range(n_in))
+        total += sum(1 for _ in range(h) for _ in range(h))
+        total += bias_vectors * h
+    return total
+
+
+@FAST
+@given(st.integers(1, 40), st.integers(1, 40), st.sampled_from([0, 1, 2]))
+def test_matches_a_count_of_every_matrix(n_in, h, bias_vectors):
+    assert rnn_params(n_in, h, bias_vectors) == _by_matrices(1, n_in, h, bias_vectors)
+    assert gru_params(n_in, h, bias_vectors) == _by_matrices(3, n_in, h, bias_vectors)
+    assert lstm_params(n_in, h, bias_vectors) == _by_matrices(4, n_in, h, bias_vectors)
+
+
+@FAST
+@given(st.integers(1, 200), st.integers(1, 200), st.sampled_from([0, 1, 2]))
+def test_gru_is_three_quarters_of_lstm(n_in, h, bias_vectors):
+    assert 4 * gru_params(n_in, h, bias_vectors) == 3 * lstm_params(n_in, h, bias_vectors)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: recurrent_params("transformer", 10, 20),
+        lambda: lstm_params(0, 20),
+        lambda: lstm_params(10, 2.5),
+        lambda: lstm_params(10, 20, bias_vectors=3),
+        lambda: lstm_params(10, 20, bias_vectors=True),
+    ],
+)
+def test_invalid_input_raises(call):
+    with pytest.raises(ValueError):
+        call()
