@@ -1,11 +1,11 @@
-"""Crash safety of the real write path: answers reported as committed survive kill -9, and two
-processes answering at once lose nothing.
+"""Crash safety of the real write path: answers given through Session.answer and reported as
+committed survive kill -9, and two processes answering at once lose nothing.
 
-Children are forked from a small "zygote" process that has already imported quizapp.store, so each
-one starts in milliseconds instead of paying Python's start-up and imports again; each child is an
-ordinary process running Store.open and Store.record_answer, killed with SIGKILL. A child reports a
-review id only after record_answer has returned, by a write(2) to its own report file, which the
-kernel keeps when the process dies.
+Children are forked from a small "zygote" process that has already imported quizapp and loaded the
+fixture bank, so each one starts in milliseconds instead of paying Python's start-up and imports
+again; each child is an ordinary process running Store.open, a Session and Session.answer, killed
+with SIGKILL. A child reports a review id only after ``answer`` has returned, by a write(2) to its
+own report file, which the kernel keeps when the process dies.
 """
 
 from __future__ import annotations
@@ -23,39 +23,50 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.store import Store
+from quizapp.store import SCHEMA_VERSION, Store
+
+BANK_DIR = Path(__file__).parent / "ui" / "bank"
 
 ZYGOTE = r"""
-import json, os, random, sys, time
-from datetime import UTC, datetime, timedelta
-from quizapp.store import CardState, ReviewRecord, Store
+import json, os, random, signal, sys, time
+import sqlite_utils  # loaded by Store only to migrate; preloaded so children start answering
+from quizapp.bank import load_bank
+from quizapp.scheduler import SrsScheduler
+from quizapp.session import Session, card_key_for
+from quizapp.store import Store
+from solvers.generators import REGISTRY
 
-def work(db, report, seed, count, go):
+BANK = load_bank([sys.argv[1]], generators=REGISTRY)
+assert not BANK.errors, BANK.errors
+KEYS = sorted({card_key_for(item) for item in BANK.items.values()})
+RESPONSES = {"trap": ["o", "x"], "choice": [[1], [2], [1, 2]], "fill": [["最大値プーリング"], ["x"]],
+             "numeric": ["16", "7x7", "1/9"]}
+
+def work(db, report, seed, count, go, die_at):
     rng = random.Random(seed)
     fd = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     with Store.open(db) as store:
-        session = store.start_session(mode="drill", settings={"child": seed}, now=datetime.now(UTC))
+        if die_at is not None:
+            statements = iter(range(die_at, 0, -1))
+            def maybe_die(sql):
+                if next(statements, 0) == 1:
+                    os.write(fd, b"dying at " + " ".join(sql.split()[:3]).encode() + b"\n")
+                    os.kill(os.getpid(), signal.SIGKILL)
+            store.conn.set_trace_callback(maybe_die)
+        total = count or 100_000
+        session = Session(
+            bank=BANK, store=store, scheduler=SrsScheduler(fuzz=False), generators=REGISTRY,
+            mode="drill", queue=[rng.choice(KEYS) for _ in range(total)], seed=seed,
+            settings={"child": seed},
+        )
         os.write(fd, b"ready\n")
         while go and not os.path.exists(go):
             time.sleep(0.001)
-        n = 0
-        while count is None or n < count:
-            key = f"item-{rng.randrange(300)}"
-            now = datetime.now(UTC)
-            due = now + timedelta(days=rng.randrange(1, 60))
-            card = CardState(key, {
-                "card_id": seed, "state": 2, "step": None, "stability": rng.uniform(1, 60),
-                "difficulty": rng.uniform(1, 10), "due": due.isoformat(),
-                "last_review": now.isoformat(),
-            }, reps=n + 1)
-            review = ReviewRecord(
-                key, key, None, None, None, "答え" * rng.randrange(1, 40), rng.random() < 0.7,
-                rng.randrange(1, 5), rng.uniform(1, 90), now, session,
-            )
-            review_id = store.record_answer(review, card)
-            os.write(fd, b"%d\n" % review_id)
-            n += 1
-        store.end_session(session, now=datetime.now(UTC), summary={"answered": n})
+        while (question := session.next_question()) is not None:
+            response = rng.choice(RESPONSES[question.kind])
+            feedback = session.answer(question, response, rng.uniform(1, 90))
+            os.write(fd, b"%d\n" % feedback.review_id)
+        session.finish()
     os.write(fd, b"done\n")
 
 for line in sys.stdin:
@@ -79,11 +90,11 @@ for line in sys.stdin:
 
 
 class Zygote:
-    """A Python process with quizapp.store imported that forks writer children on request."""
+    """A Python process with quizapp imported and a bank loaded that forks answering children."""
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE],
+            [sys.executable, "-c", ZYGOTE, str(BANK_DIR)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -99,15 +110,23 @@ class Zygote:
         return int(line)
 
     def fork(
-        self, db: Path, report: Path, seed: int, count: int | None = None, go: Path | None = None
+        self,
+        db: Path,
+        report: Path,
+        seed: int,
+        count: int | None = None,
+        go: Path | None = None,
+        die_at: int | None = None,
     ) -> int:
-        """Start a child recording answers into ``db``; returns its pid."""
+        """Start a child answering into ``db`` (``count`` answers, or until killed); with
+        ``die_at``, it kills itself with SIGKILL as its ``die_at``-th SQL statement starts."""
         arg = {
             "db": str(db),
             "report": str(report),
             "seed": seed,
             "count": count,
             "go": go and str(go),
+            "die_at": die_at,
         }
         return self._ask("fork", arg)
 
@@ -136,6 +155,27 @@ def reported(report: Path) -> tuple[bool, list[int], bool]:
     lines = text.split("\n")[:-1]
     ids = [int(x) for x in lines if x.isdigit()]
     return "ready" in lines, ids, "done" in lines
+
+
+def death(report: Path) -> str | None:
+    """The SQL statement a self-killing child died at, as it reported."""
+    lines = report.read_text().split("\n")[:-1] if report.exists() else []
+    return next((line[len("dying at ") :] for line in lines if line.startswith("dying at ")), None)
+
+
+def session_reviews(db: Path, child: int) -> list[int] | None:
+    """Ids of the reviews of the session child ``child`` started (None: it never started one)."""
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute(
+            "SELECT id FROM sessions WHERE settings = ?", (json.dumps({"child": child}),)
+        ).fetchone()
+        if row is None:
+            return None
+        ids = conn.execute("SELECT id FROM reviews WHERE session_id = ? ORDER BY id", row)
+        return [r[0] for r in ids]
+    finally:
+        conn.close()
 
 
 def wait_until_ready(report: Path, timeout: float = 20.0) -> None:
@@ -169,27 +209,45 @@ def check_database(db: Path, expected_ids: set[int]) -> int:
 
 
 def test_kill_9_never_loses_a_committed_answer(zygote: Zygote, tmp_path: Path) -> None:
+    """50 children answer through Session.answer and are killed: half by the test at a random
+    moment (anywhere, including inside SQLite or fsrs), half by themselves as a random SQL
+    statement starts, so that every step of recording an answer (BEGIN, the review INSERT, the
+    card upsert, COMMIT) is hit. Every id a child reported (it reports after ``answer`` returned)
+    must be in the database, nothing else of it but the one answer in flight, and the database
+    must pass integrity_check each time."""
     db = tmp_path / "progress.db"
     rng = random.Random(20250501)
     all_ids: set[int] = set()
-    killed_mid_run = 0
+    answered_then_killed = ready_children = 0
+    deaths = set()
     for i in range(50):
         report = tmp_path / f"child{i}.txt"
-        pid = zygote.fork(db, report, seed=i)
-        time.sleep(rng.uniform(0.02, 0.2))
-        os.kill(pid, signal.SIGKILL)
+        self_kill = i % 2 == 1
+        pid = zygote.fork(db, report, seed=i, die_at=rng.randrange(1, 120) if self_kill else None)
+        if not self_kill:
+            time.sleep(rng.uniform(0.02, 0.2))
+            os.kill(pid, signal.SIGKILL)
         status = zygote.wait(pid)
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-        _, ids, _ = reported(report)
-        killed_mid_run += bool(ids)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+        ready, ids, done = reported(report)
+        assert not done
+        if self_kill:
+            deaths.add(death(report))
+        answered_then_killed += bool(ids)
+        ready_children += ready
         assert len(set(ids)) == len(ids)
         all_ids.update(ids)
         check_database(db, all_ids)
-    assert killed_mid_run >= 40, "most children were killed while answering"
-    assert len(all_ids) > 1000
+        logged = session_reviews(db, i)
+        if ids:
+            assert logged is not None and logged[: len(ids)] == ids
+            assert len(logged) - len(ids) <= 1, "only the answer in flight may be unreported"
+    assert answered_then_killed >= 40, "most children were killed while answering"
+    assert {"BEGIN IMMEDIATE", "INSERT INTO reviews", "INSERT INTO cards", "COMMIT"} <= deaths
+    assert len(all_ids) > 500
     with Store.open(db) as store:
         assert {r.id for r in store.reviews()} >= all_ids
-        assert len(store.unfinished_sessions()) == 50
+        assert len(store.unfinished_sessions()) == ready_children
 
 
 def test_two_processes_answering_at_once(zygote: Zygote, tmp_path: Path) -> None:
@@ -210,7 +268,7 @@ def test_two_processes_answering_at_once(zygote: Zygote, tmp_path: Path) -> None
     assert not a & b
     assert min(b) < max(a) and min(a) < max(b), "the two writers interleaved"
     assert check_database(db, a | b) == 2000
+    assert [session_reviews(db, 100 + n) for n in range(2)] == [sorted(a), sorted(b)]
     with Store.open(db) as store:
-        assert store.schema_version == 1
-        assert len(store.unfinished_sessions()) == 0
-        assert store.answer_counts_by_item().keys() <= {f"item-{i}" for i in range(300)}
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.unfinished_sessions() == []
