@@ -151,6 +151,13 @@ INDEX = {
             "value_max": (3, 4, 5),
         },
     ),
+    "gelu_value": (
+        "activations",
+        "GELU の値（ReLU との比較）",
+        "gelu",
+        ("G", "E"),
+        {"x": (-3, -2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2, 3)},
+    ),
     "cross_entropy": (
         "losses",
         "交差エントロピー誤差",
@@ -186,6 +193,30 @@ INDEX = {
         "efficientnet",
         ("E",),
         {"phi": (1, 2, 3, 4, 5), "quantity": ("depth", "width", "resolution", "flops")},
+    ),
+    "mlp_params": (
+        "architectures",
+        "多層パーセプトロンのパラメータ数",
+        "nn-structure",
+        ("G", "E"),
+        {
+            "n_in": (2, 3, 4, 5, 8, 10, 16, 20, 64, 784),
+            "hidden": (3, 4, 5, 8, 10, 16, 32, 50, 64, 100, 128),
+            "n_out": (1, 2, 3, 4, 10),
+            "hidden_layers": (1, 2),
+        },
+    ),
+    "recurrent_params": (
+        "architectures",
+        "RNN・GRU・LSTM のパラメータ数",
+        "rnn-lstm",
+        ("E",),
+        {
+            "cell": ("rnn", "gru", "lstm"),
+            "input_size": (2, 3, 4, 5, 8, 10, 16, 32, 50, 64, 100),
+            "hidden_size": (2, 3, 4, 5, 8, 10, 16, 20, 32, 64, 100, 128),
+            "bias_vectors": (1, 2),
+        },
     ),
     "scaling_fit": (
         "scaling",

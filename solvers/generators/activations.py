@@ -1,5 +1,5 @@
 """Activation-function problems: softmax (with temperature), sigmoid/tanh derivatives and the
-vanishing gradient, ReLU and Leaky ReLU values and gradients."""
+vanishing gradient, ReLU and Leaky ReLU values and gradients, GELU against ReLU."""
 
 from __future__ import annotations
 
@@ -489,6 +489,63 @@ def _build_relu_vs_leaky(p: dict[str, Any], rng: np.random.Generator) -> Draft |
     )
 
 
+# -------------------------------------------------------------------------------- gelu_value
+
+
+def _phi(x: float) -> float:
+    """Standard normal CDF Φ(x) in the erf form."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def _build_gelu(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    x = p["x"]
+    if not isinstance(x, int | float) or x == 0:
+        return None
+    fmt = fixed(3)
+    answer = float(activations.gelu(x))
+    cdf = _phi(x)
+    shown = round(cdf, 4)
+    # the prompt gives Φ(x) to 4 places; reject points where that rounding moves the answer
+    if fmt.text(x * shown) != fmt.text(answer):
+        return None
+    density = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+    candidates: list[Candidate] = [
+        ("treated-as-relu", "ReLU と同じ max(0, x) を答えています", max(0.0, float(x))),
+        ("gave-cdf", "x を掛け忘れ、Φ(x) をそのまま答えています", cdf),
+        ("wrong-tail", "Φ(x) ではなく 1 − Φ(x) = Φ(−x) を掛けています", x * (1.0 - cdf)),
+        ("used-density", "累積分布関数 Φ ではなく確率密度 φ(x) を掛けています", x * density),
+        ("confused-with-silu", "Swish（SiLU）の x·σ(x) と混同しています", x * _sigmoid(x)),
+        (
+            "used-tanh-approximation",
+            "厳密な erf の形ではなく tanh による近似式で計算しています",
+            float(activations.gelu(x, approximate=True)),
+        ),
+    ]
+    relu = max(0.0, float(x))
+    compare = (
+        f"ReLU なら {fmt_plain(relu)}。GELU は正の入力をわずかに小さくする"
+        if x > 0
+        else "ReLU なら 0。GELU は負の入力でも小さな負の値を返す（滑らかで x = 0 でも微分可能）"
+    )
+    return Draft(
+        params={"x": x},
+        prompt=(
+            f"GELU を厳密な形 GELU(x) = x·Φ(x)（Φ は標準正規分布の累積分布関数、"
+            f"Φ(x) = ½(1 + erf(x/√2))）で計算する。x = {fmt_plain(x)} のときの GELU の出力を"
+            f"{fmt.instruction()}求めよ。必要なら Φ({fmt_plain(x)}) ≈ {fmt_dec(shown, 4)} を使ってよい。"
+        ),
+        answer=answer,
+        fmt=fmt,
+        candidates=candidates,
+        steps=[
+            "GELU(x) = x·Φ(x)：入力 x に「x 以下になる確率」Φ(x) を掛ける",
+            f"Φ({fmt_plain(x)}) ≈ {fmt_dec(shown, 4)}",
+            f"GELU({fmt_plain(x)}) = {fmt_plain(x)}×{fmt_dec(shown, 4)} ≈ {fmt.text(answer)}",
+            compare,
+        ],
+    )
+
+
 GENERATORS = (
     Template(
         name="softmax_probs",
@@ -560,5 +617,13 @@ GENERATORS = (
             "length": [4, 5],
             "value_max": [3, 4, 5],
         },
+    ),
+    Template(
+        name="gelu_value",
+        title="GELU の値（ReLU との比較）",
+        topic="gelu",
+        exams=("G", "E"),
+        build=_build_gelu,
+        ranges={"x": [-3, -2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2, 3]},
     ),
 )

@@ -1,13 +1,14 @@
-"""Efficient-architecture problems: depthwise separable convolution cost (MobileNet) and
-EfficientNet compound scaling."""
+"""Architecture-size problems: depthwise separable convolution cost (MobileNet), EfficientNet
+compound scaling, and the parameter counts of MLPs and recurrent layers (RNN, GRU, LSTM)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
 
-from solvers import efficientnet, flops
+from solvers import dense, efficientnet, flops, rnn
 from solvers.formatting import INTEGER, fixed, fmt_dec, fmt_int, fmt_plain, power, sig
 from solvers.template import Candidate, Draft, Template
 
@@ -170,6 +171,139 @@ def _build_efficientnet(p: dict[str, Any], rng: np.random.Generator) -> Draft | 
     )
 
 
+# ------------------------------------------------------------------------------- mlp_params
+
+
+def _build_mlp(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    n_in, hidden, n_out, depth = p["n_in"], p["hidden"], p["n_out"], p["hidden_layers"]
+    if depth < 1:
+        return None
+    sizes = [n_in, *([hidden] * depth), n_out]
+    answer = dense.mlp_params(sizes)
+    weights = dense.mlp_params(sizes, bias=False)
+    first = flops.fc_params(n_in, hidden)
+    candidates: list[Candidate] = [
+        ("forgot-biases", "バイアスを数え忘れています（重みだけの数）", float(weights)),
+        (
+            "input-layer-bias",
+            "入力層にもバイアスがあるとして数えています（入力層はデータを受け取るだけ）",
+            float(answer + n_in),
+        ),
+        (
+            "one-bias-per-layer",
+            "バイアスを層ごとに 1 個としています（バイアスは出力ユニットごとに 1 個）",
+            float(weights + len(sizes) - 1),
+        ),
+        ("first-layer-only", "入力層→中間層の 1 層分しか数えていません", float(first)),
+        (
+            "multiplied-all-widths",
+            "全層のユニット数をすべて掛け合わせています",
+            float(np.prod(sizes)),
+        ),
+        (
+            "counted-units",
+            "パラメータではなくユニット（ノード）の数を数えています",
+            float(sum(sizes)),
+        ),
+    ]
+    arrows = " → ".join(str(n) for n in sizes)
+    pairs = list(itertools.pairwise(sizes))
+    layer_terms = [f"{a}×{b} + {b} = {fmt_int(a * b + b)}" for a, b in pairs]
+    return Draft(
+        params={"n_in": n_in, "hidden": hidden, "n_out": n_out, "hidden_layers": depth},
+        prompt=(
+            f"ユニット数が {arrows}（入力層 → 中間層 {depth} 層 → 出力層）の全結合ネットワーク"
+            "（多層パーセプトロン）がある。入力層以外の各層の各ユニットはバイアスを 1 つ持つ。"
+            "学習するパラメータ（重みとバイアス）の総数を求めよ。"
+        ),
+        answer=float(answer),
+        fmt=INTEGER,
+        candidates=candidates,
+        steps=[
+            "層の間ごとに「入力ユニット数×出力ユニット数（重み）＋出力ユニット数（バイアス）」",
+            *layer_terms,
+            f"合計 {' + '.join(fmt_int(a * b + b) for a, b in pairs)} = {fmt_int(answer)}",
+        ],
+    )
+
+
+# ------------------------------------------------------------------------- recurrent_params
+
+_CELL = {
+    "rnn": ("単純 RNN（Elman 型）", "tanh で隠れ状態を更新する 1 組"),
+    "gru": ("GRU", "更新ゲート・リセットゲート・候補値の 3 組"),
+    "lstm": ("LSTM", "忘却ゲート・入力ゲート・出力ゲート・候補値の 4 組"),
+}
+_BIAS_RULE = {
+    1: "バイアスは各組に 1 本",
+    2: "各組は入力側と隠れ状態側に別々のバイアス b_ih、b_hh を持つ（PyTorch と同じ数え方）",
+}
+
+
+def _build_recurrent(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    cell, n_in, h, bv = p["cell"], p["input_size"], p["hidden_size"], p["bias_vectors"]
+    if cell not in _CELL or bv not in _BIAS_RULE:
+        return None
+    blocks = rnn.GATE_BLOCKS[cell]
+    answer = rnn.recurrent_params(cell, n_in, h, bv)
+    per_block = h * (n_in + h) + bv * h
+    other = {"rnn": "lstm", "gru": "lstm", "lstm": "gru"}[cell]
+    candidates: list[Candidate] = [
+        (
+            "forgot-biases",
+            "バイアスを数え忘れています",
+            float(rnn.recurrent_params(cell, n_in, h, 0)),
+        ),
+        (
+            "other-bias-convention",
+            "バイアスの本数（1 組あたり 1 本か 2 本か）を問題の指定と取り違えています",
+            float(rnn.recurrent_params(cell, n_in, h, 3 - bv)),
+        ),
+        (
+            "forgot-recurrent-weights",
+            "隠れ状態 h_(t−1) から入る重み（h×h）を数え忘れています",
+            float(blocks * (h * n_in + bv * h)),
+        ),
+        (
+            f"counted-as-{other}",
+            f"{_CELL[other][0]} の組数（{rnn.GATE_BLOCKS[other]} 組）で数えています",
+            float(rnn.recurrent_params(other, n_in, h, bv)),
+        ),
+        (
+            "bias-counted-once",
+            "バイアスを組ごとではなく層全体で 1 組（h 個）しか数えていません",
+            float(blocks * h * (n_in + h) + bv * h),
+        ),
+    ]
+    if cell != "rnn":
+        candidates.insert(
+            1,
+            (
+                "forgot-candidate",
+                f"ゲートだけを数え、候補値（セル入力）の組を忘れています（{blocks - 1} 組で計算）",
+                float((blocks - 1) * per_block),
+            ),
+        )
+    name, what = _CELL[cell]
+    bias_text = f" + {bv}×{h}" if bv else ""
+    return Draft(
+        params={"cell": cell, "input_size": n_in, "hidden_size": h, "bias_vectors": bv},
+        prompt=(
+            f"入力の次元が {n_in}、隠れ状態の次元が {h} の{name}層 1 つ（単方向・1 層）の学習可能な"
+            f"パラメータ数を求めよ。重みは {what}で、{_BIAS_RULE[bv]}とする。"
+        ),
+        answer=float(answer),
+        fmt=INTEGER,
+        candidates=candidates,
+        steps=[
+            f"{name}は x_t と h_(t−1) から{what}のベクトル（各 {h} 次元）を作る",
+            f"1 組 = 入力側の重み {h}×{n_in} + 隠れ状態側の重み {h}×{h}{bias_text}"
+            f" = {fmt_int(per_block)}",
+            f"{blocks} 組なので {blocks}×{fmt_int(per_block)} = {fmt_int(answer)}",
+        ],
+    )
+
+
 GENERATORS = (
     Template(
         name="depthwise_macs",
@@ -199,5 +333,31 @@ GENERATORS = (
         exams=("E",),
         build=_build_efficientnet,
         ranges={"phi": [1, 2, 3, 4, 5], "quantity": ["depth", "width", "resolution", "flops"]},
+    ),
+    Template(
+        name="mlp_params",
+        title="多層パーセプトロンのパラメータ数",
+        topic="nn-structure",
+        exams=("G", "E"),
+        build=_build_mlp,
+        ranges={
+            "n_in": [2, 3, 4, 5, 8, 10, 16, 20, 64, 784],
+            "hidden": [3, 4, 5, 8, 10, 16, 32, 50, 64, 100, 128],
+            "n_out": [1, 2, 3, 4, 10],
+            "hidden_layers": [1, 2],
+        },
+    ),
+    Template(
+        name="recurrent_params",
+        title="RNN・GRU・LSTM のパラメータ数",
+        topic="rnn-lstm",
+        exams=("E",),
+        build=_build_recurrent,
+        ranges={
+            "cell": ["rnn", "gru", "lstm"],
+            "input_size": [2, 3, 4, 5, 8, 10, 16, 32, 50, 64, 100],
+            "hidden_size": [2, 3, 4, 5, 8, 10, 16, 20, 32, 64, 100, 128],
+            "bias_vectors": [1, 2],
+        },
     ),
 )

@@ -105,8 +105,8 @@ def assert_invariants(p: Problem, name: str, seed: int) -> None:
 # ------------------------------------------------------------------------ per-generator tests
 
 
-def test_registry_lists_the_33_generators():
-    assert len(NAMES) == 33
+def test_registry_lists_the_36_generators():
+    assert len(NAMES) == 36
     assert len(set(NAMES)) == len(NAMES)
     for name in NAMES:
         assert get(name) is REGISTRY[name]
@@ -246,6 +246,14 @@ NARROWED = [
         {"question": {"params"}, "in_channels": {3}, "pool": {False}},
         id="tinycnn-shapes-params",
     ),
+    pytest.param(
+        "recurrent_params",
+        {"cell": ["gru"], "bias_vectors": [2]},
+        {"cell": {"gru"}, "bias_vectors": {2}},
+        id="recurrent-gru-pytorch",
+    ),
+    pytest.param("mlp_params", {"hidden_layers": [2]}, {"hidden_layers": {2}}, id="mlp-deep"),
+    pytest.param("gelu_value", {"x": [-1, 1]}, {"x": {-1, 1}}, id="gelu-x"),
 ]
 
 
@@ -338,6 +346,11 @@ OUT_OF_DOMAIN = [
         "tinycnn_shapes", {"question": ["flops"]}, "question must be", id="tinycnn-bad-question"
     ),
     pytest.param("tinycnn_experiment", {"depth": [0]}, "depth", id="experiment-zero-depth"),
+    pytest.param("gelu_value", {"x": [0]}, "no valid problem", id="gelu-x-zero"),
+    pytest.param(
+        "recurrent_params", {"cell": ["cnn"]}, "no valid problem", id="recurrent-bad-cell"
+    ),
+    pytest.param("mlp_params", {"hidden_layers": [0]}, "no valid problem", id="mlp-no-hidden"),
 ]
 
 
