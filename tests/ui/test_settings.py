@@ -89,3 +89,25 @@ def test_invalid_values_are_explained_and_nothing_is_written(app_factory, tmp_pa
 
     run(go())
     assert (tmp_path / "config.toml").read_text("utf-8") == "new_per_day = 7\n"
+
+
+def test_a_file_broken_while_the_app_is_open_is_reported_not_overwritten(
+    app_factory, tmp_path: Path
+) -> None:
+    broken = "new_per_day = 7\ntheme = \n"
+
+    async def go() -> None:
+        app = app_factory(config="new_per_day = 7\n")
+        async with app.run_test(size=(100, 40)) as pilot:
+            screen = await _open(pilot)
+            (tmp_path / "config.toml").write_text(broken, encoding="utf-8")
+            _set(screen, "new_per_day", "9")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is screen
+            errors = str(screen.query_one("#errors", Static).render())
+            assert "config.toml:2" in errors and "TOML" in errors
+            assert app.context.settings.new_per_day == 7
+
+    run(go())
+    assert (tmp_path / "config.toml").read_text("utf-8") == broken

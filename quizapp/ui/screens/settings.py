@@ -70,6 +70,9 @@ class SettingsScreen(Screen[None]):
             return
         try:
             path = save_settings(settings, self.context.config_path)
+        except ConfigError as exc:  # e.g. the file was broken by hand while the app was open
+            errors.update(str(exc))
+            return
         except OSError as exc:
             errors.update(f"設定ファイルを書き込めません: {exc}")
             return
