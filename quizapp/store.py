@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -339,8 +340,7 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = wal")
+            _enter_wal(conn, busy_timeout_ms)
             conn.execute(f"PRAGMA synchronous = {synchronous}")
             migrate(conn, migrations, path)
         except sqlite3.Error as exc:
@@ -574,6 +574,23 @@ class Store:
         cur = self.conn.cursor()
         cur.row_factory = sqlite3.Row
         return cur.execute(sql, params).fetchall()
+
+
+def _enter_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
+    """Switch a database to WAL, retrying while another connection holds it for ``busy_ms``.
+
+    Changing the journal mode fails with "database is locked" at once, without calling the busy
+    handler, when another process is opening the same new database at that moment (two quizapp
+    started together lost one of them to this in about a third of tries)."""
+    deadline = time.monotonic() + busy_ms / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = wal")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Path) -> int:

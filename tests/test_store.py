@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import sqlite3
 from collections.abc import Iterator
@@ -659,3 +660,27 @@ def test_close_is_idempotent_and_closes(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(sqlite3.ProgrammingError):
         store.review_count()
+
+
+def _open_and_start(db: str, now: datetime) -> None:
+    with Store.open(Path(db)) as store:
+        store.start_session(mode="drill", now=now)
+
+
+def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -> None:
+    """Switching a new database to WAL fails at once (no busy handler) while another process is
+    doing the same; two processes started together on a new file must both open it (before the fix
+    about a third of such pairs lost one). Forked, not spawned: the two must reach the file
+    within the same millisecond or so."""
+    ctx = multiprocessing.get_context("fork")
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    for trial in range(20):
+        db = str(tmp_path / f"p{trial}.db")
+        procs = [ctx.Process(target=_open_and_start, args=(db, now)) for _ in range(2)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(timeout=60)
+        assert [proc.exitcode for proc in procs] == [0, 0], f"trial {trial}"
+        with Store.open(Path(db)) as store:
+            assert len(store.unfinished_sessions()) == 2
