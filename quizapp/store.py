@@ -664,6 +664,10 @@ def _inspect(
     before = _fingerprint(path)
     try:
         _check(path, known, tables, busy_ms, locked=in_use)
+    except _HalfBuilt:
+        # quizapp's own tables at version 0: another quizapp creating this file right now, seen
+        # without locks mid-write; with locks the read sees its migration done or not begun
+        _check(path, known, tables, busy_ms, locked=True)
     except StoreError:
         if in_use or _fingerprint(path) == before:
             raise
@@ -746,13 +750,20 @@ def _fingerprint(path: Path) -> tuple[object, ...]:
     return st.st_ino, st.st_size, st.st_mtime_ns, sidecars
 
 
+class _HalfBuilt(StoreError):
+    """Only quizapp's own tables, at schema version 0: a database another process is creating."""
+
+
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
     tables = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
     if tables:
-        names = ", ".join(sorted(t[0] for t in tables)[:5])
-        raise StoreError(f"{path}: quizapp のデータベースではありません（テーブル: {names}）")
+        names = sorted(t[0] for t in tables)
+        error = _HalfBuilt if set(names) <= {*TABLES, "migrations"} else StoreError
+        raise error(
+            f"{path}: quizapp のデータベースではありません（テーブル: {', '.join(names[:5])}）"
+        )
 
 
 def _user_version(conn: sqlite3.Connection) -> int:
