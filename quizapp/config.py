@@ -7,10 +7,7 @@ file and the field, never a traceback, and is never overwritten behind the user'
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
-import tempfile
 import tomllib
 import unicodedata
 from datetime import date
@@ -20,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from quizapp import paths
+from quizapp.files import replace_file
 
 
 class ConfigError(Exception):
@@ -170,7 +168,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         ) from exc
     new = render_settings(settings) if text is None else _updated(path, text, settings)
     if new != text:
-        _replace(target, new)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(target, lambda fh: fh.write(new))
     return path
 
 
@@ -220,22 +219,6 @@ def _commented_setting(name: str) -> str:
     switched off), not a free-text comment that happens to start with the name."""
     value = r"(\d{4}-\d{2}-\d{2}|[-+]?[\d.]+|\"[^\"]*\"|'[^']*')"
     return rf"#[ \t]*{name}[ \t]*=[ \t]*{value}[ \t]*(#.*)?"
-
-
-def _replace(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if target.exists():
-            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")

@@ -7,12 +7,12 @@ import html
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizapp.bank import Bank, Choice, Fill, Generated, Trap, load_bank
+from quizapp.files import replace_file
 
 if TYPE_CHECKING:
     from quizapp.store import ReviewRecord
@@ -58,7 +58,8 @@ def export_csv(db_path: Path, out: Path) -> int:
         print(f"quizapp export: {exc}", file=sys.stderr)
         return 1
     try:
-        _write_replacing(out, [CSV_COLUMNS, *(_csv_row(review) for review in reviews)])
+        rows = [CSV_COLUMNS, *(_csv_row(review) for review in reviews)]
+        replace_file(out, lambda fh: csv.writer(fh).writerows(rows), encoding="utf-8-sig")
     except OSError as exc:
         print(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})", file=sys.stderr)
         return 1
@@ -83,22 +84,6 @@ def _is_database_file(out: Path, db_path: Path) -> bool:
         return os.path.samefile(out, db_path)
     except OSError:
         return False
-
-
-def _write_replacing(out: Path, rows: Iterable[Sequence[object]]) -> None:
-    """Write the CSV beside ``out`` and rename it into place, with the permissions a new file
-    gets (mkstemp's are owner-only)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as fh:
-            csv.writer(fh).writerows(rows)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def anki_fields(item: Trap | Choice | Fill) -> tuple[str, str]:
