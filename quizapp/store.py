@@ -588,7 +588,7 @@ def _enter_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
             conn.execute("PRAGMA journal_mode = wal")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
+            if not _busy(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.005)
 
@@ -664,10 +664,6 @@ def _inspect(
     before = _fingerprint(path)
     try:
         _check(path, known, tables, busy_ms, locked=in_use)
-    except _HalfBuilt:
-        # quizapp's own tables at version 0: another quizapp creating this file right now, seen
-        # without locks mid-write; with locks the read sees its migration done or not begun
-        _check(path, known, tables, busy_ms, locked=True)
     except StoreError:
         if in_use or _fingerprint(path) == before:
             raise
@@ -691,6 +687,9 @@ def _check(
     except sqlite3.Error as exc:
         raise _refusal(path, exc, busy_ms) from exc
     try:
+        # one read transaction: statement by statement, the version could be read before another
+        # quizapp's first migration commits and its tables after, which looks like a foreign file
+        conn.execute("BEGIN")
         version = _user_version(conn)
         if version > known:
             raise StoreError(_newer_message(path, version, known))
@@ -729,15 +728,23 @@ def _check_tables(
 
 def _refusal(path: Path, exc: sqlite3.Error, busy_ms: int) -> StoreError:
     """The message for an error SQLite raised while opening: locked, corrupt, or unusable."""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+    if _busy(exc):
         return StoreError(
             f"{path}: ほかのプロセスが使用中で、{busy_ms / 1000:g} 秒待っても開けませんでした"
             "（ファイルはそのままです）。quizapp を二つ起動していないか確かめてください"
         )
-    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+    if _primary_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return StoreError(f"{path}: データベースが壊れています（上書きしません）: {exc}")
     return StoreError(f"{path}: データベースとして使えません（{exc}）")
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Another connection holds the lock (SQLITE_BUSY or SQLITE_LOCKED, any extended code)."""
+    return _primary_code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED)
 
 
 def _sidecar(path: Path, suffix: str) -> Path:
@@ -750,20 +757,13 @@ def _fingerprint(path: Path) -> tuple[object, ...]:
     return st.st_ino, st.st_size, st.st_mtime_ns, sidecars
 
 
-class _HalfBuilt(StoreError):
-    """Only quizapp's own tables, at schema version 0: a database another process is creating."""
-
-
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
     tables = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
     if tables:
-        names = sorted(t[0] for t in tables)
-        error = _HalfBuilt if set(names) <= {*TABLES, "migrations"} else StoreError
-        raise error(
-            f"{path}: quizapp のデータベースではありません（テーブル: {', '.join(names[:5])}）"
-        )
+        names = ", ".join(sorted(t[0] for t in tables)[:5])
+        raise StoreError(f"{path}: quizapp のデータベースではありません（テーブル: {names}）")
 
 
 def _user_version(conn: sqlite3.Connection) -> int:
