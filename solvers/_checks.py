@@ -29,16 +29,18 @@ def real_array(name: str, value: Any) -> np.ndarray:
     return arr
 
 
-def size(name: str, value: Any) -> int:
-    """A count ≥ 1 as a Python int; integral floats pass (YAML check lists arrive as float64)."""
-    if isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+def whole_number(name: str, value: Any, minimum: int = 1) -> int:
+    """A whole number ≥ ``minimum`` (a count, a size, a stride) as a Python int; integral floats
+    pass (YAML check lists arrive as float64)."""
+    if type(value) is int and value >= minimum:  # the common case, checked first: it is hot
+        return value
     integral_float = (
         isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value)
     )
-    if not (isinstance(value, int | np.integer) or integral_float):
+    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    if not (is_int or integral_float):
         raise ValueError(f"{name} must be an integer, got {value!r}")
     number = int(value)
-    if number < 1:
-        raise ValueError(f"{name} must be ≥ 1, got {number}")
+    if number < minimum:
+        raise ValueError(f"{name} must be ≥ {minimum}, got {number}")
     return number

@@ -7,32 +7,15 @@ contraction), so forward, backward and pooling agree on which input pixels each 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from solvers._checks import real_array
+from solvers._checks import real_array, whole_number
 
 IntOrPair = int | tuple[int, int] | Sequence[int]
-
-
-def _as_int(name: str, value: Any, minimum: int) -> int:
-    """Return ``value`` as a Python int ≥ ``minimum``; integral floats (from YAML lists) pass."""
-    if type(value) is int and value >= minimum:  # the common case, checked first: it is hot
-        return value
-    integral_float = (
-        isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value)
-    )
-    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
-    if not (is_int or integral_float):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    result = int(value)
-    if result < minimum:
-        raise ValueError(f"{name} must be ≥ {minimum}, got {result}")
-    return result
 
 
 def _pair(name: str, value: Any, minimum: int) -> tuple[int, int]:
@@ -43,8 +26,8 @@ def _pair(name: str, value: Any, minimum: int) -> tuple[int, int]:
         items = list(np.asarray(value).ravel()) if isinstance(value, np.ndarray) else list(value)
         if len(items) != 2:
             raise ValueError(f"{name} must be an int or a (height, width) pair, got {value!r}")
-        return _as_int(name, items[0], minimum), _as_int(name, items[1], minimum)
-    single = _as_int(name, value, minimum)
+        return whole_number(name, items[0], minimum), whole_number(name, items[1], minimum)
+    single = whole_number(name, value, minimum)
     return single, single
 
 
@@ -57,8 +40,8 @@ def effective_kernel(kernel: int, dilation: int) -> int:
     Raises:
         ValueError: kernel or dilation < 1.
     """
-    k = _as_int("kernel", kernel, 1)
-    d = _as_int("dilation", dilation, 1)
+    k = whole_number("kernel", kernel, 1)
+    d = whole_number("dilation", dilation, 1)
     return d * (k - 1) + 1
 
 
@@ -74,9 +57,9 @@ def output_size(
         ValueError: a size below its minimum (size, kernel, stride, dilation ≥ 1; padding ≥ 0) or a
             dilated kernel wider than the padded input, which would give an empty output.
     """
-    n = _as_int("size", size, 1)
-    s = _as_int("stride", stride, 1)
-    p = _as_int("padding", padding, 0)
+    n = whole_number("size", size, 1)
+    s = whole_number("stride", stride, 1)
+    p = whole_number("padding", padding, 0)
     k_eff = effective_kernel(kernel, dilation)
     if k_eff > n + 2 * p:
         raise ValueError(
@@ -117,7 +100,7 @@ def stacked_receptive_field(
     field, jump = 1, 1
     for k, d, s in zip(ks, ds, ss, strict=True):
         field += (effective_kernel(k, d) - 1) * jump
-        jump *= _as_int("stride", s, 1)
+        jump *= whole_number("stride", s, 1)
     return field
 
 
@@ -131,8 +114,8 @@ def conv_params(kernel: IntOrPair, c_in: int, c_out: int, bias: bool = True) -> 
         ValueError: a size < 1.
     """
     kh, kw = _pair("kernel", kernel, 1)
-    ci = _as_int("c_in", c_in, 1)
-    co = _as_int("c_out", c_out, 1)
+    ci = whole_number("c_in", c_in, 1)
+    co = whole_number("c_out", c_out, 1)
     return kh * kw * ci * co + (co if bias else 0)
 
 
@@ -287,9 +270,9 @@ def _pool_windows(x: Any, kernel: IntOrPair, stride: IntOrPair | None) -> np.nda
     _check_nchw("x", xa)
     k = _pair("kernel", kernel, 1)
     s = k if stride is None else _pair("stride", stride, 1)
-    for axis, (size, kk, ss) in enumerate(zip(xa.shape[2:], k, s, strict=True)):
+    for axis, (extent, kk, ss) in enumerate(zip(xa.shape[2:], k, s, strict=True)):
         try:
-            output_size(size, kk, ss)
+            output_size(extent, kk, ss)
         except ValueError as err:
             raise ValueError(f"pooling along axis {axis + 2}: {err}") from None
     return _windows(xa, k, s, (1, 1))

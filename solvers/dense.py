@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from solvers._checks import real_array, size
+from solvers._checks import real_array, whole_number
+from solvers.flops import fc_params
 
 
 def _sizes(name: str, values: Any, minimum: int) -> list[int]:
@@ -19,7 +20,7 @@ def _sizes(name: str, values: Any, minimum: int) -> list[int]:
         raise ValueError(f"{name} must be a list of sizes, got {values!r}")
     if len(items) < minimum:
         raise ValueError(f"{name} needs at least {minimum} sizes, got {len(items)}")
-    return [size(f"{name}[{i}]", v) for i, v in enumerate(items)]
+    return [whole_number(f"{name}[{i}]", v) for i, v in enumerate(items)]
 
 
 def _layer(x: Any, w: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -109,7 +110,7 @@ def mlp_params(sizes: Sequence[int], bias: bool = True) -> int:
         ValueError: fewer than two layers, or a size < 1 or not an integer.
     """
     n = _sizes("sizes", sizes, 2)
-    return sum(a * b + (b if bias else 0) for a, b in itertools.pairwise(n))
+    return sum(fc_params(a, b, bias) for a, b in itertools.pairwise(n))
 
 
 def flatten_size(shape: Sequence[int]) -> int:

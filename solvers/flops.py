@@ -6,11 +6,8 @@ Bias additions are not counted as MACs.
 
 from __future__ import annotations
 
-from solvers.conv import IntOrPair, _as_int, _pair
-
-
-def _count(name: str, value: int) -> int:
-    return _as_int(name, value, 1)
+from solvers._checks import whole_number
+from solvers.conv import IntOrPair, _pair
 
 
 def _kernel_area(kernel: IntOrPair) -> int:
@@ -30,11 +27,11 @@ def conv_macs(h_out: int, w_out: int, kernel: IntOrPair, c_in: int, c_out: int) 
     """
     area = _kernel_area(kernel)
     return (
-        _count("h_out", h_out)
-        * _count("w_out", w_out)
+        whole_number("h_out", h_out)
+        * whole_number("w_out", w_out)
         * area
-        * _count("c_in", c_in)
-        * _count("c_out", c_out)
+        * whole_number("c_in", c_in)
+        * whole_number("c_out", c_out)
     )
 
 
@@ -49,8 +46,8 @@ def depthwise_separable_macs(
     Raises:
         ValueError: a size < 1 or not an integer.
     """
-    h, w = _count("h_out", h_out), _count("w_out", w_out)
-    ci, co = _count("c_in", c_in), _count("c_out", c_out)
+    h, w = whole_number("h_out", h_out), whole_number("w_out", w_out)
+    ci, co = whole_number("c_in", c_in), whole_number("c_out", c_out)
     return h * w * _kernel_area(kernel) * ci + h * w * ci * co
 
 
@@ -63,7 +60,7 @@ def depthwise_separable_ratio(kernel: IntOrPair, c_out: int) -> float:
     Raises:
         ValueError: a size < 1 or not an integer.
     """
-    return 1.0 / _count("c_out", c_out) + 1.0 / _kernel_area(kernel)
+    return 1.0 / whole_number("c_out", c_out) + 1.0 / _kernel_area(kernel)
 
 
 def depthwise_separable_params(kernel: IntOrPair, c_in: int, c_out: int, bias: bool = False) -> int:
@@ -75,7 +72,7 @@ def depthwise_separable_params(kernel: IntOrPair, c_in: int, c_out: int, bias: b
     Raises:
         ValueError: a size < 1 or not an integer.
     """
-    ci, co = _count("c_in", c_in), _count("c_out", c_out)
+    ci, co = whole_number("c_in", c_in), whole_number("c_out", c_out)
     return _kernel_area(kernel) * ci + ci * co + ((ci + co) if bias else 0)
 
 
@@ -88,5 +85,5 @@ def fc_params(n_in: int, n_out: int, bias: bool = True) -> int:
     Raises:
         ValueError: a size < 1 or not an integer.
     """
-    ni, no = _count("n_in", n_in), _count("n_out", n_out)
+    ni, no = whole_number("n_in", n_in), whole_number("n_out", n_out)
     return ni * no + (no if bias else 0)

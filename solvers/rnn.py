@@ -8,7 +8,7 @@ two (b_ih and b_hh), so ``bias_vectors`` says which convention a count follows.
 
 from __future__ import annotations
 
-from solvers._checks import size
+from solvers._checks import whole_number
 
 GATE_BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}
 """Affine blocks per cell: the RNN's single tanh, GRU's update and reset gates plus candidate,
@@ -31,7 +31,7 @@ def recurrent_params(cell: str, input_size: int, hidden_size: int, bias_vectors:
     """
     if cell not in GATE_BLOCKS:
         raise ValueError(f"cell must be one of {sorted(GATE_BLOCKS)}, got {cell!r}")
-    n_in, h = size("input_size", input_size), size("hidden_size", hidden_size)
+    n_in, h = whole_number("input_size", input_size), whole_number("hidden_size", hidden_size)
     if isinstance(bias_vectors, bool) or bias_vectors not in (0, 1, 2):
         raise ValueError(f"bias_vectors must be 0, 1 or 2, got {bias_vectors!r}")
     return GATE_BLOCKS[cell] * (h * (n_in + h) + int(bias_vectors) * h)

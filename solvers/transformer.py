@@ -3,7 +3,7 @@ self-attention, which grows with the square of the token count."""
 
 from __future__ import annotations
 
-from solvers._checks import size
+from solvers._checks import whole_number
 
 
 def num_patches(image_size: int, patch_size: int) -> int:
@@ -12,7 +12,7 @@ def num_patches(image_size: int, patch_size: int) -> int:
     Raises:
         ValueError: a size < 1 or not an integer, or a patch that does not tile the image.
     """
-    h, p = size("image_size", image_size), size("patch_size", patch_size)
+    h, p = whole_number("image_size", image_size), whole_number("patch_size", patch_size)
     if h % p:
         raise ValueError(f"patch_size {p} does not tile image_size {h}")
     return (h // p) ** 2
@@ -24,7 +24,7 @@ def patch_dim(patch_size: int, channels: int = 3) -> int:
     Raises:
         ValueError: a size < 1 or not an integer.
     """
-    return size("patch_size", patch_size) ** 2 * size("channels", channels)
+    return whole_number("patch_size", patch_size) ** 2 * whole_number("channels", channels)
 
 
 def position_embedding_params(n_patches: int, d_model: int, cls_token: bool = True) -> int:
@@ -36,8 +36,8 @@ def position_embedding_params(n_patches: int, d_model: int, cls_token: bool = Tr
     Raises:
         ValueError: a size < 1 or not an integer.
     """
-    tokens = size("n_patches", n_patches) + (1 if cls_token else 0)
-    return tokens * size("d_model", d_model)
+    tokens = whole_number("n_patches", n_patches) + (1 if cls_token else 0)
+    return tokens * whole_number("d_model", d_model)
 
 
 def self_attention_macs(n_tokens: int, d_model: int) -> int:
@@ -50,5 +50,5 @@ def self_attention_macs(n_tokens: int, d_model: int) -> int:
     Raises:
         ValueError: a size < 1 or not an integer.
     """
-    n = size("n_tokens", n_tokens)
-    return 2 * n * n * size("d_model", d_model)
+    n = whole_number("n_tokens", n_tokens)
+    return 2 * n * n * whole_number("d_model", d_model)

@@ -72,6 +72,7 @@ def _review_start(seed: int) -> tuple[str, bool, bool]:
         capture_output=True,
         text=True,
         check=True,
+        timeout=120,  # an app that never shows a question fails the test instead of hanging CI
     )
     key, numpy, sqlite_utils = out.stdout.split()
     return key, numpy == "True", sqlite_utils == "True"
