@@ -29,7 +29,6 @@ BANK_DIR = Path(__file__).parent / "ui" / "bank"
 
 ZYGOTE = r"""
 import json, os, random, signal, sys, time
-import sqlite_utils  # loaded by Store only to migrate; preloaded so children start answering
 from quizapp.bank import load_bank
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session, card_key_for
