@@ -251,13 +251,18 @@ def test_failing_migration_rolls_back_and_stays_pending(tmp_path: Path) -> None:
     assert db["migrations"].count == 1
 
 
-def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
+def newer_database(path: Path) -> Path:
+    """A database with one answer that claims schema version 7, written by a future quizapp."""
     with Store.open(path) as store:
         store.record_answer(review("a"), None)
     with raw(path) as conn:
         conn.execute("PRAGMA user_version = 7")
     conn.close()
+    return path
+
+
+def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    path = newer_database(tmp_path / "p.db")
     before = path.read_bytes()
     with pytest.raises(StoreError) as info:
         Store.open(path)
@@ -320,12 +325,7 @@ def test_another_programs_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_refusing_a_wal_database_leaves_no_wal_or_shm_file(tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
-    with Store.open(path) as store:
-        store.record_answer(review("a"), None)
-    with raw(path) as conn:
-        conn.execute("PRAGMA user_version = 7")
-    conn.close()
+    path = newer_database(tmp_path / "p.db")
     stamp = path.stat().st_mtime_ns, tmp_path.stat().st_mtime_ns
     for create in (True, False):
         with pytest.raises(StoreError, match="バージョン 7"):
