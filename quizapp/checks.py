@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from quizapp.bank import CODE_BLANK, Check, Choice, CodeSpec, Fill
+from quizapp.items import CODE_BLANK, Check, Choice, CodeSpec, Fill
 
 
 class CheckError(Exception):

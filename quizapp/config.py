@@ -10,11 +10,11 @@ import json
 import re
 import tomllib
 import unicodedata
+from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from quizapp import paths
 from quizapp.files import replace_file
@@ -24,27 +24,85 @@ class ConfigError(Exception):
     """The settings file is unreadable or invalid; the message names the file and the field."""
 
 
-class Settings(BaseModel):
-    """quizapp's settings. Unknown keys are errors (a typo should not be silently ignored)."""
+def _about(title: str, help: str, **limits: Any) -> dict[str, Any]:
+    """A setting's metadata: its Japanese title and help for the form and the file, and the limits
+    (pydantic ``Field`` keywords such as ``ge``) its value must keep."""
+    return {"title": title, "help": help, "limits": limits}
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    desired_retention: float = Field(title="目標保持率", default=0.9, ge=0.7, le=0.99)
-    """目標とする記憶保持率（0.7〜0.99）。高いほど復習の間隔が短くなります。"""
-    new_per_day: int = Field(title="1日の新規カード数", default=20, ge=0, le=1000)
-    """1日に新しく学ぶカードの上限。"""
-    exam_date: date | None = Field(default=None, title="受験日")
-    """受験日（例: 2025-11-08）。設定すると、すべてのカードの復習期限が試験前日までになります。"""
-    leech_threshold: int = Field(title="リーチとする失敗回数", default=8, ge=1, le=100)
-    """この回数だけ忘れたカードを「苦手カード（リーチ）」として印を付けます。"""
-    mock_questions: int = Field(title="模擬試験の問題数", default=40, ge=1, le=500)
-    """模擬試験の問題数。"""
-    mock_seconds_per_question: int = Field(
-        title="模擬試験の1問あたりの秒数", default=37, ge=5, le=600
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """quizapp's settings: a plain dataclass. Only a settings file or the form needs validating
+    (:func:`load_settings`, :func:`settings_from_form`), so a start without a file imports no
+    pydantic."""
+
+    desired_retention: float = field(
+        default=0.9,
+        metadata=_about(
+            "目標保持率",
+            "目標とする記憶保持率（0.7〜0.99）。高いほど復習の間隔が短くなります。",
+            ge=0.7,
+            le=0.99,
+        ),
     )
-    """模擬試験の1問あたりの制限時間（秒）。G検定は160問を100分、約37秒/問です。"""
-    theme: Literal["dark", "light"] = Field(default="dark", title="テーマ")
-    """画面のテーマ（dark または light）。"""
+    new_per_day: int = field(
+        default=20,
+        metadata=_about("1日の新規カード数", "1日に新しく学ぶカードの上限。", ge=0, le=1000),
+    )
+    exam_date: date | None = field(
+        default=None,
+        metadata=_about(
+            "受験日",
+            "受験日（例: 2025-11-08）。設定すると、すべてのカードの復習期限が試験前日までになります。",
+        ),
+    )
+    leech_threshold: int = field(
+        default=8,
+        metadata=_about(
+            "リーチとする失敗回数",
+            "この回数だけ忘れたカードを「苦手カード（リーチ）」として印を付けます。",
+            ge=1,
+            le=100,
+        ),
+    )
+    mock_questions: int = field(
+        default=40, metadata=_about("模擬試験の問題数", "模擬試験の問題数。", ge=1, le=500)
+    )
+    mock_seconds_per_question: int = field(
+        default=37,
+        metadata=_about(
+            "模擬試験の1問あたりの秒数",
+            "模擬試験の1問あたりの制限時間（秒）。G検定は160問を100分、約37秒/問です。",
+            ge=5,
+            le=600,
+        ),
+    )
+    theme: Literal["dark", "light"] = field(
+        default="dark", metadata=_about("テーマ", "画面のテーマ（dark または light）。")
+    )
+
+
+SETTINGS = fields(Settings)
+"""Every setting, in the order of the form and the file; ``metadata`` holds title and help."""
+
+
+@cache
+def _validator() -> Any:
+    """A pydantic model with the fields of :class:`Settings` and their limits, built on first
+    use. Unknown keys are errors: a typo should not be silently ignored."""
+    from pydantic import ConfigDict, Field, create_model
+
+    return create_model(
+        "Settings",
+        __config__=ConfigDict(extra="forbid"),
+        __module__=__name__,
+        **{f.name: (f.type, Field(f.default, **f.metadata["limits"])) for f in SETTINGS},
+    )
+
+
+def _validate(data: Any) -> Settings:
+    """Raises pydantic's ValidationError."""
+    return Settings(**dict(_validator().model_validate(data)))
 
 
 def default_config_path() -> Path:
@@ -69,8 +127,10 @@ def load_settings(path: Path | None = None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, text, exc) from None
+    from pydantic import ValidationError
+
     try:
-        return Settings.model_validate(data)
+        return _validate(data)
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise ConfigError(f"{path}: 設定が正しくありません: {problems}") from None
@@ -88,14 +148,16 @@ def settings_from_form(fields: dict[str, str]) -> Settings:
     for name, raw in fields.items():
         text = unicodedata.normalize("NFKC", raw).strip()
         data[name] = None if name == "exam_date" and not text else text
+    from pydantic import ValidationError
+
+    titles = {f.name: f.metadata["title"] for f in SETTINGS}
     try:
-        return Settings.model_validate(data)
+        return _validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else ""
-            field = Settings.model_fields.get(name)
-            title = field.title if field and field.title else name
+            title = titles.get(name, name)
             problems.append(f"{title}: {_japanese(error)}（入力: {error.get('input')!r}）")
         raise ConfigError("\n".join(problems)) from None
 
@@ -128,9 +190,9 @@ def _describe(error: Any) -> str:
 def render_settings(settings: Settings) -> str:
     """The settings as a commented TOML document (one flat key per setting)."""
     lines = ["# quizapp の設定ファイル。コメント（#）の行は読み飛ばされます。", ""]
-    for name, info in Settings.model_fields.items():
-        value = getattr(settings, name)
-        for comment in (info.description or "").splitlines():
+    for info in SETTINGS:
+        name, value = info.name, getattr(settings, info.name)
+        for comment in info.metadata["help"].splitlines():
             lines.append(f"# {comment}")
         if value is None:
             lines.append(f"# {name} = {_toml_example(name)}")
@@ -181,8 +243,8 @@ def _updated(path: Path, text: str, settings: Settings) -> str:
         current = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, text, exc, saving=True) from None
-    for name, info in Settings.model_fields.items():
-        value = getattr(settings, name)
+    for info in SETTINGS:
+        name, value = info.name, getattr(settings, info.name)
         if name not in current and value is not None and value != info.default:
             text = _swap_top_level_line(
                 text, _commented_setting(name), f"{name} = {tomlkit.item(value).as_string()}"
@@ -190,8 +252,8 @@ def _updated(path: Path, text: str, settings: Settings) -> str:
         elif name in current and value is None:
             text = _swap_top_level_line(text, rf"{name}[ \t]*=.*", f"# {name} = {{line}}")
     doc = tomlkit.parse(text)
-    for name, info in Settings.model_fields.items():
-        value = getattr(settings, name)
+    for info in SETTINGS:
+        name, value = info.name, getattr(settings, info.name)
         if name in doc:
             if value is None:
                 del doc[name]

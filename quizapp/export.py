@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizapp.bank import Bank, Choice, Fill, Generated, Trap, load_bank
+from quizapp.bank import Bank, load_bank
 from quizapp.files import replace_file
+from quizapp.items import Choice, Fill, Generated, Trap
 
 if TYPE_CHECKING:
     from quizapp.store import ReviewRecord

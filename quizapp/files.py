@@ -41,3 +41,19 @@ def _mode_for(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def write_cache_entry(entry: Path, text: str) -> None:
+    """Atomically replace a cache file ``<key>-<version>.json`` and drop the key's older
+    versions. Failures are ignored: a read-only cache directory only costs speed."""
+    prefix = entry.name.split("-", 1)[0]
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        for old in entry.parent.glob(f"{prefix}-*.json"):
+            if old != entry:
+                old.unlink(missing_ok=True)
+        tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, entry)
+    except OSError:
+        pass

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from quizapp.bank import Choice, Fill, Trap
+from quizapp.items import Choice, Fill, Trap
 from solvers.problem import Misconception, Problem, check
 
 # --- text ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from quizapp.bank import Bank, Choice, Fill, Generated, Trap
+from quizapp.bank import Bank
 from quizapp.grading import (
     Grade,
     grade_choice,
@@ -24,6 +24,7 @@ from quizapp.grading import (
     grade_problem_choice,
     grade_trap,
 )
+from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import CardState, ReviewRecord, Store
 from solvers.problem import Problem

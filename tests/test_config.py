@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.config import ConfigError, Settings, default_config_path, load_settings, save_settings
+from quizapp.config import (
+    SETTINGS,
+    ConfigError,
+    Settings,
+    default_config_path,
+    load_settings,
+    save_settings,
+)
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -157,7 +165,7 @@ def test_settings_form_accepts_full_width_and_blank_exam_date() -> None:
     assert (s.new_per_day, s.exam_date, s.desired_retention) == (12, None, 0.85)
 
 
-@given(st.dictionaries(st.sampled_from(sorted(Settings.model_fields)), st.text(max_size=30)))
+@given(st.dictionaries(st.sampled_from(sorted(f.name for f in SETTINGS)), st.text(max_size=30)))
 def test_settings_form_only_raises_config_error(fields: dict[str, str]) -> None:
     from quizapp.config import settings_from_form
 
@@ -183,7 +191,7 @@ exam_date = 2027-03-10  # 第2回
 def test_saving_changes_only_the_changed_value(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(USER_FILE, encoding="utf-8")
-    save_settings(load_settings(path).model_copy(update={"new_per_day": 25}), path)
+    save_settings(replace(load_settings(path), new_per_day=25), path)
     assert path.read_text(encoding="utf-8") == USER_FILE.replace("= 40 ", "= 25 ")
 
 
@@ -199,9 +207,7 @@ def test_saving_unchanged_settings_leaves_the_file_alone(tmp_path: Path) -> None
 def test_saving_keeps_comments_order_and_unknown_formatting(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(USER_FILE, encoding="utf-8")
-    changed = load_settings(path).model_copy(
-        update={"theme": "dark", "desired_retention": 0.85, "mock_questions": 60}
-    )
+    changed = replace(load_settings(path), theme="dark", desired_retention=0.85, mock_questions=60)
     save_settings(changed, path)
     text = path.read_text(encoding="utf-8")
     assert load_settings(path) == changed
@@ -220,11 +226,11 @@ def test_unsetting_the_exam_date_comments_it_out_and_setting_it_again_reuses_the
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text(USER_FILE, encoding="utf-8")
-    save_settings(load_settings(path).model_copy(update={"exam_date": None}), path)
+    save_settings(replace(load_settings(path), exam_date=None), path)
     text = path.read_text(encoding="utf-8")
     assert "# exam_date = 2027-03-10  # 第2回\n" in text
     assert load_settings(path).exam_date is None
-    save_settings(load_settings(path).model_copy(update={"exam_date": date(2027, 7, 1)}), path)
+    save_settings(replace(load_settings(path), exam_date=date(2027, 7, 1)), path)
     text = path.read_text(encoding="utf-8")
     assert text.count("exam_date") == 1 and "exam_date = 2027-07-01\n" in text
     assert load_settings(path).exam_date == date(2027, 7, 1)

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from quizapp import export
-from quizapp.bank import Bank, Generated, Trap, load_bank
+from quizapp.bank import Bank, load_bank
 from quizapp.cli import main
+from quizapp.items import Generated, Source, Trap
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session
 from quizapp.store import Store
@@ -296,19 +297,16 @@ def test_build_deck_has_one_note_per_hand_written_item(bank: Bank) -> None:
 
 
 def test_anki_fields_escape_html_and_mark_answers(bank: Bank) -> None:
-    trap = Trap.model_validate(
-        {
-            "id": "t-html",
-            "kind": "trap",
-            "exams": ["G"],
-            "topic": "relu",
-            "difficulty": 1,
-            "prompt": "x < 0 のとき <b>ReLU</b> の出力は 0。\n二行目",
-            "truth": False,
-            "confused_with": "a & b",
-            "explanation": "説明 <i>",
-            "source": {"doc": "x.txt", "section": "s"},
-        }
+    trap = Trap(
+        id="t-html",
+        exams=["G"],
+        topic="relu",
+        difficulty=1,
+        prompt="x < 0 のとき <b>ReLU</b> の出力は 0。\n二行目",
+        truth=False,
+        confused_with="a & b",
+        explanation="説明 <i>",
+        source=Source(doc="x.txt", section="s"),
     )
     front, back = export.anki_fields(trap)
     assert "x &lt; 0" in front and "&lt;b&gt;ReLU&lt;/b&gt;" in front and "<br>二行目" in front

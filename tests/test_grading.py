@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.bank import Blank, Choice, Fill, Option, Source, Trap
 from quizapp.grading import (
     ParseError,
     grade_choice,
@@ -20,6 +19,7 @@ from quizapp.grading import (
     parse_shape,
     parse_truth,
 )
+from quizapp.items import Blank, Choice, Fill, Option, Source, Trap
 
 SRC = Source(doc="000_1cc36260ef192bf7.txt", section="要点")
 COMMON = dict(exams=["G"], topic="relu", difficulty=1, explanation="説明", source=SRC)

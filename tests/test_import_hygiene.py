@@ -8,6 +8,9 @@ from pathlib import Path
 
 CORE = [
     "quizapp.bank",
+    "quizapp.items",
+    "quizapp.loader",
+    "quizapp.schema",
     "quizapp.checks",
     "quizapp.grading",
     "quizapp.store",

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.bank import Bank, Choice, Fill, Generated, Trap, load_bank
+from quizapp.bank import Bank, load_bank
+from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
 

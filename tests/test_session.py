@@ -15,7 +15,8 @@ from fsrs import Rating, State
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from quizapp.bank import Bank, Choice, Fill, Generated, Trap, load_bank
+from quizapp.bank import Bank, load_bank
+from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import (
     GEN_PREFIX,

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Footer
 
-from quizapp.bank import Choice, Fill, Trap
+from quizapp.items import Choice, Fill, Trap
 from quizapp.store import Store
 from quizapp.ui.screens.confirm import ConfirmScreen
 from quizapp.ui.screens.home import HomeScreen

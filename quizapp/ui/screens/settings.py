@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from quizapp.config import ConfigError, Settings, save_settings, settings_from_form
+from quizapp.config import SETTINGS, ConfigError, save_settings, settings_from_form
 from quizapp.ui.context import AppContext
 from quizapp.ui.themes import THEMES
 
@@ -32,9 +32,12 @@ class SettingsScreen(Screen[None]):
         yield Header()
         yield Static(id="where", classes="panel")
         with VerticalScroll(id="form"):
-            for name, field in Settings.model_fields.items():
-                yield Label(f"[b]{field.title}[/b]  [dim]{name}[/dim]", classes="setting-title")
-                yield Static(field.description or "", classes="muted setting-help")
+            for field in SETTINGS:
+                name = field.name
+                yield Label(
+                    f"[b]{field.metadata['title']}[/b]  [dim]{name}[/dim]", classes="setting-title"
+                )
+                yield Static(field.metadata["help"], classes="muted setting-help")
                 yield Input(
                     _shown(getattr(self.context.settings, name)),
                     placeholder="未設定" if name == "exam_date" else "",
@@ -57,9 +60,7 @@ class SettingsScreen(Screen[None]):
         self.focus_next()
 
     def _form(self) -> dict[str, str]:
-        return {
-            name: self.query_one(f"#setting-{name}", Input).value for name in Settings.model_fields
-        }
+        return {f.name: self.query_one(f"#setting-{f.name}", Input).value for f in SETTINGS}
 
     def action_save(self) -> None:
         errors = self.query_one("#errors", Static)
@@ -83,7 +84,7 @@ class SettingsScreen(Screen[None]):
 
     def action_close(self) -> None:
         if self._form() != {
-            name: _shown(getattr(self.context.settings, name)) for name in Settings.model_fields
+            f.name: _shown(getattr(self.context.settings, f.name)) for f in SETTINGS
         }:
             self.app.notify("変更は保存していません", title="設定", severity="warning")
         self.app.pop_screen()

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from quizapp.bank import Choice
+from quizapp.items import Choice
 from quizapp.session import Question
 from quizapp.ui.widgets.jtext import JText
 

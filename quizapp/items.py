@@ -1,0 +1,125 @@
+"""What a bank item is at run time: plain frozen dataclasses.
+
+The YAML format and its validation live in :mod:`quizapp.schema` (pydantic, at the edge); the
+loader turns each validated item into one of these. The app works only with these classes, so a
+start with a warm bank cache imports neither pydantic nor PyYAML. A test keeps the fields of both
+in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DEFAULT_SECONDS = {"trap": 20, "choice": 45, "fill": 40, "generated": 90}
+CODE_BLANK = "____"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Source:
+    doc: str
+    section: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Check:
+    fn: str
+    args: dict[str, Any] = field(default_factory=dict)
+    expect: float | list[Any]
+    pick: int | None = None
+    rel_tol: float = 1e-6
+    abs_tol: float = 1e-9
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Option:
+    text: str
+    rationale: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CodeSpec:
+    template: str
+    entry: str
+    reference: str
+    cases: list[list[Any]]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Blank:
+    answers: list[str] | None = None
+    number: float | None = None
+    rel_tol: float = 0.0
+    abs_tol: float = 1e-9
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _ItemBase:
+    id: str
+    exams: list[Literal["G", "E"]]
+    topic: str
+    tags: list[str] = field(default_factory=list)
+    difficulty: Literal[1, 2, 3]
+    prompt: str
+    explanation: str
+    source: Source
+    check: list[Check] = field(default_factory=list)
+    seconds: int | None = None
+
+    @property
+    def expected_seconds(self) -> int:
+        """The author's estimate, else the kind's default; a right but much slower answer is
+        graded Hard."""
+        return self.seconds or DEFAULT_SECONDS[self.kind]  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Trap(_ItemBase):
+    kind: Literal["trap"] = "trap"
+    truth: bool
+    confused_with: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Choice(_ItemBase):
+    kind: Literal["choice"] = "choice"
+    options: list[Option]
+    answer: int | list[int]
+    code: CodeSpec | None = None
+
+    @property
+    def correct(self) -> frozenset[int]:
+        """0-based indexes of the correct options."""
+        nums = [self.answer] if isinstance(self.answer, int) else self.answer
+        return frozenset(n - 1 for n in nums)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Fill(_ItemBase):
+    kind: Literal["fill"] = "fill"
+    blanks: list[Blank]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Generated(_ItemBase):
+    kind: Literal["generated"] = "generated"
+    generator: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Item = Trap | Choice | Fill | Generated
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Topic:
+    id: str
+    title: str
+    area: str
+    seeds: list[str] = field(default_factory=list)
+
+
+CLASSES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (Source, Check, Option, CodeSpec, Blank, Trap, Choice, Fill, Generated, Topic)
+}
+"""By name: the loader and the validated-bank cache build items through this table."""
