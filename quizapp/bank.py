@@ -12,15 +12,15 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from quizapp.files import write_cache_entry
-from quizapp.items import CLASSES, Item, Topic
+from quizapp.items import Item, Topic, item_from
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bump when a cache's encoding changes: old entries are then never read."""
 
 
@@ -123,7 +123,6 @@ def load_bank(
 # --- validated bank cache ----------------------------------------------------------------------
 
 
-_ITEM_TAG = "\u0000item"
 _DEPENDS_ON = ("bank.py", "items.py", "loader.py", "schema.py")
 """The modules whose code decides the validated bank (all of them beside this one)."""
 
@@ -171,8 +170,8 @@ def _read_bank(entry: Path) -> Bank | None:
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
         return Bank(
-            topics={t.id: t for t in map(_rebuild, data["topics"])},
-            items={i.id: i for i in map(_rebuild, data["items"])},
+            topics={t["id"]: Topic(**t) for t in data["topics"]},
+            items={i["id"]: item_from(i) for i in data["items"]},
             locations={k: (Path(p), line) for k, (p, line) in data["locations"].items()},
             errors=[BankError(Path(p), line, i, m) for p, line, i, m in data["errors"]],
             raw_lines=data["raw_lines"],
@@ -186,8 +185,8 @@ def _write_bank(entry: Path, bank: Bank) -> None:
     try:
         text = json.dumps(
             {
-                "topics": [_flatten(t) for t in bank.topics.values()],
-                "items": [_flatten(i) for i in bank.items.values()],
+                "topics": [_plain(t) for t in bank.topics.values()],
+                "items": [_plain(i) for i in bank.items.values()],
                 "locations": {k: [str(p), line] for k, (p, line) in bank.locations.items()},
                 "errors": [[str(e.path), e.line, e.item_id, e.message] for e in bank.errors],
                 "raw_lines": bank.raw_lines,
@@ -199,32 +198,18 @@ def _write_bank(entry: Path, bank: Bank) -> None:
     write_cache_entry(entry, text)
 
 
-def _flatten(value: Any) -> Any:
-    """An item as JSON: a dataclass becomes {tag: [class name, field values in order]}."""
-    name = type(value).__name__
-    if CLASSES.get(name) is type(value):
-        return {_ITEM_TAG: [name, [_flatten(getattr(value, f.name)) for f in fields(value)]]}
+def _plain(value: Any) -> Any:
+    """An item (or a part of one) as JSON-ready data that reads back equal: a dataclass becomes
+    the mapping of its fields. Raises TypeError for what JSON would not give back as it was,
+    such as a date or a mapping with number keys."""
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, list):
-        return [_flatten(v) for v in value]
+        return [_plain(v) for v in value]
     if isinstance(value, dict):
-        if not all(isinstance(k, str) and k != _ITEM_TAG for k in value):
+        if not all(isinstance(k, str) for k in value):
             raise TypeError("mapping keys JSON cannot keep")
-        return {k: _flatten(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if value is None or isinstance(value, str | bool | int | float):
         return value
     raise TypeError(f"not cacheable: {type(value).__name__}")
-
-
-def _rebuild(value: Any) -> Any:
-    if isinstance(value, dict):
-        if _ITEM_TAG in value:
-            name, values = value[_ITEM_TAG]
-            cls = CLASSES[name]
-            return cls(**dict(zip(_FIELD_NAMES[cls], map(_rebuild, values), strict=True)))
-        return {k: _rebuild(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rebuild(v) for v in value]
-    return value
-
-
-_FIELD_NAMES = {cls: [f.name for f in fields(cls)] for cls in CLASSES.values()}

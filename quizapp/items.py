@@ -118,8 +118,33 @@ class Topic:
     seeds: list[str] = field(default_factory=list)
 
 
-CLASSES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (Source, Check, Option, CodeSpec, Blank, Trap, Choice, Fill, Generated, Topic)
+KINDS: dict[str, type[Item]] = {
+    "trap": Trap,
+    "choice": Choice,
+    "fill": Fill,
+    "generated": Generated,
 }
-"""By name: the loader and the validated-bank cache build items through this table."""
+PARTS: dict[str, type] = {
+    "source": Source,
+    "check": Check,
+    "options": Option,
+    "code": CodeSpec,
+    "blanks": Blank,
+}
+"""The item fields that hold parts (one, or a list), and the class of each part."""
+CLASSES: dict[str, type] = {cls.__name__: cls for cls in (*KINDS.values(), *PARTS.values(), Topic)}
+"""By class name: how :func:`quizapp.schema.to_item` finds a model's dataclass."""
+
+
+def item_from(data: dict[str, Any]) -> Item:
+    """An item from its fields as plain data (parts as mappings), as the bank cache keeps it.
+
+    Raises:
+        LookupError, TypeError: ``data`` is not an item's fields."""
+    for key, part in PARTS.items():
+        value = data.get(key)
+        if isinstance(value, list):
+            data[key] = [part(**v) for v in value]
+        elif value is not None:
+            data[key] = part(**value)
+    return KINDS[data["kind"]](**data)

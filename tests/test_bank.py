@@ -534,6 +534,31 @@ def test_a_damaged_validated_bank_is_validated_again(tmp_path: Path) -> None:
     fresh = load_bank([root], generators=GENERATORS)
     load_bank([root], generators=GENERATORS, cache_dir=cache)
     (entry,) = cache.glob("bank*.json")
-    for damage in ("{not json", '{"items": [{"\\u0000model": ["Nope", [], {}]}]}', "[1, 2]"):
+    damages = (
+        "{not json",
+        "[1, 2]",
+        '{"topics": [], "items": [{"kind": "nope", "id": "x"}]}',
+        '{"topics": [], "items": [{"kind": "trap", "id": "x", "unknown": 1}]}',
+        '{"topics": [], "items": [{"kind": "trap", "source": [1]}]}',
+    )
+    for damage in damages:
         entry.write_text(damage, encoding="utf-8")
         _same_bank(load_bank([root], generators=GENERATORS, cache_dir=cache), fresh)
+
+
+def test_values_json_would_change_keep_the_validated_bank_out_of_the_cache(tmp_path: Path) -> None:
+    """Check arguments are free-form: a mapping with number keys or a date would come back from
+    JSON as something else, so such a bank is validated on every start instead."""
+    odd = GOOD.replace(
+        "    truth: true\n",
+        "    truth: true\n    check:\n"
+        "      - {fn: conv.output_size, args: {table: {1: 2}, when: 2026-12-01}, expect: 1}\n",
+        1,
+    )
+    root = write_bank(tmp_path / "bank", {"a.yaml": odd})
+    cache = tmp_path / "cache"
+    fresh = load_bank([root], generators=GENERATORS)
+    assert fresh.items["relu-trap"].check[0].args["table"] == {1: 2}
+    _same_bank(load_bank([root], generators=GENERATORS, cache_dir=cache), fresh)
+    assert not list(cache.glob("bank*.json"))
+    _same_bank(load_bank([root], generators=GENERATORS, cache_dir=cache), fresh)
