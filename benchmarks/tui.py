@@ -36,13 +36,11 @@ asyncio.run(main())
 QUIZ = """
 import asyncio, sys
 from pathlib import Path
-from quizapp.paths import shipped_bank_dir
-from quizapp.ui.app import make_app
+from quizapp.cli import app_from_argv
 
 async def main():
     tmp = Path(sys.argv[1])
-    app = make_app(db_path=tmp / "p.db", bank_dirs=[shipped_bank_dir()],
-                   config_path=tmp / "c.toml", cache_dir=Path(sys.argv[2]), start="review")
+    app = app_from_argv(["review", "--db", str(tmp / "p.db"), "--config", str(tmp / "c.toml")])
     async with app.run_test(size=(80, 24)) as pilot:
         while getattr(app.screen, "question", None) is None:
             await pilot.pause(0.005)
@@ -52,19 +50,23 @@ asyncio.run(main())
 """
 
 
-def _child_env() -> dict[str, str]:
+def _child_env(cache: str | None = None) -> dict[str, str]:
     """This environment minus PYTHONDONTWRITEBYTECODE: an installed quizapp has bytecode (pip
     compiles it, as it did Textual's), and without the variable the untimed first run writes it
-    for a source checkout too, so both apps start from compiled modules."""
-    env = dict(os.environ)
+    for a source checkout too, so both apps start from compiled modules. With ``cache``, that is
+    the user cache directory (where quizapp keeps the parsed bank), and quizapp's own variables
+    are dropped so that the shipped bank alone is loaded."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = cache
     return env
 
 
-def _time_script(code: str, *args: str) -> float:
+def _time_script(code: str, *args: str, cache: str | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args], check=True, env=_child_env()
+        [sys.executable, "-c", textwrap.dedent(code), *args], check=True, env=_child_env(cache)
     )
     return time.perf_counter() - start
 
@@ -78,11 +80,11 @@ def cold_start() -> tuple[float, float]:
     quiz, bare = [], []
     with tempfile.TemporaryDirectory() as cache:
         with tempfile.TemporaryDirectory() as tmp:
-            _time_script(QUIZ, tmp, cache)
+            _time_script(QUIZ, tmp, cache=cache)
         _time_script(BARE)
         for _ in range(REPEATS):
             with tempfile.TemporaryDirectory() as tmp:
-                quiz.append(_time_script(QUIZ, tmp, cache))
+                quiz.append(_time_script(QUIZ, tmp, cache=cache))
             bare.append(_time_script(BARE))
     return statistics.median(quiz), statistics.median(bare)
 

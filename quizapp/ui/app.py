@@ -34,7 +34,9 @@ class BaseScreen(Screen[None]):
 
 
 class QuizApp(App[int]):
-    CSS_PATH = "app.tcss"
+    # the question screen's sheet is read with the app's: a sheet first met at push_screen makes
+    # Textual parse every stylesheet again on the way to the first question
+    CSS_PATH = ["app.tcss", "screens/quiz.tcss"]
     TITLE = "quizapp"
     SUB_TITLE = "G検定・E資格ドリル"
     BINDINGS = [

@@ -420,3 +420,36 @@ def test_footer_lists_enter_while_typing_an_answer(app_factory) -> None:
             assert "解答" in keys
 
     run(scenario())
+
+
+def test_footer_shows_the_keys_of_each_state(app_factory) -> None:
+    """The footer rebuilds its keys at most once a frame and only when they change: it must still
+    follow every change of state, from question to feedback to the next question."""
+    from textual.widgets._footer import FooterKey
+
+    def shown(screen: QuizScreen) -> set[str]:
+        return {key.description for key in screen.query(FooterKey) if not key.disabled}
+
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            screen = await start_drill(pilot, ["relu", "stride-padding", "gap-cam"])
+            seen = set()
+            while isinstance(pilot.app.screen, QuizScreen) and len(seen) < 3:
+                q = screen.question
+                await pilot.pause()
+                before = shown(screen)
+                assert "次へ" not in before
+                if q.kind == "trap":
+                    assert {"○ 正しい", "× 誤り"} <= before
+                elif q.kind in ("fill", "numeric"):
+                    assert "解答" in before and "○ 正しい" not in before
+                seen.add(q.kind)
+                await answer(pilot, screen, right=True)
+                await pilot.pause()
+                after = shown(screen)
+                assert "次へ" in after and "○ 正しい" not in after, (q.kind, after)
+                await pilot.press("enter")
+                await pilot.pause()
+            assert {"trap", "fill"} & seen
+
+    run(scenario())

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp import progress
 from quizapp.session import mock_queue, new_cards_today
 from quizapp.ui.context import AppContext
+from quizapp.ui.widgets.footer import KeysFooter
 
 MENU = (
     ("review", "復習", "r"),
@@ -73,7 +74,7 @@ class HomeScreen(Screen[None]):
                 )
                 yield Static(id="weakest", classes="muted")
             yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#topics", DataTable)

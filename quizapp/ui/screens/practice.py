@@ -8,10 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.ui.context import AppContext
+from quizapp.ui.widgets.footer import KeysFooter
 
 TITLE_COLUMN = 36
 
@@ -60,7 +61,7 @@ class PracticeScreen(Screen[None]):
             ),
             id="topic-list",
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "計算問題"

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView
+from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
@@ -81,7 +82,7 @@ class QuizScreen(Screen[None]):
             yield Static(id="help", classes="muted")
             yield Vertical(id="inputs")
             yield FeedbackView(id="feedback")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.title_text
@@ -130,7 +131,9 @@ class QuizScreen(Screen[None]):
                 for n in range(1, count + 1)
             ]
             inputs.mount_all(fields)
-            self.call_after_refresh(fields[0].focus)
+            # focused now rather than after a refresh: the footer then lays out its keys (the
+            # box's Enter among them) once, in the first frame
+            self.set_focus(fields[0])
         else:
             self.query_one("#qa").focus()
         self._update_status()

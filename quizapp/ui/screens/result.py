@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp.session import Summary
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.feedback import render_feedback
+from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import JText
 
 
@@ -57,7 +58,7 @@ class ResultScreen(Screen[None]):
                         Group(JText(f"{n}. {fb.question.prompt}", "bold"), render_feedback(fb)),
                         classes="missed panel",
                     )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#by-topic", DataTable)

@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from quizapp.config import SETTINGS, ConfigError, save_settings, settings_from_form
 from quizapp.ui.context import AppContext
 from quizapp.ui.themes import THEMES
+from quizapp.ui.widgets.footer import KeysFooter
 
 
 def _shown(value: object) -> str:
@@ -45,7 +46,7 @@ class SettingsScreen(Screen[None]):
                     classes="setting-input",
                 )
         yield Static(id="errors", classes="ng")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "設定"

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp import progress
 from quizapp.ui.context import AppContext
 from quizapp.ui.screens.home import percent
 from quizapp.ui.widgets.barchart import BarChart
+from quizapp.ui.widgets.footer import KeysFooter
 
 DAYS = 14
 
@@ -36,7 +37,7 @@ class StatsScreen(Screen[None]):
             yield Static(id="weak")
             yield Static(Text("トピック別の正答率", style="bold"), classes="heading")
             yield DataTable(id="accuracy", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "統計"

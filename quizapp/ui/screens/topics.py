@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, SelectionList, Static
+from textual.widgets import Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from quizapp.session import drill_queue
 from quizapp.ui.context import AppContext
+from quizapp.ui.widgets.footer import KeysFooter
 
 EXAM_FILTERS = (("G", "E"), ("G",), ("E",))
 EXAM_LABEL = {("G", "E"): "G検定＋E資格", ("G",): "G検定のみ", ("E",): "E資格のみ"}
@@ -34,7 +35,7 @@ class TopicsScreen(Screen[None]):
         yield Header()
         yield Static(id="filter", classes="panel")
         yield SelectionList[str](id="topic-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "トピック別演習"
