@@ -17,12 +17,16 @@ CODE_BLANK = "____"
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Source:
+    """Where an item's facts come from: a seed note and the heading in it."""
+
     doc: str
     section: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Check:
+    """A number the item states, recomputed by ``fn`` (a solvers function) in the tests."""
+
     fn: str
     args: dict[str, Any] = field(default_factory=dict)
     expect: float | list[Any]
@@ -33,12 +37,16 @@ class Check:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Option:
+    """One option of a choice item, with why it is right or what it really describes."""
+
     text: str
     rationale: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CodeSpec:
+    """An E資格 code fill-in: each option is put in ``template`` and run against ``reference``."""
+
     template: str
     entry: str
     reference: str
@@ -47,6 +55,8 @@ class CodeSpec:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Blank:
+    """One blank of a fill item: accepted spellings, or a number with its tolerance."""
+
     answers: list[str] | None = None
     number: float | None = None
     rel_tol: float = 0.0
@@ -55,6 +65,8 @@ class Blank:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class _ItemBase:
+    """What every kind of item has."""
+
     id: str
     exams: list[Literal["G", "E"]]
     topic: str
@@ -75,6 +87,8 @@ class _ItemBase:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Trap(_ItemBase):
+    """A ○× statement built on a common confusion."""
+
     kind: Literal["trap"] = "trap"
     truth: bool
     confused_with: str
@@ -82,6 +96,8 @@ class Trap(_ItemBase):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Choice(_ItemBase):
+    """A multiple-choice item; ``answer`` holds 1-based option numbers."""
+
     kind: Literal["choice"] = "choice"
     options: list[Option]
     answer: int | list[int]
@@ -96,12 +112,16 @@ class Choice(_ItemBase):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Fill(_ItemBase):
+    """A fill-in item whose prompt marks its blanks 【1】, 【2】, …"""
+
     kind: Literal["fill"] = "fill"
     blanks: list[Blank]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Generated(_ItemBase):
+    """A slot for fresh problems from a solvers generator, narrowed by ``params``."""
+
     kind: Literal["generated"] = "generated"
     generator: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -112,6 +132,8 @@ Item = Trap | Choice | Fill | Generated
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Topic:
+    """A topic of topics.yaml: id, title and G検定 syllabus area."""
+
     id: str
     title: str
     area: str
