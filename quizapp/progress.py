@@ -68,10 +68,14 @@ def overview(
     scheduler: SrsScheduler,
     now: datetime,
 ) -> Overview:
-    """Everything the home screen shows, from one pass over the cards and the log."""
+    """Everything the home screen shows, from one pass over the cards and the log.
+
+    A generator used by items of several topics is one card that counts in each of those topics,
+    but once in the totals."""
     keys_by_topic: dict[str, set[str]] = {t: set() for t in bank.topics}
     for item in bank.items.values():
         keys_by_topic.setdefault(item.topic, set()).add(card_key_for(item))
+    every_key = set().union(*keys_by_topic.values())
     counts = store.answer_counts_by_card()
     last = store.last_results()
     topics = []
@@ -97,10 +101,10 @@ def overview(
     return Overview(
         topics=topics,
         due_now=due_now,
-        seen_cards=sum(t.seen for t in topics),
-        total_cards=sum(t.total for t in topics),
-        answers=sum(t.answers for t in topics),
-        correct_answers=sum(t.correct_answers for t in topics),
+        seen_cards=sum(1 for k in every_key if k in counts),
+        total_cards=len(every_key),
+        answers=sum(counts[k][0] for k in every_key if k in counts),
+        correct_answers=sum(counts[k][1] for k in every_key if k in counts),
         below_target_on_exam=below,
         days_to_exam=days,
     )

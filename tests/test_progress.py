@@ -142,6 +142,24 @@ def test_overview_counts_per_topic(bank: Bank, store: Store, sched: SrsScheduler
     assert view.accuracy == pytest.approx(3 / 7)
 
 
+def test_a_generator_shared_by_two_topics_counts_once_in_the_totals(
+    bank: Bank, store: Store, sched: SrsScheduler
+) -> None:
+    """The shipped bank has such generators (softmax_probs: softmax and seq2seq): home showed
+    '6/470 studied' after 5 answers and took the shared answer twice into the accuracy."""
+    (generated,) = [i for i in bank.items.values() if i.kind == "generated"]
+    twin = replace(generated, id="g-conv-size-again", topic="relu")
+    shared = Bank(topics=bank.topics, items={**bank.items, twin.id: twin})
+    answer_at(store, sched, GEN, False, T0 - timedelta(hours=1))
+    answer_at(store, sched, TRAP, True, T0 - timedelta(minutes=30))
+    view = progress.overview(shared, REGISTRY, store, sched, T0)
+    topics = by_topic(view)
+    assert topics["relu"].total == 3 and topics["stride-padding"].total == 1
+    assert topics["relu"].answers == 2 and topics["stride-padding"].answers == 1
+    assert view.total_cards == 5 and view.seen_cards == 2
+    assert (view.answers, view.correct_answers) == (2, 1)
+
+
 def test_weakest_topics_need_three_answers(bank: Bank, store: Store, sched: SrsScheduler) -> None:
     record_history(store, sched)
     view = progress.overview(bank, REGISTRY, store, sched, T0)
