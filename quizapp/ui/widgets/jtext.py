@@ -1,11 +1,11 @@
 """Line wrapping for Japanese: Rich breaks only at spaces, so a long run of kana and kanji after
 a short English word ("GAP はチャネルごとに…") is pushed to its own line. This renderable breaks
-between any two wide characters, keeps ASCII words whole, and keeps closing punctuation off the
-start of a line (kinsoku)."""
+between any two wide characters, keeps words of narrow characters whole (English, numbers and
+formulas such as "Σwᵢxᵢ" or "7×7"), and keeps closing punctuation off the start of a line
+(kinsoku)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from rich.cells import cell_len
@@ -14,35 +14,56 @@ from rich.measure import Measurement
 from rich.style import Style, StyleType
 from rich.text import Text
 
-_TOKEN = re.compile(r"[A-Za-z0-9_.,:;!?'\"()\[\]{}+\-*/=<>%^&|@#$~`\\]+|[ \t]+|.")
 _NO_LINE_START = set("、。，．,.)）」』】〕！？!?ー・：；:;…〜")
 
 
+def _tokens(line: str) -> Iterator[str]:
+    """Runs of spaces, runs of other one-cell characters (words), and single wide characters."""
+    start = 0
+    for end in range(1, len(line) + 1):
+        if end == len(line) or _kind(line[end]) != _kind(line[end - 1]) or _kind(line[end]) == 2:
+            yield line[start:end]
+            start = end
+
+
+def _kind(ch: str) -> int:
+    """0: space, 1: part of a word, 2: a wide character (a token by itself)."""
+    if ch in " \t":
+        return 0
+    return 2 if cell_len(ch) > 1 else 1
+
+
 def wrap_line(line: str, width: int) -> Iterator[str]:
-    """Greedy wrap of one paragraph to ``width`` cells."""
+    """Greedy wrap of one paragraph to ``width`` cells. A line is cut only between tokens (a word
+    longer than the line excepted), and never just before closing punctuation when the token
+    before it can move down with it."""
     width = max(width, 2)
-    current, used = "", 0
-    for token in _TOKEN.findall(line):
+    current: list[str] = []
+    used = 0
+    for token in _tokens(line):
         size = cell_len(token)
         if token.isspace():
             if used and used + size <= width:
-                current, used = current + token, used + size
+                current.append(token)
+                used += size
             elif used:
-                yield current.rstrip()
-                current, used = "", 0
+                yield "".join(current).rstrip()
+                current, used = [], 0
             continue
         if used + size <= width:
-            current, used = current + token, used + size
+            current.append(token)
+            used += size
             continue
-        if token in _NO_LINE_START and current:
-            # hang the punctuation on the previous line by moving its last character down
-            carry = current[-1]
-            yield current[:-1].rstrip()
-            current, used = carry + token, cell_len(carry + token)
-            continue
+        if token in _NO_LINE_START:
+            carried = _carry(current, width - size)
+            if carried:
+                yield "".join(current[:-carried]).rstrip()
+                current = [*current[-carried:], token]
+                used = sum(map(cell_len, current))
+                continue
         if used:
-            yield current.rstrip()
-            current, used = "", 0
+            yield "".join(current).rstrip()
+            current, used = [], 0
         while size > width:
             cut, taken = "", 0
             for ch in token:
@@ -52,8 +73,23 @@ def wrap_line(line: str, width: int) -> Iterator[str]:
             yield cut
             token = token[len(cut) :]
             size = cell_len(token)
-        current, used = token, size
-    yield current.rstrip()
+        current, used = [token], size
+    yield "".join(current).rstrip()
+
+
+def _carry(tokens: list[str], room: int) -> int:
+    """How many tokens from the end of a line to move down with closing punctuation: the last
+    one, with any closing punctuation before it, if they fit in ``room`` and something stays."""
+    taken, size = 0, 0
+    for token in reversed(tokens):
+        if token.isspace():
+            return 0
+        taken, size = taken + 1, size + cell_len(token)
+        if size > room or taken == len(tokens):
+            return 0
+        if token not in _NO_LINE_START:
+            return taken
+    return 0
 
 
 class JText:
