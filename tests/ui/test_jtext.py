@@ -56,3 +56,12 @@ def test_a_formula_moves_to_the_next_line_whole() -> None:
     text = "さらに【2】b を加えて z = Σwᵢxᵢ + b を求める。"
     lines = list(wrap_line(text, 26))
     assert any(line.startswith("Σwᵢxᵢ") for line in lines), lines
+
+
+@given(PARAGRAPHS, st.integers(8, 90), st.integers(0, 8))
+def test_continuation_lines_hang_under_the_first(text: str, width: int, hang: int) -> None:
+    lines = wrap_line(text, width, hang)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(cell_len(line) <= width for line in lines)
+    assert all(line.startswith(" " * min(hang, width - 2)) for line in lines[1:])
+    assert lines == list(wrap_line(text, width)) or hang

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
@@ -43,9 +44,9 @@ def render_feedback(feedback: Feedback) -> RenderableType:
         for pos, option in enumerate(feedback.options, start=1):
             mark = "○" if option.correct else "×"
             chosen = "  ← あなたの選択" if option.chosen else ""
-            parts.append(
-                JText(f" {pos}. {mark} {option.text}{chosen}", "green" if option.correct else "red")
-            )
+            head = f" {pos}. {mark} "
+            style = "green" if option.correct else "red"
+            parts.append(JText(f"{head}{option.text}{chosen}", style, hang=cell_len(head)))
             parts.append(Padding(JText(option.rationale, "dim"), (0, 0, 0, 6)))
     if feedback.solution:
         parts += [Text(""), Text("解き方", style="bold underline"), JText(feedback.solution)]

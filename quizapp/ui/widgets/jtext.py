@@ -33,48 +33,59 @@ def _kind(ch: str) -> int:
     return 2 if cell_len(ch) > 1 else 1
 
 
-def wrap_line(line: str, width: int) -> Iterator[str]:
-    """Greedy wrap of one paragraph to ``width`` cells. A line is cut only between tokens (a word
-    longer than the line excepted), and never just before closing punctuation when the token
-    before it can move down with it."""
+def wrap_line(line: str, width: int, hang: int = 0) -> list[str]:
+    """Greedy wrap of one paragraph to ``width`` cells; lines after the first are ``hang`` cells
+    narrower and start with that many spaces (for a numbered option's text). A line is cut only
+    between tokens (a word longer than the line excepted), and never just before closing
+    punctuation when the token before it can move down with it."""
     width = max(width, 2)
+    hang = min(max(hang, 0), width - 2)
+    out: list[str] = []
     current: list[str] = []
     used = 0
+
+    def room() -> int:
+        return width - hang if out else width
+
+    def end_line(text: str) -> None:
+        out.append(f"{' ' * hang}{text}" if out else text)
+
     for token in _tokens(line):
         size = cell_len(token)
         if token.isspace():
-            if used and used + size <= width:
+            if used and used + size <= room():
                 current.append(token)
                 used += size
             elif used:
-                yield "".join(current).rstrip()
+                end_line("".join(current).rstrip())
                 current, used = [], 0
             continue
-        if used + size <= width:
+        if used + size <= room():
             current.append(token)
             used += size
             continue
         if token in _NO_LINE_START:
-            carried = _carry(current, width - size)
+            carried = _carry(current, width - hang - size)
             if carried:
-                yield "".join(current[:-carried]).rstrip()
+                end_line("".join(current[:-carried]).rstrip())
                 current = [*current[-carried:], token]
                 used = sum(map(cell_len, current))
                 continue
         if used:
-            yield "".join(current).rstrip()
+            end_line("".join(current).rstrip())
             current, used = [], 0
-        while size > width:
+        while size > room():
             cut, taken = "", 0
             for ch in token:
-                if taken + cell_len(ch) > width:
+                if taken + cell_len(ch) > room():
                     break
                 cut, taken = cut + ch, taken + cell_len(ch)
-            yield cut
+            end_line(cut)
             token = token[len(cut) :]
             size = cell_len(token)
         current, used = [token], size
-    yield "".join(current).rstrip()
+    end_line("".join(current).rstrip())
+    return out
 
 
 def _carry(tokens: list[str], room: int) -> int:
@@ -93,17 +104,19 @@ def _carry(tokens: list[str], room: int) -> int:
 
 
 class JText:
-    """A paragraph (or several, split on newlines) of Japanese text in one style."""
+    """A paragraph (or several, split on newlines) of Japanese text in one style; ``hang``
+    indents the continuation lines of each paragraph."""
 
-    def __init__(self, text: str, style: StyleType = "") -> None:
+    def __init__(self, text: str, style: StyleType = "", *, hang: int = 0) -> None:
         self.text = text
         self.style = style
+        self.hang = hang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines = [
             wrapped
             for paragraph in self.text.split("\n")
-            for wrapped in wrap_line(paragraph, options.max_width)
+            for wrapped in wrap_line(paragraph, options.max_width, self.hang)
         ]
         style = console.get_style(self.style) if isinstance(self.style, str) else self.style
         yield Text("\n".join(lines), style=style or Style(), no_wrap=True, overflow="crop")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
@@ -41,7 +42,9 @@ def render_question(question: Question, selected: frozenset[int] = frozenset()) 
         parts.append(Text(""))
         for pos, option in enumerate(question.options):
             mark = ("[✓] " if pos in selected else "[ ] ") if question.multi else ""
-            parts.append(JText(f" {pos + 1}. {mark}{option}", "bold" if pos in selected else ""))
+            head = f" {pos + 1}. {mark}"
+            style = "bold" if pos in selected else ""
+            parts.append(JText(f"{head}{option}", style, hang=cell_len(head)))
     return Group(*parts)
 
 
