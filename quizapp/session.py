@@ -267,9 +267,6 @@ class Session:
         grade = self.grade(question, response)
         now = self.clock()
         rating = self.scheduler.grade(grade.correct, seconds, question.expected_seconds)
-        card = self.scheduler.review(
-            self.store.get_card(question.card_key), rating, now, card_key=question.card_key
-        )
         problem = question.problem
         review = ReviewRecord(
             card_key=question.card_key,
@@ -285,7 +282,10 @@ class Session:
             session_id=self.session_id,
             misconception=grade.misconception.code if grade.misconception is not None else None,
         )
-        review_id = self.store.record_answer(review, card)
+        review_id, card = self.store.answer_card(
+            review,
+            lambda stored: self.scheduler.review(stored, rating, now, card_key=question.card_key),
+        )
         grade = _as_shown(question, grade, response)
         if not grade.correct and self.mode == "review":
             self._relearn.append((self._shown + RELEARN_GAP, question.card_key))

@@ -446,37 +446,22 @@ class Store:
         Raises:
             ValueError: the card belongs to another key, or a datetime is naive.
         """
-        if card is not None:
-            if not card.card_key:
-                card = replace(card, card_key=review.card_key)
-            elif card.card_key != review.card_key:
-                raise ValueError(
-                    f"card {card.card_key!r} does not match review {review.card_key!r}"
-                )
-        reviewed_at = utc_iso(review.reviewed_at)
         with self._write() as conn:
-            cur = conn.execute(
-                "INSERT INTO reviews (card_key, item_id, generator, seed, params, answer, correct,"
-                " rating, seconds, reviewed_at, session_id, misconception)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    review.card_key,
-                    review.item_id,
-                    review.generator,
-                    review.seed,
-                    None if review.params is None else _dumps(review.params),
-                    review.answer,
-                    int(review.correct),
-                    int(review.rating),
-                    float(review.seconds),
-                    reviewed_at,
-                    review.session_id,
-                    review.misconception,
-                ),
-            )
-            if card is not None:
-                conn.execute(_UPSERT_CARD, _card_row(card, introduced_at=reviewed_at))
-        return int(cur.lastrowid or 0)
+            return _insert_answer(conn, review, card)
+
+    def answer_card(
+        self, review: ReviewRecord, schedule: Callable[[CardState | None], CardState]
+    ) -> tuple[int, CardState]:
+        """Like :meth:`record_answer`, with the card's new state computed by ``schedule`` from
+        its stored state inside the same write transaction: two apps answering the same card at
+        once then schedule one after the other, and neither update is lost.
+
+        Returns:
+            The new review's id and the card's new state.
+        """
+        with self._write() as conn:
+            card = schedule(self.get_card(review.card_key))
+            return _insert_answer(conn, review, card), card
 
     def save_card(self, card: CardState, *, now: datetime) -> None:
         """Write a card's state without a review (e.g. suspending it)."""
@@ -775,6 +760,38 @@ def _newer_message(path: Path, found: int, known: int) -> str:
         f"{path}: スキーマのバージョン {found} はこの quizapp（対応バージョン {known}）"
         "より新しいので開けません。quizapp を更新してください"
     )
+
+
+def _insert_answer(conn: sqlite3.Connection, review: ReviewRecord, card: CardState | None) -> int:
+    """The review's row and the card's upsert; the caller holds the write transaction."""
+    if card is not None:
+        if not card.card_key:
+            card = replace(card, card_key=review.card_key)
+        elif card.card_key != review.card_key:
+            raise ValueError(f"card {card.card_key!r} does not match review {review.card_key!r}")
+    reviewed_at = utc_iso(review.reviewed_at)
+    cur = conn.execute(
+        "INSERT INTO reviews (card_key, item_id, generator, seed, params, answer, correct,"
+        " rating, seconds, reviewed_at, session_id, misconception)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            review.card_key,
+            review.item_id,
+            review.generator,
+            review.seed,
+            None if review.params is None else _dumps(review.params),
+            review.answer,
+            int(review.correct),
+            int(review.rating),
+            float(review.seconds),
+            reviewed_at,
+            review.session_id,
+            review.misconception,
+        ),
+    )
+    if card is not None:
+        conn.execute(_UPSERT_CARD, _card_row(card, introduced_at=reviewed_at))
+    return int(cur.lastrowid or 0)
 
 
 _UPSERT_CARD = (

@@ -684,3 +684,37 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -
         assert [proc.exitcode for proc in procs] == [0, 0], f"trial {trial}"
         with Store.open(Path(db)) as store:
             assert len(store.unfinished_sessions()) == 2
+
+
+def _answer_repeatedly(db: str, answers: int, start: multiprocessing.synchronize.Event) -> None:
+    """Answer card "a" ``answers`` times, counting repetitions in the card as a scheduler does."""
+    with Store.open(Path(db)) as store:
+        start.wait()
+        for _ in range(answers):
+
+            def schedule(old: CardState | None) -> CardState:
+                base = old or card("a", NOW)
+                return CardState("a", base.card, reps=base.reps + 1)
+
+            store.answer_card(review("a"), schedule)
+
+
+def test_two_processes_answering_one_card_lose_no_update(tmp_path: Path) -> None:
+    """The card is read and rescheduled inside the answer's write transaction. Reading it before
+    (as Session.answer did) let two apps answering the same card overwrite each other's update:
+    the log kept every answer but the card counted fewer repetitions."""
+    ctx = multiprocessing.get_context("fork")
+    db = str(tmp_path / "p.db")
+    Store.open(Path(db)).close()
+    start = ctx.Event()
+    procs = [ctx.Process(target=_answer_repeatedly, args=(db, 150, start)) for _ in range(2)]
+    for proc in procs:
+        proc.start()
+    start.set()
+    for proc in procs:
+        proc.join(timeout=120)
+    assert [proc.exitcode for proc in procs] == [0, 0]
+    with Store.open(Path(db)) as store:
+        assert store.review_count() == 300
+        stored = store.get_card("a")
+        assert stored is not None and stored.reps == 300
