@@ -6,6 +6,7 @@ import html
 import re
 
 from rich.cells import cell_len
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Footer
 
@@ -451,5 +452,25 @@ def test_footer_shows_the_keys_of_each_state(app_factory) -> None:
                 await pilot.press("enter")
                 await pilot.pause()
             assert {"trap", "fill"} & seen
+
+    run(scenario())
+
+
+def test_topic_boxes_show_their_state_without_colour(app_factory) -> None:
+    """A ticked topic shows ✓ and an unticked one an empty box, in plain text as well."""
+
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            await pilot.press("t")
+            await pilot.pause()
+            topic_list = pilot.app.screen.query_one("#topic-list")
+            # as a terminal delivers fast typing: every key queued before any is handled
+            for key in ("space", "down", "down", "space"):
+                event = events.Key(key, " " if key == "space" else None)
+                pilot.app._driver.send_message(event.set_sender(pilot.app))
+            await pilot.pause()
+            rows = [topic_list.render_line(y).text for y in range(topic_list.option_count)]
+            assert [row.lstrip()[:3] for row in rows] == ["▐✓▌", "▐ ▌", "▐✓▌"]
+            assert len(topic_list.selected) == 2
 
     run(scenario())

@@ -11,6 +11,7 @@ from textual.widgets.selection_list import Selection
 
 from quizapp.session import drill_queue
 from quizapp.ui.context import AppContext
+from quizapp.ui.widgets.checklist import CheckList
 from quizapp.ui.widgets.footer import KeysFooter
 
 EXAM_FILTERS = (("G", "E"), ("G",), ("E",))
@@ -34,7 +35,7 @@ class TopicsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="filter", classes="panel")
-        yield SelectionList[str](id="topic-list")
+        yield CheckList(id="topic-list")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -54,8 +55,11 @@ class TopicsScreen(Screen[None]):
             if counts.get(tid)
         ]
         topic_list = self.query_one("#topic-list", SelectionList)
+        highlighted = topic_list.highlighted
         topic_list.clear_options()
         topic_list.add_options(options)
+        if options:  # the cursor starts on a topic, so the first Space already ticks one
+            topic_list.highlighted = min(highlighted or 0, len(options) - 1)
         self.query_one("#filter", Static).update(
             f"対象: [b]{EXAM_LABEL[self.exams]}[/b]（e で切替）  スペースで選択、Enter で開始"
         )
