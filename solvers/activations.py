@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from solvers._checks import finite, whole_number
+
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_CUBIC = 0.044715
 
@@ -285,3 +287,35 @@ def log_softmax(z: Any, axis: int = -1) -> np.ndarray:
     """
     shifted = _shift_by_max(_prepare_logits(z), axis)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def linear_normalize(z: Any) -> np.ndarray:
+    """Scores divided by their sum along the last axis, zᵢ/Σⱼzⱼ: what Softmax is mistaken for.
+
+    Without exp, differences between scores are not amplified ((3, 1, 0) gives 0.75 for the
+    first, Softmax about 0.84) and a negative score would give a negative "probability".
+
+    Raises:
+        ValueError: scalar, empty or non-finite input, or scores that sum to 0.
+    """
+    arr = _prepare_logits(z)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("z must be finite")
+    total = arr.sum(axis=-1, keepdims=True)
+    if np.any(total == 0):
+        raise ValueError("z sums to 0: dividing by the sum is undefined")
+    return arr / total
+
+
+def chained_gain(factor: float, layers: int) -> float:
+    """The chain rule's product of one equal factor per layer: factorⁿ for ``layers`` = n.
+
+    Backpropagation multiplies a gradient by each layer's local derivative, so a factor below 1
+    shrinks it geometrically (0.25⁵ ≈ 9.8×10⁻⁴ for sigmoids at their steepest); see
+    :func:`gradient_bound` for the bound with each activation's largest derivative.
+
+    Raises:
+        ValueError: a non-finite factor, or layers not an integer ≥ 1.
+    """
+    f = finite("factor", factor)
+    return f ** whole_number("layers", layers, 1)

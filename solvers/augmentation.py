@@ -21,3 +21,19 @@ def cutmix_weights(image_h: int, image_w: int, box_h: int, box_w: int) -> tuple[
         raise ValueError(f"box {bh}×{bw} does not fit in image {ih}×{iw}")
     pasted = (bh * bw) / (ih * iw)
     return 1.0 - pasted, pasted
+
+
+def cutmix_areas(image_h: int, image_w: int, box_h: int, box_w: int) -> tuple[int, int]:
+    """Pixel counts behind the CutMix label weights: (image area, pasted box area).
+
+    The weights of :func:`cutmix_weights` are the ratio of these two areas, not of the side
+    lengths: a 16×16 box in a 32×32 image covers 256 of 1,024 pixels, a quarter (not a half).
+
+    Raises:
+        ValueError: a size < 1 or not an integer, or a box larger than the image.
+    """
+    ih, iw = whole_number("image_h", image_h), whole_number("image_w", image_w)
+    bh, bw = whole_number("box_h", box_h), whole_number("box_w", box_w)
+    if bh > ih or bw > iw:
+        raise ValueError(f"box {bh}×{bw} does not fit in image {ih}×{iw}")
+    return ih * iw, bh * bw

@@ -101,3 +101,15 @@ def low_rank_ratio(m: int, n: int, rank: int) -> float:
     """
     rows, cols, r = _factor_dims(m, n, rank)
     return r * (rows + cols) / math.prod((rows, cols))
+
+
+def density(w: Any) -> float:
+    """Fraction of entries that are not zero: 1 − :func:`sparsity`.
+
+    What pruning keeps rather than what it removes; mixing the two up is a common slip.
+
+    Raises:
+        ValueError: empty or non-finite weights.
+    """
+    arr = _weights(w)
+    return float(np.count_nonzero(arr)) / arr.size

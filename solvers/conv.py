@@ -314,3 +314,46 @@ def global_avg_pool(x: Any) -> np.ndarray:
     xa = real_array("x", x)
     _check_nchw("x", xa)
     return xa.mean(axis=(2, 3))
+
+
+def slide_ratio(
+    size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> float:
+    """(n + 2p − k_eff)/s before the floor: how many strides the kernel slides across the input.
+
+    :func:`output_size` is ⌊this⌋ + 1. A fraction means the last positions would stick out of the
+    padded input, so those edge pixels are never covered (W=10, F=3, P=0, S=2 gives 3.5 → 4).
+
+    Raises:
+        ValueError: as for :func:`output_size`.
+    """
+    output_size(size, kernel, stride, padding, dilation)  # the same validation
+    n, s, p = int(size), int(stride), int(padding)
+    return (n + 2 * p - effective_kernel(kernel, dilation)) / s
+
+
+def receptive_field_growth(kernel: int, jump: int, dilation: int = 1) -> int:
+    """How much one layer widens the receptive field: (k_eff − 1)·jump.
+
+    ``jump`` is the product of the strides of the layers before it: after a stride-2 layer, a 3×3
+    kernel adds (3 − 1)·2 = 4 input pixels, not 2. One step of :func:`stacked_receptive_field`.
+
+    Raises:
+        ValueError: a kernel, jump or dilation < 1 or not an integer.
+    """
+    return (effective_kernel(kernel, dilation) - 1) * whole_number("jump", jump, 1)
+
+
+def pool_params(kernel: IntOrPair | None = None) -> int:
+    """Learnable parameters of a pooling layer (max, average or global average): always 0.
+
+    A network's parameter count sums its layers; pooling only takes the max or the mean of a
+    window, so it contributes nothing, whatever its window. Forgetting the layer *after* a GAP is
+    the mistake that leaves only this 0. ``kernel`` (None for global pooling) is only validated.
+
+    Raises:
+        ValueError: a kernel < 1 or not an integer.
+    """
+    if kernel is not None:
+        _pair("kernel", kernel, 1)
+    return 0

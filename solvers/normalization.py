@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from solvers._checks import real_array
+
 NormKind = Literal["batch", "layer", "instance", "group"]
 
 
@@ -259,3 +261,24 @@ def _dim(value: Any) -> int:
     if not math.isfinite(float(value)) or float(value) != int(value) or int(value) < 1:
         raise ValueError(f"shape entries must be positive integers, got {value!r}")
     return int(value)
+
+
+def standardize(x: Any, spread: Literal["std", "variance"] = "std") -> np.ndarray:
+    """z-scores (x − mean)/std of a 1-D sample, with the population (÷n) standard deviation.
+
+    ``spread="variance"`` divides by the variance instead: the forgotten square root, a common
+    slip whose result is not in units of standard deviations ((0, 2, 4, 6, 8) gives √2 for 8 with
+    the std, 0.5 with the variance 8).
+
+    Raises:
+        ValueError: not a 1-D sample of at least two values, all values equal, or a bad spread.
+    """
+    arr = real_array("x", x)
+    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)):
+        raise ValueError(f"x must be a finite 1-D sample of at least 2 values, got {x!r}")
+    if spread not in ("std", "variance"):
+        raise ValueError(f"spread must be 'std' or 'variance', got {spread!r}")
+    var = arr.var()
+    if var == 0:
+        raise ValueError("x has no spread: every value is the same")
+    return (arr - arr.mean()) / (math.sqrt(var) if spread == "std" else var)

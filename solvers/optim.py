@@ -197,3 +197,16 @@ def ema_update(average: Any, value: Any, decay: float) -> float | np.ndarray:
     (avg, new), scalar = _arrays(average=average, value=value)
     m = _rate("decay", decay, 1.0)
     return _out(m * avg + (1.0 - m) * new, scalar)
+
+
+def l2_penalty_grad(w: Any, weight_decay: float) -> float | np.ndarray:
+    """Gradient of the L2 penalty (λ/2)·‖w‖²: λ·w.
+
+    The 1/2 is there so the derivative has no factor 2; :func:`weight_decay_step` adds exactly
+    this term to the loss gradient (w = 2.0, λ = 0.01 gives 0.02, not λw/2 = 0.01).
+
+    Raises:
+        ValueError: a non-finite w or a negative weight_decay.
+    """
+    (wa,), scalar = _arrays(w=w)
+    return _out(_rate("weight_decay", weight_decay) * wa, scalar)

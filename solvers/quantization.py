@@ -189,3 +189,38 @@ def memory_bytes(n_params: float, bits: float) -> float:
     if b <= 0:
         raise ValueError(f"bits must be positive, got {bits!r}")
     return n * b / 8.0
+
+
+def grid_position(x: Any, scale: float, zero_point: int = 0) -> float | np.ndarray:
+    """Where x falls on the integer grid before rounding: x/scale + zero_point.
+
+    :func:`quantize` rounds this to the nearest integer and clamps it to the range; showing it
+    unrounded explains both steps (0.5 with scale 2/255 sits at 63.75, which rounds to 64).
+
+    Raises:
+        ValueError: NaN input, a non-positive scale, or a zero_point that is not an integer.
+    """
+    out = _values("x", x) / _scale(scale) + _integer("zero_point", zero_point)
+    return float(out) if out.ndim == 0 else out
+
+
+def floor_quantize(
+    x: Any, scale: float, zero_point: int, signed: bool = True, bits: int = 8
+) -> int | np.ndarray:
+    """Quantization with truncation (np.floor) in place of rounding to nearest.
+
+    The common implementation slip: every value lands up to one whole step low instead of at
+    most half a step away, so the error is biased (0.5 with scale 2/255 gives 63, not 64).
+
+    Raises:
+        ValueError: as for :func:`quantize`.
+    """
+    arr = _values("x", x)
+    s = _scale(scale)
+    zp = _integer("zero_point", zero_point)
+    qmin, qmax = _int_range(signed, bits)
+    if not qmin <= zp <= qmax:
+        raise ValueError(f"zero_point must be in [{qmin}, {qmax}], got {zero_point!r}")
+    with np.errstate(over="ignore"):
+        q = np.clip(np.floor(arr / s) + zp, qmin, qmax).astype(np.int64)
+    return int(q) if q.ndim == 0 else q

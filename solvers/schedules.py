@@ -167,3 +167,15 @@ def sqrt_scaling(base_lr: float, base_batch: float, batch: float) -> float:
     """
     lr = _non_negative("base_lr", base_lr)
     return lr * math.sqrt(_positive("batch", batch) / _positive("base_batch", base_batch))
+
+
+def step_decay_count(step: float, step_size: float) -> int:
+    """How many decays a :func:`step_decay` schedule has applied by ``step``: ⌊step/step_size⌋.
+
+    The learning rate is lr0·γ^count, so it falls in stairs; at epoch 65 with decays every 30
+    epochs the count is 2 (at 30 and 60), not 65/30 ≈ 2.17 and not 3.
+
+    Raises:
+        ValueError: a negative step, a non-positive step_size, or a non-finite argument.
+    """
+    return math.floor(_non_negative("step", step) / _positive("step_size", step_size))

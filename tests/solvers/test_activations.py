@@ -283,3 +283,41 @@ def test_softmax_numerators():
 def test_gradient_bound_and_numerators_reject_bad_input(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_linear_normalize_by_hand_and_against_softmax():
+    assert act.linear_normalize([3.0, 1.0, 0.0]) == pytest.approx([0.75, 0.25, 0.0])
+    assert act.softmax([3.0, 1.0, 0.0])[0] == pytest.approx(0.8438, abs=1e-4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.1, 100), min_size=1, max_size=6))
+def test_linear_normalize_sums_to_one_and_keeps_ratios(z):
+    p = act.linear_normalize(z)
+    assert p.sum() == pytest.approx(1.0)
+    assert p[0] / p[-1] == pytest.approx(z[0] / z[-1])
+    # it is Softmax of the logs: exp(log z)/Σ exp(log z)
+    assert p == pytest.approx(act.softmax(np.log(z)))
+
+
+@pytest.mark.parametrize("bad", [[1.0, -1.0], [], 2.0, [math.inf, 1.0]])
+def test_linear_normalize_invalid(bad):
+    with pytest.raises(ValueError):
+        act.linear_normalize(bad)
+
+
+def test_chained_gain_by_hand_and_against_the_bound():
+    assert act.chained_gain(0.5, 5) == 0.03125
+    assert act.chained_gain(0.25, 5) == act.gradient_bound("sigmoid", 5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 2.0), st.integers(1, 20))
+def test_chained_gain_is_a_product_of_layers(factor, layers):
+    assert act.chained_gain(factor, layers) == pytest.approx(math.prod([factor] * layers))
+
+
+@pytest.mark.parametrize("bad", [(0.5, 0), (0.5, 1.5), (math.nan, 3)])
+def test_chained_gain_invalid(bad):
+    with pytest.raises(ValueError):
+        act.chained_gain(*bad)

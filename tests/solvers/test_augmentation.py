@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvers.augmentation import cutmix_weights
+from solvers.augmentation import cutmix_areas, cutmix_weights
 
 
 def test_by_hand():
@@ -30,3 +30,22 @@ def test_matches_a_pasted_mask(h, w, data):
 def test_invalid_input_raises(args):
     with pytest.raises(ValueError):
         cutmix_weights(*args)
+
+
+def test_areas_by_hand():
+    assert cutmix_areas(32, 32, 16, 16) == (1024, 256)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.data())
+def test_areas_are_what_the_weights_are_a_ratio_of(h, w, data):
+    bh, bw = data.draw(st.integers(1, h)), data.draw(st.integers(1, w))
+    image, box = cutmix_areas(h, w, bh, bw)
+    assert image == np.ones((h, w)).size and box == np.ones((bh, bw)).size
+    assert cutmix_weights(h, w, bh, bw)[1] == pytest.approx(box / image)
+
+
+@pytest.mark.parametrize("args", [(32, 32, 33, 16), (32, 32, 0, 16), (32, 32.5, 16, 16)])
+def test_areas_invalid_input_raises(args):
+    with pytest.raises(ValueError):
+        cutmix_areas(*args)

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from solvers.compression import low_rank_params, low_rank_ratio, magnitude_prune, sparsity
+from solvers.compression import (
+    density,
+    low_rank_params,
+    low_rank_ratio,
+    magnitude_prune,
+    sparsity,
+)
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -247,3 +253,19 @@ def test_low_rank_rejects(args, match):
         low_rank_params(*args)
     with pytest.raises(ValueError, match=match):
         low_rank_ratio(*args)
+
+
+def test_density_by_hand():
+    assert density([[0.8, 0.0, -0.3], [0.0, 0.9, 0.2], [0.4, 0.0, 0.7]]) == pytest.approx(6 / 9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 30), elements=st.sampled_from([0.0, -1.5, 2.0])))
+def test_density_and_sparsity_add_to_one(w):
+    assert density(w) + sparsity(w) == pytest.approx(1.0)
+    assert density(w) == pytest.approx(np.mean(w != 0))
+
+
+def test_density_invalid():
+    with pytest.raises(ValueError):
+        density([])

@@ -16,6 +16,9 @@ from solvers.conv import (
     global_avg_pool,
     max_pool2d,
     output_size,
+    pool_params,
+    receptive_field_growth,
+    slide_ratio,
     stacked_receptive_field,
 )
 
@@ -417,3 +420,51 @@ def test_global_avg_pool():
     np.testing.assert_allclose(gap, avg_pool2d(x, (4, 6))[:, :, 0, 0])
     with pytest.raises(ValueError):
         global_avg_pool(np.zeros((3, 5)))
+
+
+def test_slide_ratio_by_hand_and_its_floor_is_the_output_size():
+    assert slide_ratio(10, 3, stride=2) == 3.5
+    assert slide_ratio(32, 3, padding=1) == 31.0
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 64), st.integers(1, 7), st.integers(1, 4), st.integers(0, 3), st.integers(1, 3)
+)
+def test_slide_ratio_floor_plus_one_is_output_size(n, k, s, p, d):
+    if d * (k - 1) + 1 > n + 2 * p:
+        with pytest.raises(ValueError):
+            slide_ratio(n, k, s, p, d)
+        return
+    assert int(np.floor(slide_ratio(n, k, s, p, d))) + 1 == output_size(n, k, s, p, d)
+
+
+def test_receptive_field_growth_by_hand():
+    assert receptive_field_growth(3, jump=2) == 4
+    assert receptive_field_growth(3, jump=1, dilation=2) == 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 7), st.integers(1, 3)), min_size=1, max_size=5))
+def test_receptive_field_growth_sums_to_the_stacked_field(layers):
+    kernels, strides = [k for k, _ in layers], [s for _, s in layers]
+    field, jump = 1, 1
+    for k, s in layers:
+        field += receptive_field_growth(k, jump)
+        jump *= s
+    assert field == stacked_receptive_field(kernels, strides=strides)
+
+
+def test_pool_params_are_zero_like_the_trainable_layers_say():
+    from solvers.cnn import GlobalAvgPool, MaxPool2d
+
+    assert pool_params() == pool_params(2) == pool_params((3, 2)) == 0
+    assert MaxPool2d(2).params() == () and GlobalAvgPool().params() == ()
+    with pytest.raises(ValueError):
+        pool_params(0)
+
+
+@pytest.mark.parametrize("bad", [(0, 3), (3, 0)])
+def test_receptive_field_growth_invalid(bad):
+    with pytest.raises(ValueError):
+        receptive_field_growth(*bad)

@@ -18,6 +18,7 @@ from solvers.normalization import (
     layer_norm,
     norm_counts,
 )
+from solvers.normalization import standardize as z_scores
 
 FAST = settings(max_examples=40, deadline=None)
 EPS = 1e-5
@@ -235,3 +236,27 @@ def test_norm_counts_agree_with_the_computation(shape, kind, seed):
 def test_norm_counts_rejects_invalid(shape, kind, groups):
     with pytest.raises(ValueError):
         norm_counts(shape, kind, groups)
+
+
+def test_standardize_by_hand():
+    x = [0.0, 2.0, 4.0, 6.0, 8.0]
+    assert z_scores(x)[-1] == pytest.approx(math.sqrt(2))
+    assert z_scores(x, spread="variance")[-1] == pytest.approx(0.5)
+
+
+@FAST
+@given(st.lists(st.floats(-100, 100), min_size=2, max_size=12))
+def test_standardize_matches_layer_norm_and_has_unit_spread(x):
+    arr = np.array(x)
+    if arr.var() < 1e-6:
+        return
+    z = z_scores(x)
+    assert z == pytest.approx(layer_norm(arr[None, :], eps=1e-300)[0], abs=1e-6)
+    assert z.mean() == pytest.approx(0.0, abs=1e-9) and z.std() == pytest.approx(1.0)
+    assert z_scores(x, "variance") == pytest.approx(z / arr.std())
+
+
+@pytest.mark.parametrize("bad", [([1.0],), ([2.0, 2.0],), ([1.0, 2.0], "range")])
+def test_standardize_invalid(bad):
+    with pytest.raises(ValueError):
+        z_scores(*bad)

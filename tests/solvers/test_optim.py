@@ -17,6 +17,7 @@ from solvers.optim import (
     clip_by_value,
     ema_update,
     grad_norm,
+    l2_penalty_grad,
     momentum_step,
     sgd_step,
     weight_decay_step,
@@ -379,3 +380,23 @@ def test_ema_is_adams_first_moment(avg, new, m):
 def test_clipping_and_ema_reject_bad_input(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_l2_penalty_grad_by_hand():
+    assert l2_penalty_grad(2.0, 0.01) == pytest.approx(0.02)
+
+
+@FAST
+@given(values, values, st.floats(0, 0.1), lrs)
+def test_l2_penalty_grad_is_what_weight_decay_adds(w, g, lam, lr):
+    assert weight_decay_step(w, g, lr, lam) == pytest.approx(
+        sgd_step(w, g + l2_penalty_grad(w, lam), lr), abs=1e-9
+    )
+    h = 1e-4  # central difference of (λ/2)w²
+    numeric = (lam / 2 * (w + h) ** 2 - lam / 2 * (w - h) ** 2) / (2 * h)
+    assert l2_penalty_grad(w, lam) == pytest.approx(numeric, rel=1e-6, abs=1e-6)
+
+
+def test_l2_penalty_grad_invalid():
+    with pytest.raises(ValueError):
+        l2_penalty_grad(1.0, -0.1)

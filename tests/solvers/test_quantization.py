@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from solvers.quantization import (
     affine_params,
     dequantize,
+    floor_quantize,
+    grid_position,
     memory_bytes,
     quantization_error,
     quantize,
@@ -183,3 +185,29 @@ def test_memory_bytes():
 def test_rejects_invalid(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_grid_position_and_floor_by_hand():
+    scale = 2 / 255
+    assert grid_position(0.5, scale) == pytest.approx(63.75)
+    assert floor_quantize(0.5, scale, 0) == 63
+    assert quantize(0.5, scale, 0) == 64
+    assert grid_position(0.27, 0.1) == pytest.approx(2.7)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(-1.0, 1.0), st.floats(0.001, 0.1), st.integers(-20, 20))
+def test_quantize_rounds_the_grid_position_and_floor_truncates_it(x, scale, zp):
+    position = grid_position(x, scale, zp)
+    assert position == pytest.approx(x / scale + zp)
+    q, f = quantize(x, scale, zp), floor_quantize(x, scale, zp)
+    if math.floor(position) >= -128 and math.ceil(position) <= 127:
+        assert abs(q - position) <= 0.5 + 1e-9
+        assert f == math.floor(position) or math.isclose(position, f + 1, abs_tol=1e-9)
+        assert f <= q
+
+
+@pytest.mark.parametrize("args", [(0.5, 0.0, 0), (0.5, 0.1, 0.5), (math.nan, 0.1, 0)])
+def test_grid_position_invalid(args):
+    with pytest.raises(ValueError):
+        grid_position(*args)

@@ -18,6 +18,7 @@ from solvers.schedules import (
     sgdr_lr,
     sqrt_scaling,
     step_decay,
+    step_decay_count,
 )
 
 FAST = settings(max_examples=60, deadline=None)
@@ -437,3 +438,22 @@ def test_sqrt_scaling():
 def test_new_schedules_reject_bad_input(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_step_decay_count_by_hand():
+    assert step_decay_count(65, 30) == 2
+    assert step_decay_count(29.9, 30) == 0 and step_decay_count(30, 30) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 500), st.integers(1, 60), st.sampled_from([0.1, 0.5]))
+def test_step_decay_is_lr0_times_gamma_to_the_count(step, size, gamma):
+    assert step_decay(step, 1.0, gamma, size) == pytest.approx(
+        gamma ** step_decay_count(step, size)
+    )
+
+
+@pytest.mark.parametrize("bad", [(-1, 30), (10, 0), (math.nan, 30)])
+def test_step_decay_count_invalid(bad):
+    with pytest.raises(ValueError):
+        step_decay_count(*bad)
