@@ -14,7 +14,7 @@ from pathlib import Path
 
 START_TARGET = 1.5
 FEEDBACK_TARGET_MS = 50.0
-REPEATS = 5
+REPEATS = 7
 
 BARE = """
 from textual.app import App
@@ -180,7 +180,7 @@ def run() -> list[dict]:
     )
     return [
         {
-            "name": "TUI cold start to first question / bare Textual app (median of 5)",
+            "name": f"TUI cold start to first question / bare Textual app (median of {REPEATS})",
             "value": f"{ratio:.2f}× ({quiz * 1000:.0f} ms vs {bare * 1000:.0f} ms)",
             "target": f"≤ {START_TARGET}×",
             "ok": ratio <= START_TARGET,
