@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.bank import Bank, load_bank
+from quizapp.grading import parse_number
 from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
@@ -86,6 +87,131 @@ def test_items_stating_numbers_carry_checks() -> None:
         ):
             missing.append(item.id)
     assert not missing, f"items stating numbers without check: {missing}"
+
+
+_SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SHOWN_NUMBER = (
+    r"[−-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    rf"(?:\s?[×x]\s?10⁻?[{_SUPER}]+|⁻?[{_SUPER}]+|/\d+(?:\.\d+)?)?(?:億|万|%|\s?[GMk]B)?"
+)
+"""A number as the bank shows it: 0.25, −1, 73,856, 9.8×10⁻⁴, 0.5⁵, 1/9, 700億, 44%, 14 GB."""
+STATED = re.compile(
+    rf"(?<![<>=!])(?:=|≈)(?!=)\s*({SHOWN_NUMBER})"
+    r"(?!\d|[.,]\d|\s?[-−+×x*/^·]\s?[\d(]|[A-Za-zα-ωΑ-Ω])"
+)
+"""A number after = or ≈ that is the whole right-hand side: not the start of an expression
+(= 12/2 + 1) or a coefficient (≈ 6ND); == and <= are comparisons, not statements."""
+IN_OPTION = re.compile(rf"(?<![\w.,√^\-−]){SHOWN_NUMBER}(?!\w)")
+"""A number of an option's text, but not the digits of a word (LeNet-5, VGG16, 2値, 1つ)."""
+IN_PROMPT = re.compile(rf"(?<![A-Za-z0-9_.,\-−]){SHOWN_NUMBER}")
+ASSIGNED = re.compile(r"(?<![\w)\]])[^\W\d]\w*['′]?\s*$")
+"""What stands left of = when it only names a value (α = 1, T = 2, lr = 0.1)."""
+HIRAGANA = re.compile(r"[ぁ-ゖ]")
+_SCALE = {"億": 1e8, "万": 1e4, "GB": 1e9, "MB": 1e6, "kB": 1e3}
+
+
+def shown_value(text: str, approximate: bool) -> tuple[float, float]:
+    """The value of a shown number and half a unit of its last shown digit.
+
+    Fractions and powers (1/9, 0.5⁵) are exact; 9.8×10⁻⁴ is good to ±0.05×10⁻⁴ and 44% to
+    ±0.005; an approximate integer's trailing zeros are not significant (約 700億 is good to
+    ±50億). 億, 万 and GB, MB, kB (10⁹, 10⁶, 10³ bytes, as the items define them) scale it.
+    """
+    unit = next((u for u in _SCALE if text.endswith(u)), "")
+    number = text.removesuffix(unit).strip()
+    value = parse_number(number) * _SCALE.get(unit, 1.0)
+    if re.search(rf"/|[{_SUPER}]$", number) and not re.search(r"[×x]\s?10", number):
+        return value, abs(value) * 1e-9
+    lead = re.match(r"[−-]?([\d,]*)(?:\.(\d+))?", number)
+    assert lead is not None
+    whole, decimals = lead.group(1).replace(",", ""), lead.group(2) or ""
+    step = 10.0 ** -len(decimals)
+    if approximate and not decimals:
+        step = 10.0 ** (len(whole) - len(whole.rstrip("0") or "0"))
+    mantissa = parse_number(lead.group())
+    scale = abs(value / mantissa) if mantissa else 1.0
+    return value, 0.5 * step * scale * (1 + 1e-9) + 1e-12
+
+
+def _numbers(value: object) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return [float(value)]
+    if isinstance(value, str):  # YAML reads 7.0e10 (no sign after e) as a string
+        try:
+            return [float(value)]
+        except ValueError:
+            return []
+    if isinstance(value, list | tuple):
+        return [x for v in value for x in _numbers(v)]
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _numbers(v)]
+    return []
+
+
+def stated_claims(item: Trap | Choice | Fill) -> tuple[list[str], list[tuple[str, float, float]]]:
+    """(given numbers as shown, claims as (shown, value, half unit)) of one hand-written item."""
+    given: list[str] = []
+    claims: list[tuple[str, float, float]] = []
+    stated_at: set[int] = set()
+    for match in STATED.finditer(item.prompt):
+        stated_at.add(match.start(1))
+        if ASSIGNED.search(item.prompt[: match.start()]):
+            given.append(match.group(1))
+        else:
+            claims.append((match.group(1), *shown_value(match.group(1), "≈" in match.group())))
+    given += [m.group() for m in IN_PROMPT.finditer(item.prompt) if m.start() not in stated_at]
+    if isinstance(item, Choice) and item.code is not None:  # the code the learner reads
+        for code in (item.code.template, *(o.text for o in item.options)):
+            given += [m.group() for m in IN_PROMPT.finditer(code)]
+    texts = [item.explanation]
+    if isinstance(item, Choice):
+        texts += [o.rationale for o in item.options]
+    for text in texts:
+        for match in STATED.finditer(text):
+            claims.append((match.group(1), *shown_value(match.group(1), "≈" in match.group())))
+    if isinstance(item, Choice) and item.code is None:
+        for option in item.options:
+            if HIRAGANA.search(option.text) or "=" in option.text:
+                continue  # a statement or a formula: its = and ≈ are in the rationale's hands
+            approximate = "約" in option.text or "≈" in option.text
+            for match in IN_OPTION.finditer(option.text):
+                claims.append((match.group(), *shown_value(match.group(), approximate)))
+    return given, claims
+
+
+def test_every_stated_number_is_recomputed_or_given() -> None:
+    """Every number a hand-written item states as a result is recomputed by one of its checks.
+
+    Stated results: a number after = or ≈ that is the whole right-hand side, in the prompt, the
+    explanation or an option's rationale; and every number of an option whose text is a value
+    (no hiragana, no formula: "約 0.42", "73,856", "(0.65, 0.32, 0.03)", "12×12", "14 GB"). A
+    distractor is what a mistake gives, so it is recomputed too.
+
+    Backed: equal to an expect of one of the item's checks within half a unit of the last digit
+    shown (≈ 9.8×10⁻⁴ accepts 0.0009765625, = 0.41 does not accept 0.417), or given data: a
+    number in the prompt (a prompt's "name = value" names given data, "16×16 = 256" does not),
+    in the code a code item shows, or in the checks' args. The rule is textual, so a result that
+    happens to equal a given number passes; historical facts belong in prose, not after =.
+    """
+    unbacked = []
+    total = 0
+    for item in hand_written(bank()):
+        given_text, claims = stated_claims(item)
+        values = [x for c in item.check for x in _numbers(c.expect)]
+        given = [x for c in item.check for x in _numbers(c.args)]
+        given += [shown_value(g, approximate=False)[0] for g in given_text]
+        for shown, value, half in claims:
+            total += 1
+            percent = shown.endswith("%")  # 44% is backed by 0.444… or by 44.4…
+            if not any(
+                abs(v - value) <= half or (percent and abs(v - 100 * value) <= 100 * half)
+                for v in values + given
+            ):
+                unbacked.append(f"{item.id}: {shown}")
+    assert total > 500, "the claim patterns no longer find the bank's numbers"
+    assert not unbacked, f"{len(unbacked)} stated numbers not recomputed:\n" + "\n".join(unbacked)
 
 
 def test_no_latex() -> None:
