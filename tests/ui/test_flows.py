@@ -18,7 +18,7 @@ from quizapp.ui.screens.quiz import QuizScreen, status_line
 from quizapp.ui.screens.result import ResultScreen
 from quizapp.ui.widgets.answer import AnswerInput
 
-from .conftest import run
+from .conftest import BANK, run
 
 
 def screen_text(pilot: Pilot) -> str:
@@ -472,5 +472,41 @@ def test_topic_boxes_show_their_state_without_colour(app_factory) -> None:
             rows = [topic_list.render_line(y).text for y in range(topic_list.option_count)]
             assert [row.lstrip()[:3] for row in rows] == ["▐✓▌", "▐ ▌", "▐✓▌"]
             assert len(topic_list.selected) == 2
+
+    run(scenario())
+
+
+def test_topic_tables_keep_their_numbers_on_screen_at_80_columns(tmp_path) -> None:
+    """Long topic titles give way (cut with …) so that the accuracy columns of the stats table
+    stay visible in an 80-column terminal instead of scrolling off to the right."""
+    import shutil
+
+    from quizapp.ui.app import make_app
+    from quizapp.ui.screens.stats import StatsScreen
+
+    bank = shutil.copytree(BANK, tmp_path / "bank")
+    topics = bank / "topics.yaml"
+    long_title = "活性化関数の役割と他の概念（正規化・損失・最適化・正則化）との区別"
+    topics.write_text(
+        topics.read_text(encoding="utf-8").replace("ReLUと勾配消失の緩和", long_title),
+        encoding="utf-8",
+    )
+    app = make_app(
+        db_path=tmp_path / "p.db",
+        bank_dirs=[bank],
+        config_path=tmp_path / "c.toml",
+        seed=7,
+        fuzz=False,
+    )
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("s")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, StatsScreen)
+            table = pilot.app.screen.query_one("#accuracy")
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            titles = [table.get_row_at(i)[0] for i in range(table.row_count)]
+            assert any(t.endswith("…") and t.startswith("活性化関数の役割") for t in titles)
 
     run(scenario())

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from quizapp.ui.widgets.jtext import _NO_LINE_START, wrap_line
+from quizapp.ui.widgets.jtext import _NO_LINE_START, clip, wrap_line
 
 WORDS = st.sampled_from(
     ["ReLU", "GAP", "Σwᵢxᵢ", "7×7", "f(z)", "0.25⁵", "σ′(x)", "=", "+", "b", "【1】", "、", "。"]
@@ -65,3 +65,13 @@ def test_continuation_lines_hang_under_the_first(text: str, width: int, hang: in
     assert all(cell_len(line) <= width for line in lines)
     assert all(line.startswith(" " * min(hang, width - 2)) for line in lines[1:])
     assert lines == list(wrap_line(text, width)) or hang
+
+
+@given(PARAGRAPHS, st.integers(0, 40))
+def test_clip_fits_and_marks_what_it_cut(text: str, cells: int) -> None:
+    short = clip(text, cells)
+    assert cell_len(short) <= max(cells, 0) or short == text
+    if short == text:
+        assert cell_len(text) <= cells
+    elif short:
+        assert short.endswith("…") and text.startswith(short[:-1])

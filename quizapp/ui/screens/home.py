@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from quizapp import progress
 from quizapp.session import mock_queue, new_cards_today
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.footer import KeysFooter
+from quizapp.ui.widgets.jtext import clip
 
 MENU = (
     ("review", "復習", "r"),
@@ -29,18 +29,6 @@ MENU = (
 TITLE_CELLS = 26
 """Topic-title width at 80 columns; wider terminals give the extra columns to the titles."""
 OTHER_CELLS = 60
-
-
-def clip(text: str, cells: int) -> str:
-    """Shorten to ``cells`` terminal cells (wide characters count two), ending with …."""
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > cells - 1:
-            break
-        out += ch
-    return out + "…"
 
 
 def percent(value: float | None) -> str:

@@ -18,6 +18,7 @@ from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView
 from quizapp.ui.widgets.footer import KeysFooter
+from quizapp.ui.widgets.jtext import clip
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
@@ -32,11 +33,7 @@ def status_line(parts: list[str], width: int, flexible: int) -> str:
     excess = cell_len(line) - width
     if excess <= 0 or not parts[flexible]:
         return line
-    title = parts[flexible]
-    keep = max(cell_len(title) - excess - 1, 0)
-    short = Text(title)
-    short.truncate(keep)
-    parts[flexible] = f"{short.plain.rstrip()}…" if keep else ""
+    parts[flexible] = clip(parts[flexible], cell_len(parts[flexible]) - excess)
     return SEPARATOR.join(p for p in parts if p)
 
 

@@ -14,7 +14,10 @@ from quizapp.session import Summary
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.feedback import render_feedback
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import JText
+from quizapp.ui.widgets.jtext import JText, clip
+
+NUMBER_COLUMNS_CELLS = 30
+"""Cells the number columns, the cell padding and the scroll bar take."""
 
 
 class ResultScreen(Screen[None]):
@@ -65,9 +68,11 @@ class ResultScreen(Screen[None]):
         table.add_columns("トピック", "正解", "解答", "正答率")
         topics = self.context.bank.topics
         rows = sorted(self.summary.by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1])
+        # the numbers stay on screen at 80 columns: the titles give way
+        title_cells = max(16, self.app.size.width - NUMBER_COLUMNS_CELLS)
         for topic, (ok, n) in rows:
             title = topics[topic].title if topic in topics else topic
-            table.add_row(title, str(ok), str(n), f"{ok / n:.0%}")
+            table.add_row(clip(title, title_cells), str(ok), str(n), f"{ok / n:.0%}")
         table.styles.height = len(rows) + 1
 
     def action_close(self) -> None:

@@ -14,8 +14,11 @@ from quizapp.ui.context import AppContext
 from quizapp.ui.screens.home import percent
 from quizapp.ui.widgets.barchart import BarChart
 from quizapp.ui.widgets.footer import KeysFooter
+from quizapp.ui.widgets.jtext import clip
 
 DAYS = 14
+NUMBER_COLUMNS_CELLS = 42
+"""Cells the number columns, the cell padding and the scroll bar take."""
 
 
 class StatsScreen(Screen[None]):
@@ -72,9 +75,11 @@ class StatsScreen(Screen[None]):
         table = self.query_one("#accuracy", DataTable)
         table.add_columns("トピック", "解答", "正解", "正答率", "既習/総数")
         rows = sorted(view.topics, key=lambda t: (t.accuracy is None, t.accuracy or 0.0))
+        # the numbers stay on screen at 80 columns: the titles give way
+        title_cells = max(16, self.app.size.width - NUMBER_COLUMNS_CELLS)
         for t in rows:
             table.add_row(
-                t.title,
+                clip(t.title, title_cells),
                 str(t.answers),
                 str(t.correct_answers),
                 percent(t.accuracy),

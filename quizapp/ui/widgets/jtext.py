@@ -103,6 +103,19 @@ def _carry(tokens: list[str], room: int) -> int:
     return 0
 
 
+def clip(text: str, cells: int) -> str:
+    """Shorten to at most ``cells`` terminal cells (wide characters count two), ending with …;
+    "" when not even one character and the … fit."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return f"{out.rstrip()}…" if out else ""
+
+
 class JText:
     """A paragraph (or several, split on newlines) of Japanese text in one style; ``hang``
     indents the continuation lines of each paragraph."""
