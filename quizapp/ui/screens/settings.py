@@ -12,6 +12,7 @@ from quizapp.config import SETTINGS, ConfigError, save_settings, settings_from_f
 from quizapp.ui.context import AppContext
 from quizapp.ui.themes import THEMES
 from quizapp.ui.widgets.footer import KeysFooter
+from quizapp.ui.widgets.jtext import JText
 
 
 def _shown(value: object) -> str:
@@ -38,7 +39,7 @@ class SettingsScreen(Screen[None]):
                 yield Label(
                     f"[b]{field.metadata['title']}[/b]  [dim]{name}[/dim]", classes="setting-title"
                 )
-                yield Static(field.metadata["help"], classes="muted setting-help")
+                yield Static(JText(field.metadata["help"]), classes="muted setting-help")
                 yield Input(
                     _shown(getattr(self.context.settings, name)),
                     placeholder="未設定" if name == "exam_date" else "",
