@@ -15,11 +15,8 @@ def cutmix_weights(image_h: int, image_w: int, box_h: int, box_w: int) -> tuple[
     Raises:
         ValueError: a size < 1 or not an integer, or a box larger than the image.
     """
-    ih, iw = whole_number("image_h", image_h), whole_number("image_w", image_w)
-    bh, bw = whole_number("box_h", box_h), whole_number("box_w", box_w)
-    if bh > ih or bw > iw:
-        raise ValueError(f"box {bh}×{bw} does not fit in image {ih}×{iw}")
-    pasted = (bh * bw) / (ih * iw)
+    image, box = cutmix_areas(image_h, image_w, box_h, box_w)
+    pasted = box / image
     return 1.0 - pasted, pasted
 
 

@@ -12,6 +12,7 @@ Integer results are Python ints for scalar input and int64 arrays otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -124,15 +125,7 @@ def quantize(
     Raises:
         ValueError: NaN input, non-positive scale, or a zero_point that is not an integer in range.
     """
-    arr = _values("x", x)
-    s = _scale(scale)
-    zp = _integer("zero_point", zero_point)
-    qmin, qmax = _int_range(signed, bits)
-    if not qmin <= zp <= qmax:
-        raise ValueError(f"zero_point must be in [{qmin}, {qmax}], got {zero_point!r}")
-    with np.errstate(over="ignore"):
-        q = np.clip(np.rint(arr / s) + zp, qmin, qmax).astype(np.int64)
-    return int(q) if q.ndim == 0 else q
+    return _to_grid(x, scale, zero_point, signed, bits, np.rint)
 
 
 def dequantize(q: Any, scale: float, zero_point: int) -> float | np.ndarray:
@@ -215,6 +208,18 @@ def floor_quantize(
     Raises:
         ValueError: as for :func:`quantize`.
     """
+    return _to_grid(x, scale, zero_point, signed, bits, np.floor)
+
+
+def _to_grid(
+    x: Any,
+    scale: float,
+    zero_point: int,
+    signed: bool,
+    bits: int,
+    to_int: Callable[[np.ndarray], np.ndarray],
+) -> int | np.ndarray:
+    """x/scale + zero_point made whole by ``to_int`` and clipped to the integer range."""
     arr = _values("x", x)
     s = _scale(scale)
     zp = _integer("zero_point", zero_point)
@@ -222,5 +227,5 @@ def floor_quantize(
     if not qmin <= zp <= qmax:
         raise ValueError(f"zero_point must be in [{qmin}, {qmax}], got {zero_point!r}")
     with np.errstate(over="ignore"):
-        q = np.clip(np.floor(arr / s) + zp, qmin, qmax).astype(np.int64)
+        q = np.clip(to_int(arr / s) + zp, qmin, qmax).astype(np.int64)
     return int(q) if q.ndim == 0 else q
