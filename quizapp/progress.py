@@ -13,6 +13,8 @@ from quizapp.session import GEN_PREFIX, card_key_for
 from quizapp.store import Store
 
 MIN_ANSWERS_FOR_WEAKNESS = 3
+SOON = timedelta(hours=1)
+"""How far ahead home looks for cards coming due (a missed card returns within minutes)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class TopicProgress:
 class Overview:
     topics: list[TopicProgress]
     due_now: int
+    due_soon: int
+    """Cards not due yet that fall due within :data:`SOON`."""
+    next_due: datetime | None
+    """When the first of those falls due."""
     seen_cards: int
     total_cards: int
     answers: int
@@ -94,6 +100,7 @@ def overview(
         )
     cards = [c for c in store.all_cards() if topic_of(c.card_key, bank, generators) is not None]
     due_now = len(scheduler.queue_order(cards, now))
+    coming = sorted(c.due for c in cards if not c.suspended and now < c.due <= now + SOON)
     below = days = None
     if scheduler.exam_date is not None:
         below = scheduler.below_target_on(cards, scheduler.exam_date)
@@ -101,6 +108,8 @@ def overview(
     return Overview(
         topics=topics,
         due_now=due_now,
+        due_soon=len(coming),
+        next_due=coming[0] if coming else None,
         seen_cards=sum(1 for k in every_key if k in counts),
         total_cards=len(every_key),
         answers=sum(counts[k][0] for k in every_key if k in counts),

@@ -160,6 +160,19 @@ def test_a_generator_shared_by_two_topics_counts_once_in_the_totals(
     assert (view.answers, view.correct_answers) == (2, 1)
 
 
+def test_cards_coming_due_within_the_hour(bank: Bank, store: Store, sched: SrsScheduler) -> None:
+    """A missed card is relearned within minutes: home tells when instead of showing 0 due."""
+    store.save_card(card_due(TRAP, T0 + timedelta(minutes=10)), now=T0)
+    store.save_card(card_due(SINGLE, T0 + timedelta(minutes=50)), now=T0)
+    store.save_card(card_due(FILL, T0 + timedelta(minutes=70)), now=T0)
+    store.save_card(card_due(MULTI, T0 + timedelta(minutes=5), suspended=True), now=T0)
+    view = progress.overview(bank, REGISTRY, store, sched, T0)
+    assert (view.due_now, view.due_soon, view.next_due) == (0, 2, T0 + timedelta(minutes=10))
+    later = progress.overview(bank, REGISTRY, store, sched, T0 + timedelta(minutes=30))
+    assert (later.due_now, later.due_soon) == (1, 2)
+    assert progress.overview(bank, REGISTRY, store, sched, T0 - timedelta(days=1)).next_due is None
+
+
 def test_weakest_topics_need_three_answers(bank: Bank, store: Store, sched: SrsScheduler) -> None:
     record_history(store, sched)
     view = progress.overview(bank, REGISTRY, store, sched, T0)

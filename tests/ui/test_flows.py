@@ -329,6 +329,22 @@ def test_review_start_opens_the_question_first_and_home_after(app_factory) -> No
     run(scenario())
 
 
+def test_home_says_when_a_missed_card_comes_back(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory(start="review")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await answer(pilot, pilot.app.screen, False)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, HomeScreen)
+            text = screen_text(pilot)
+            at = text.find("今日の復習")
+            assert re.search(r"今日の復習0枚（まもなく1枚、\d+分後から）", text), text[at : at + 80]
+
+    run(scenario())
+
+
 def test_review_start_with_nothing_due_opens_home(app_factory) -> None:
     async def scenario() -> None:
         app = app_factory(start="review", config="new_per_day = 0\n")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +32,15 @@ MENU = (
 TITLE_CELLS = 26
 """Topic-title width at 80 columns; wider terminals give the extra columns to the titles."""
 OTHER_CELLS = 60
+
+
+def coming_soon(view: progress.Overview, now: datetime) -> str:
+    """ "（あと 8 分で 3 枚）": a missed card leaves the queue for a few minutes (FSRS relearning),
+    and without this home would say nothing is due right after a review that missed some."""
+    if view.next_due is None:
+        return ""
+    minutes = max(1, math.ceil((view.next_due - now).total_seconds() / 60))
+    return f"（まもなく {view.due_soon} 枚、{minutes} 分後から）"
 
 
 def percent(value: float | None) -> str:
@@ -92,7 +104,7 @@ class HomeScreen(Screen[None]):
         self._view = view
         fresh = len(new_cards_today(ctx.bank, ctx.store, now, ctx.settings.new_per_day))
         parts = [
-            f"今日の復習 [b]{view.due_now}[/b] 枚＋新規 [b]{fresh}[/b] 枚",
+            f"今日の復習 [b]{view.due_now}[/b] 枚{coming_soon(view, now)}＋新規 [b]{fresh}[/b] 枚",
             f"学習済み {view.seen_cards}/{view.total_cards}",
             f"正答率 {percent(view.accuracy)}",
             f"保持率目標 {ctx.settings.desired_retention:.0%}",
