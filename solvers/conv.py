@@ -332,6 +332,22 @@ def slide_ratio(
     return (n + 2 * p - effective_kernel(kernel, dilation)) / s
 
 
+def output_area_ratio(
+    size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> float:
+    """Output positions of a square map as a share of its input positions: (W_out/W)².
+
+    This is what a stride or a pooling window does to the element count and hence to the work of
+    the layers that follow (2×2 pooling with stride 2 on 32×32 keeps 16×16: 1/4), while the
+    layer's parameter count does not change.
+
+    Raises:
+        ValueError: as for :func:`output_size`.
+    """
+    out = output_size(size, kernel, stride, padding, dilation)
+    return (out / whole_number("size", size)) ** 2
+
+
 def receptive_field_growth(kernel: int, jump: int, dilation: int = 1) -> int:
     """How much one layer widens the receptive field: (k_eff − 1)·jump.
 

@@ -90,6 +90,24 @@ def momentum_step(
     return _out(wa + v_new, scalar), _out(v_new, scalar)
 
 
+def momentum_gain(momentum: float) -> float:
+    """How many times the plain SGD step a momentum step becomes under a constant gradient.
+
+    With v ← μv − ηg repeated on the same g, v approaches −ηg/(1 − μ): the geometric series
+    1 + μ + μ² + …. Items say "μ = 0.9 なら通常の SGD の約 10 倍"; this is that factor.
+
+    Returns:
+        1/(1 − μ).
+
+    Raises:
+        ValueError: momentum outside [0, 1) (at 1 the series diverges) or not finite.
+    """
+    mu = _rate("momentum", momentum)
+    if mu >= 1.0:
+        raise ValueError(f"momentum must be < 1 for the steps to settle, got {momentum!r}")
+    return 1.0 / (1.0 - mu)
+
+
 def adam_step(
     w: Any,
     m: Any,

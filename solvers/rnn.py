@@ -37,6 +37,20 @@ def recurrent_params(cell: str, input_size: int, hidden_size: int, bias_vectors:
     return GATE_BLOCKS[cell] * (h * (n_in + h) + int(bias_vectors) * h)
 
 
+def params_ratio(cell: str, reference: str, input_size: int, hidden_size: int) -> float:
+    """Parameters of one recurrent cell as a share of another's, for the same sizes.
+
+    Items compare cells ("GRU は LSTM の約 3/4"); with one bias vector per block the share is the
+    ratio of their gate blocks whatever the sizes, which this recomputes from the two counts.
+
+    Raises:
+        ValueError: as for :func:`recurrent_params`.
+    """
+    return recurrent_params(cell, input_size, hidden_size) / recurrent_params(
+        reference, input_size, hidden_size
+    )
+
+
 def rnn_params(input_size: int, hidden_size: int, bias_vectors: int = 1) -> int:
     """Simple (Elman) RNN: h·(n_in + h) + bias_vectors·h; see :func:`recurrent_params`."""
     return recurrent_params("rnn", input_size, hidden_size, bias_vectors)

@@ -73,6 +73,23 @@ def loss_ratio(factor: float, exponent: float) -> float:
     return _positive("factor", factor) ** -finite("exponent", exponent)
 
 
+def loss_reduction(factor: float, exponent: float) -> float:
+    """The share by which a power-law loss falls when its input is multiplied by ``factor``.
+
+    Items say "損失は約 16% 減る"; the ratio :func:`loss_ratio` is what remains (≈ 0.84), and
+    mixing the two up is a mistake the exam probes, so the drop is recomputed on its own.
+
+    Example: parameters ×10 with exponent 0.076 → 1 − 10^(−0.076) ≈ 0.161.
+
+    Returns:
+        1 − factor^(−exponent).
+
+    Raises:
+        ValueError: as for :func:`loss_ratio`.
+    """
+    return 1.0 - loss_ratio(factor, exponent)
+
+
 def training_flops(n_params: float, n_tokens: float) -> float:
     """Training compute estimate C = 6·N·D (forward 2·N·D plus backward 4·N·D FLOPs).
 
@@ -124,3 +141,16 @@ def compute_optimal_growth(compute_factor: float, model_exponent: float) -> tupl
     if not 0.0 <= a <= 1.0:
         raise ValueError(f"model_exponent must be in [0, 1], got {model_exponent!r}")
     return k**a, k ** (1.0 - a)
+
+
+def exponent_times_factor(compute_factor: float, model_exponent: float) -> float:
+    """The slip of multiplying the compute factor by the exponent instead of raising it to it.
+
+    N ∝ C^a grows by compute_factor^a when C grows by compute_factor; a learner who writes
+    compute_factor × a (10 × 0.73 = 7.3 instead of 10^0.73 ≈ 5.37) gets this value, which a
+    distractor shows.
+
+    Raises:
+        ValueError: compute_factor not positive, or a non-finite exponent.
+    """
+    return _positive("compute_factor", compute_factor) * finite("model_exponent", model_exponent)

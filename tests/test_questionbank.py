@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from functools import cache
@@ -92,7 +93,7 @@ def test_items_stating_numbers_carry_checks() -> None:
 _SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SHOWN_NUMBER = (
     r"[−-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-    rf"(?:\s?[×x]\s?10⁻?[{_SUPER}]+|⁻?[{_SUPER}]+|/\d+(?:\.\d+)?)?(?:億|万|%|\s?[GMk]B)?"
+    rf"(?:\s?[×x]\s?10⁻?[{_SUPER}]+|⁻?[{_SUPER}]+|/\d+(?:\.\d+)?)?(?:兆|億|万|%|\s?[GMk]B)?"
 )
 """A number as the bank shows it: 0.25, −1, 73,856, 9.8×10⁻⁴, 0.5⁵, 1/9, 700億, 44%, 14 GB."""
 STATED = re.compile(
@@ -107,7 +108,18 @@ IN_PROMPT = re.compile(rf"(?<![A-Za-z0-9_.,\-−]){SHOWN_NUMBER}")
 ASSIGNED = re.compile(r"(?<![\w)\]])[^\W\d]\w*['′]?\s*$")
 """What stands left of = when it only names a value (α = 1, T = 2, lr = 0.1)."""
 HIRAGANA = re.compile(r"[ぁ-ゖ]")
-_SCALE = {"億": 1e8, "万": 1e4, "GB": 1e9, "MB": 1e6, "kB": 1e3}
+_ONE = rf"(?:\d+分の\d+|{SHOWN_NUMBER})"
+APPROX = re.compile(
+    rf"(?:約|およそ|ほぼ)\s*(?P<marked>{_ONE}(?:\s*[〜~]\s*{_ONE})?)"
+    r"(?!\d|[.,]\d|\s?[-−+×x*/^·]\s?[\w(]|[A-Za-zα-ωΑ-Ω])"
+    rf"|(?<![\w.,/^\-−])(?P<before>{SHOWN_NUMBER})\s*程度"
+)
+"""An approximate number: after 約, およそ or ほぼ (約 0.119, およそ 1/8〜1/9, 約4分の3, ほぼ 0),
+or right before 程度 (1000 程度); not the start of an expression (約 1/M + 1/K²)."""
+CITED = re.compile(r"(?:19|20)\d{2}\s*年")
+"""A publication year: a sentence naming one reports a published figure (Hoffmann ら、2022年)."""
+SENTENCE = re.compile(r"[^。\n]+")
+_SCALE = {"兆": 1e12, "億": 1e8, "万": 1e4, "GB": 1e9, "MB": 1e6, "kB": 1e3}
 
 
 def shown_value(text: str, approximate: bool) -> tuple[float, float]:
@@ -150,11 +162,56 @@ def _numbers(value: object) -> list[float]:
     return []
 
 
+def approximate_value(shown: str) -> tuple[float, float]:
+    """The value of an approximate number or range and how far a recomputed value may be from it:
+    half a unit of its last significant digit (of the denominator in 1/8.4; a fraction of whole
+    numbers such as 1/4 or 4分の3 is exact), and for a range (1/8〜1/9) anything between."""
+    low, high = math.inf, -math.inf
+    for end in re.split(r"[〜~]", re.sub(r"(\d+)分の(\d+)", r"\2/\1", shown)):
+        fraction = re.fullmatch(r"\s*(\d+)/(\d+\.\d+)\s*", end)
+        if fraction:  # 約 1/8.4: the denominator is the rounded number (1/4, 3/4 are exact)
+            over, (under, half) = float(fraction[1]), shown_value(fraction[2], approximate=True)
+            ends = [over / (under + half), over / (under - half)]
+        else:
+            value, half = shown_value(end.strip(), approximate=True)
+            ends = [value - half, value + half]
+        low, high = min(low, *ends), max(high, *ends)
+    return (low + high) / 2, (high - low) / 2
+
+
+def _texts(item: Trap | Choice | Fill) -> list[str]:
+    texts = [item.prompt, item.explanation]
+    if isinstance(item, Trap):
+        texts.append(item.confused_with)
+    if isinstance(item, Choice):
+        texts += [o.text for o in item.options] + [o.rationale for o in item.options]
+    return texts
+
+
+def approximate_claims(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, shown) of each approximate number of a text that is not a cited fact: a
+    sentence naming a publication year reports a published figure (LAMB's 76 minutes, Chinchilla's
+    20 tokens a parameter), which no solver derives; every other 約 N is a derived claim."""
+    found = []
+    for sentence in SENTENCE.finditer(text):
+        if CITED.search(sentence.group()):
+            continue
+        for match in APPROX.finditer(sentence.group()):
+            group = "marked" if match.group("marked") else "before"
+            start, end = match.span(group)
+            found.append((sentence.start() + start, sentence.start() + end, match.group(group)))
+    return found
+
+
 def stated_claims(item: Trap | Choice | Fill) -> tuple[list[str], list[tuple[str, float, float]]]:
     """(given numbers as shown, claims as (shown, value, half unit)) of one hand-written item."""
     given: list[str] = []
     claims: list[tuple[str, float, float]] = []
     stated_at: set[int] = set()
+    approximate_at = approximate_claims(item.prompt)
+    for start, end, shown in approximate_at:
+        claims.append((shown, *approximate_value(shown)))
+        stated_at.update(range(start, end))
     for match in STATED.finditer(item.prompt):
         stated_at.add(match.start(1))
         if ASSIGNED.search(item.prompt[: match.start()]):
@@ -171,6 +228,12 @@ def stated_claims(item: Trap | Choice | Fill) -> tuple[list[str], list[tuple[str
     for text in texts:
         for match in STATED.finditer(text):
             claims.append((match.group(1), *shown_value(match.group(1), "≈" in match.group())))
+    if isinstance(item, Trap):
+        texts.append(item.confused_with)
+    if isinstance(item, Choice) and item.code is None:
+        texts += [o.text for o in item.options]
+    for text in texts:
+        claims += [(shown, *approximate_value(shown)) for _, _, shown in approximate_claims(text)]
     if isinstance(item, Choice) and item.code is None:
         for option in item.options:
             if HIRAGANA.search(option.text) or "=" in option.text:
@@ -187,13 +250,20 @@ def test_every_stated_number_is_recomputed_or_given() -> None:
     Stated results: a number after = or ≈ that is the whole right-hand side, in the prompt, the
     explanation or an option's rationale; and every number of an option whose text is a value
     (no hiragana, no formula: "約 0.42", "73,856", "(0.65, 0.32, 0.03)", "12×12", "14 GB"). A
-    distractor is what a mistake gives, so it is recomputed too.
+    distractor is what a mistake gives, so it is recomputed too. And every approximate number
+    anywhere in the item's text (prompt, explanation, confused_with, options, rationales): after
+    約, およそ or ほぼ, or right before 程度 ("約 1/8.4", "およそ 1/8〜1/9", "約4分の3", "ほぼ 0"),
+    good to half a unit of its last significant digit (a range: anything between its ends).
+    The one exception is a published figure: a sentence that names its publication year
+    ("（Hoffmann ら、2022年）") reports a fact no solver derives (LAMB's 76 minutes, 20 tokens a
+    parameter), so a fact must be cited where it is stated and everything else is derived.
 
     Backed: equal to an expect of one of the item's checks within half a unit of the last digit
     shown (≈ 9.8×10⁻⁴ accepts 0.0009765625, = 0.41 does not accept 0.417), or given data: a
     number in the prompt (a prompt's "name = value" names given data, "16×16 = 256" does not),
-    in the code a code item shows, or in the checks' args. The rule is textual, so a result that
-    happens to equal a given number passes; historical facts belong in prose, not after =.
+    in the code a code item shows, or in the checks' args and a code item's cases. The rule is
+    textual, so a result that happens to equal a given number passes; a published figure is
+    cited with its year and is never written after =.
     """
     unbacked = []
     total = 0
@@ -201,6 +271,8 @@ def test_every_stated_number_is_recomputed_or_given() -> None:
         given_text, claims = stated_claims(item)
         values = [x for c in item.check for x in _numbers(c.expect)]
         given = [x for c in item.check for x in _numbers(c.args)]
+        if isinstance(item, Choice) and item.code is not None:  # the code's inputs are args too
+            given += _numbers(list(item.code.cases))
         given += [shown_value(g, approximate=False)[0] for g in given_text]
         for shown, value, half in claims:
             total += 1
@@ -211,6 +283,10 @@ def test_every_stated_number_is_recomputed_or_given() -> None:
             ):
                 unbacked.append(f"{item.id}: {shown}")
     assert total > 500, "the claim patterns no longer find the bank's numbers"
+    approximate = sum(
+        len(approximate_claims(text)) for item in hand_written(bank()) for text in _texts(item)
+    )
+    assert approximate > 90, "the approximate-number pattern no longer finds the bank's 約 N"
     assert not unbacked, f"{len(unbacked)} stated numbers not recomputed:\n" + "\n".join(unbacked)
 
 

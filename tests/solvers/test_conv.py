@@ -15,6 +15,7 @@ from solvers.conv import (
     effective_kernel,
     global_avg_pool,
     max_pool2d,
+    output_area_ratio,
     output_size,
     pool_params,
     receptive_field_growth,
@@ -432,11 +433,16 @@ def test_slide_ratio_by_hand_and_its_floor_is_the_output_size():
     st.integers(1, 64), st.integers(1, 7), st.integers(1, 4), st.integers(0, 3), st.integers(1, 3)
 )
 def test_slide_ratio_floor_plus_one_is_output_size(n, k, s, p, d):
+    """…and output_area_ratio counts the positions of a real conv2d output on the same draws."""
     if d * (k - 1) + 1 > n + 2 * p:
         with pytest.raises(ValueError):
             slide_ratio(n, k, s, p, d)
+        with pytest.raises(ValueError):
+            output_area_ratio(n, k, s, p, d)
         return
     assert int(np.floor(slide_ratio(n, k, s, p, d))) + 1 == output_size(n, k, s, p, d)
+    out = conv2d(np.zeros((1, 1, n, n)), np.zeros((1, 1, k, k)), stride=s, padding=p, dilation=d)
+    assert output_area_ratio(n, k, s, p, d) == pytest.approx(out[0, 0].size / n**2)
 
 
 def test_receptive_field_growth_by_hand():
@@ -468,3 +474,10 @@ def test_pool_params_are_zero_like_the_trainable_layers_say():
 def test_receptive_field_growth_invalid(bad):
     with pytest.raises(ValueError):
         receptive_field_growth(*bad)
+
+
+def test_output_area_ratio_worked_examples():
+    assert output_area_ratio(32, 2, 2) == 0.25  # 2×2 pooling, stride 2: 16×16 of 32×32
+    assert output_area_ratio(32, 3, 2, 1) == 0.25  # 3×3 conv, stride 2, padding 1
+    assert output_area_ratio(32, 3, 1, 1) == 1.0  # "same" padding keeps every position
+    assert output_area_ratio(5, 3) == pytest.approx(9 / 25)

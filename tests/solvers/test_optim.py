@@ -18,6 +18,7 @@ from solvers.optim import (
     ema_update,
     grad_norm,
     l2_penalty_grad,
+    momentum_gain,
     momentum_step,
     sgd_step,
     weight_decay_step,
@@ -400,3 +401,26 @@ def test_l2_penalty_grad_is_what_weight_decay_adds(w, g, lam, lr):
 def test_l2_penalty_grad_invalid():
     with pytest.raises(ValueError):
         l2_penalty_grad(1.0, -0.1)
+
+
+def test_momentum_gain_is_where_repeated_steps_settle():
+    assert momentum_gain(0.9) == pytest.approx(10.0)
+    assert momentum_gain(0.0) == 1.0
+    assert momentum_gain(0.99) == pytest.approx(100.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(0.0, 0.95), st.floats(1e-3, 1.0), st.floats(-5.0, 5.0).filter(lambda g: abs(g) > 1e-3)
+)
+def test_momentum_gain_matches_the_iterated_velocity(mu, lr, grad):
+    w, v = 0.0, 0.0
+    for _ in range(2000):
+        w, v = momentum_step(w, v, grad, lr, mu)
+    assert v == pytest.approx(-lr * grad * momentum_gain(mu), rel=1e-6)
+
+
+@pytest.mark.parametrize("bad", [1.0, 1.5, -0.1, math.nan])
+def test_momentum_gain_rejects_momenta_that_do_not_settle(bad):
+    with pytest.raises(ValueError, match="momentum"):
+        momentum_gain(bad)

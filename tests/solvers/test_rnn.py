@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvers.rnn import gru_params, lstm_params, recurrent_params, rnn_params
+from solvers.rnn import gru_params, lstm_params, params_ratio, recurrent_params, rnn_params
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -60,3 +60,21 @@ def test_gru_is_three_quarters_of_lstm(n_in, h, bias_vectors):
 def test_invalid_input_raises(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_params_ratio_worked_example():
+    # 入力・隠れ状態 100: GRU 60,300 / LSTM 80,400 = 3/4
+    assert params_ratio("gru", "lstm", 100, 100) == pytest.approx(0.75)
+    assert params_ratio("rnn", "lstm", 10, 20) == pytest.approx(620 / 2_480)
+
+
+@FAST
+@given(st.integers(1, 500), st.integers(1, 500))
+def test_params_ratio_is_the_ratio_of_gate_blocks_whatever_the_sizes(n_in, h):
+    assert params_ratio("gru", "lstm", n_in, h) == pytest.approx(3 / 4)
+    assert params_ratio("lstm", "rnn", n_in, h) == pytest.approx(4)
+
+
+def test_params_ratio_rejects_an_unknown_cell():
+    with pytest.raises(ValueError, match="cell"):
+        params_ratio("gru", "transformer", 10, 10)

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from solvers.scaling import (
     chinchilla_allocation,
     compute_optimal_growth,
+    exponent_times_factor,
     fit_power_law,
     loss_ratio,
+    loss_reduction,
     training_flops,
 )
 
@@ -154,3 +156,30 @@ def test_growth_keeps_c_equals_6nd(k, a):
 def test_growth_rejects_bad_input(args):
     with pytest.raises(ValueError):
         compute_optimal_growth(*args)
+
+
+def test_loss_reduction_worked_examples():
+    # Kaplan's exponents: ×10 parameters, data, compute drop the loss by about 16%, 20%, 11%.
+    assert loss_reduction(10, 0.076) == pytest.approx(0.16054, abs=1e-5)
+    assert loss_reduction(10, 0.095) == pytest.approx(0.19647, abs=1e-5)
+    assert loss_reduction(10, 0.05) == pytest.approx(0.10875, abs=1e-5)
+    assert loss_reduction(1, 0.3) == 0.0
+
+
+@FAST
+@given(st.floats(1.01, 1e6), st.floats(0.001, 2.0))
+def test_loss_reduction_and_ratio_make_the_whole(factor, exponent):
+    drop = loss_reduction(factor, exponent)
+    assert 0 < drop < 1
+    assert drop + loss_ratio(factor, exponent) == pytest.approx(1.0)
+
+
+def test_exponent_times_factor_is_the_slip_not_the_growth():
+    assert exponent_times_factor(10, 0.73) == pytest.approx(7.3)
+    assert exponent_times_factor(10, 0.5) == pytest.approx(5.0)
+    # the right growth is 10^a: the slip overshoots it for the exam's exponents
+    assert compute_optimal_growth(10, 0.73)[0] < exponent_times_factor(10, 0.73)
+    with pytest.raises(ValueError, match="compute_factor"):
+        exponent_times_factor(0, 0.5)
+    with pytest.raises(ValueError, match="model_exponent"):
+        exponent_times_factor(10, math.nan)
