@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 from rich.cells import cell_len
 from textual import events
@@ -18,7 +19,7 @@ from quizapp.ui.screens.quiz import QuizScreen, status_line
 from quizapp.ui.screens.result import ResultScreen
 from quizapp.ui.widgets.answer import AnswerInput
 
-from .conftest import BANK, run
+from .conftest import BANK, NOW, run
 
 
 def screen_text(pilot: Pilot) -> str:
@@ -331,7 +332,7 @@ def test_review_start_opens_the_question_first_and_home_after(app_factory) -> No
 
 def test_home_says_when_a_missed_card_comes_back(app_factory) -> None:
     async def scenario() -> None:
-        app = app_factory(start="review")
+        app = app_factory(start="review", config="new_per_day = 1\n")
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             await answer(pilot, pilot.app.screen, False)
@@ -341,6 +342,12 @@ def test_home_says_when_a_missed_card_comes_back(app_factory) -> None:
             text = screen_text(pilot)
             at = text.find("今日の復習")
             assert re.search(r"今日の復習0枚（まもなく1枚、\d+分後から）", text), text[at : at + 80]
+            home = pilot.app.screen
+            assert home._recheck is not None  # counts again within a minute while at home
+            app_factory.clock[0] = NOW + timedelta(minutes=30)
+            home._recheck_now()
+            await pilot.pause()
+            assert "今日の復習1枚＋" in screen_text(pilot)
 
     run(scenario())
 

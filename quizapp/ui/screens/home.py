@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -123,6 +124,24 @@ class HomeScreen(Screen[None]):
             else "苦手なトピック:\nまだデータなし"
         )
         self._fill_table(view)
+        self._recheck_later(view, now)
+
+    _recheck: Timer | None = None
+
+    def _recheck_later(self, view: progress.Overview, now: datetime) -> None:
+        """While cards are coming due, count again each minute (and when the first falls due),
+        so that '1 分後から' becomes '今日の復習 1 枚' without leaving home."""
+        if self._recheck is not None:
+            self._recheck.stop()
+            self._recheck = None
+        if view.next_due is not None:
+            wait = min(60.0, max((view.next_due - now).total_seconds(), 0.0) + 0.5)
+            self._recheck = self.set_timer(wait, self._recheck_now)
+
+    def _recheck_now(self) -> None:
+        self._recheck = None
+        if self.is_current:
+            self.refresh_numbers()
 
     def _fill_table(self, view: progress.Overview) -> None:
         table = self.query_one("#topics", DataTable)
