@@ -44,7 +44,9 @@ class QuizScreen(Screen[None]):
     BINDINGS = [
         Binding("o", "truth(True)", "○ 正しい"),
         Binding("x", "truth(False)", "× 誤り"),
-        *(Binding(k, f"pick({int(k) - 1})", k, show=False) for k in NUMBER_KEYS),
+        # one footer entry stands for the number keys: "1–6 選択"
+        Binding("1", "pick(0)", "選択", key_display="1–6"),
+        *(Binding(k, f"pick({int(k) - 1})", k, show=False) for k in NUMBER_KEYS[1:]),
         Binding("enter", "submit_or_next", "解答/次へ", priority=False),
         Binding("n", "next", "次へ"),
         Binding("escape", "back", "戻る"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.strip import Strip
 from textual.widgets import OptionList, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
@@ -20,6 +21,9 @@ class CheckList(SelectionList[str]):
       arrived: typed quickly, "Space ↓ ↓ Space" ticked the third row twice instead of the first
       and the third (seen in a real terminal). Here the row Space was pressed on is toggled.
     """
+
+    BINDINGS = [Binding("space", "select", "選択/解除")]
+    """Textual's own Space binding is hidden from the footer."""
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
