@@ -56,6 +56,41 @@ def relu_grad(x: Any) -> float | np.ndarray:
     return _finish((arr > 0).astype(arr.dtype), scalar)
 
 
+def relu_backward(x: Any, grad_out: Any) -> float | np.ndarray:
+    """The gradient a ReLU layer passes back: grad_out·relu′(x), element-wise.
+
+    The upstream gradient goes through where the forward input was positive and stops elsewhere
+    (also at x = 0, as PyTorch does); items ask for this mask applied to numbers.
+
+    Raises:
+        ValueError: non-real input, or shapes that do not broadcast.
+    """
+    return _times_upstream(relu_grad(x), grad_out)
+
+
+def relu_backward_by_value(x: Any, grad_out: Any) -> float | np.ndarray:
+    """The slip of multiplying the upstream gradient by the forward value relu(x) (= x where it
+    passes) instead of by the derivative relu′(x) = 1: a distractor's number, not a gradient.
+
+    Raises:
+        ValueError: as for :func:`relu_backward`.
+    """
+    return _times_upstream(relu(x), grad_out)
+
+
+def _times_upstream(local: float | np.ndarray, grad_out: Any) -> float | np.ndarray:
+    upstream, scalar = _prepare("grad_out", grad_out)
+    product = np.multiply(local, upstream)
+    return _finish(product, scalar and np.ndim(local) == 0)
+
+
+def absolute(x: Any) -> float | np.ndarray:
+    """|x|, which learners mistake ReLU for: both pass x ≥ 0, but |x| mirrors negative inputs
+    (|−1.3| = 1.3) where ReLU gives 0. Kept so a distractor's value is computed, not typed."""
+    arr, scalar = _prepare("x", x)
+    return _finish(np.abs(arr), scalar)
+
+
 def leaky_relu(x: Any, alpha: float = 0.01) -> float | np.ndarray:
     """Leaky ReLU: x for x > 0, alpha·x otherwise.
 
@@ -135,6 +170,42 @@ def tanh_grad(x: Any) -> float | np.ndarray:
 
 _MAX_GRAD = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
 """The largest value each derivative takes: σ′(0) = 0.25, tanh′(0) = 1, relu′(x > 0) = 1."""
+
+
+def grad_from_output(y: Any, activation: str) -> float | np.ndarray:
+    """An activation's derivative written with its output y, as backpropagation uses it.
+
+    Sigmoid: y(1 − y); tanh: 1 − y². The forward output is stored, so the input is not needed;
+    applying one form to the other activation is the classic slip (1 − 0.8² = 0.36 for a sigmoid).
+
+    Raises:
+        ValueError: an unknown activation, non-real y, or y outside the activation's range
+            ([0, 1] for sigmoid, [−1, 1] for tanh).
+    """
+    arr, scalar = _prepare("y", y)
+    ranges = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+    if activation not in ranges:
+        raise ValueError(f"activation must be one of {sorted(ranges)}, got {activation!r}")
+    low, high = ranges[activation]
+    if not np.all((arr >= low) & (arr <= high)):
+        raise ValueError(f"y must lie in [{low}, {high}] for {activation}, got {y!r}")
+    grad = arr * (1 - arr) if activation == "sigmoid" else 1 - arr * arr
+    return _finish(grad, scalar)
+
+
+def sigmoid_grad_one_factor_slips(y: Any) -> tuple[float, float]:
+    """The two ways of keeping one factor of σ′ = y(1 − y) twice or alone: (y·y, 1 − y).
+
+    0.8 gives (0.64, 0.2) where σ′ is 0.16; each is a distractor of an item asking for σ′ from the
+    output.
+
+    Raises:
+        ValueError: y not a number in [0, 1].
+    """
+    value = finite("y", y)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"y must lie in [0, 1] for a sigmoid output, got {y!r}")
+    return value * value, 1.0 - value
 
 
 def gradient_bound(activation: str, layers: int, weight: float = 1.0) -> float:

@@ -34,3 +34,21 @@ def cutmix_areas(image_h: int, image_w: int, box_h: int, box_w: int) -> tuple[in
     if bh > ih or bw > iw:
         raise ValueError(f"box {bh}×{bw} does not fit in image {ih}×{iw}")
     return ih * iw, bh * bw
+
+
+def cutmix_side_ratio_weights(image_side: int, box_side: int) -> tuple[float, float]:
+    """The label mix a learner gets who takes the side ratio for the area ratio.
+
+    A square box of side b in a square image of side a covers (b/a)² of it; reading the mix off one
+    side gives b/a instead (16 of 32 → 0.5, not 0.25), the slip a CutMix distractor shows.
+
+    Returns:
+        (1 − box_side/image_side, box_side/image_side).
+
+    Raises:
+        ValueError: a side < 1 or not an integer, or a box larger than the image.
+    """
+    a, b = whole_number("image_side", image_side), whole_number("box_side", box_side)
+    if b > a:
+        raise ValueError(f"box side {b} does not fit in image side {a}")
+    return 1.0 - b / a, b / a

@@ -62,6 +62,46 @@ def sparsity(w: Any) -> float:
     return float(np.count_nonzero(arr == 0)) / arr.size
 
 
+def threshold_prune(w: Any, threshold: float, inclusive: bool = True) -> np.ndarray:
+    """Magnitude pruning by a threshold: zero every weight with |w| ≤ threshold (|w| < threshold
+    when ``inclusive`` is False), sign ignored.
+
+    Items state the rule as a threshold ("絶対値が 0.1 以下"), and whether the boundary is pruned
+    changes the answer; :func:`magnitude_prune` instead prunes a given fraction.
+
+    Returns:
+        A new floating array shaped like ``w``.
+
+    Raises:
+        ValueError: empty or non-finite weights, or a negative or non-finite threshold.
+    """
+    return _zero_where(w, threshold, lambda arr, t: _at_most(np.abs(arr), t, inclusive))
+
+
+def signed_threshold_prune(w: Any, threshold: float) -> np.ndarray:
+    """The slip of pruning by the signed value, w ≤ threshold, which also removes large negative
+    weights (−0.3 ≤ 0.1): a distractor's matrix, not magnitude pruning.
+
+    Raises:
+        ValueError: as for :func:`threshold_prune`.
+    """
+    return _zero_where(w, threshold, lambda arr, t: _at_most(arr, t, True))
+
+
+def _at_most(values: np.ndarray, threshold: float, inclusive: bool) -> np.ndarray:
+    return values <= threshold if inclusive else values < threshold
+
+
+def _zero_where(w: Any, threshold: float, mask: Any) -> np.ndarray:
+    arr = _weights(w)
+    t = finite("threshold", threshold)
+    if t < 0:
+        raise ValueError(f"threshold must be ≥ 0, got {threshold!r}")
+    out = arr.copy()
+    out[mask(arr, t)] = 0
+    return out
+
+
 def _dim(name: str, value: Any) -> int:
     number = finite(name, value)
     if isinstance(value, bool) or not number.is_integer() or number < 1:

@@ -311,9 +311,23 @@ def global_avg_pool(x: Any) -> np.ndarray:
     Raises:
         ValueError: input not 4-D or with an empty axis.
     """
+    return _feature_maps(x).mean(axis=(2, 3))
+
+
+def _feature_maps(x: Any) -> np.ndarray:
     xa = real_array("x", x)
     _check_nchw("x", xa)
-    return xa.mean(axis=(2, 3))
+    return xa
+
+
+def global_sum_pool(x: Any) -> np.ndarray:
+    """The sum of each channel's H×W map: global average pooling before dividing by H·W.
+
+    GAP is this divided by the pixel count; the undivided sum, shaped (N, C), is what a learner
+    who forgets to divide reports, and the running total a hand calculation of GAP passes through.
+    Raises ValueError as :func:`global_avg_pool` does.
+    """
+    return _feature_maps(x).sum(axis=(2, 3))
 
 
 def slide_ratio(

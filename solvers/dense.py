@@ -121,3 +121,13 @@ def flatten_size(shape: Sequence[int]) -> int:
         ValueError: an empty shape, or a size < 1 or not an integer.
     """
     return math.prod(_sizes("shape", shape, 1))
+
+
+def all_sizes_product(sizes: Sequence[int]) -> int:
+    """The slip of multiplying every layer size together (784×100×10 = 784,000) instead of
+    counting each gap between layers (:func:`mlp_params`): a distractor's number, not a count.
+
+    Raises:
+        ValueError: fewer than two layers, or a size < 1 or not an integer.
+    """
+    return math.prod(_sizes("sizes", sizes, 2))

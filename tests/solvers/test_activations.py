@@ -321,3 +321,52 @@ def test_chained_gain_is_a_product_of_layers(factor, layers):
 def test_chained_gain_invalid(bad):
     with pytest.raises(ValueError):
         act.chained_gain(*bad)
+
+
+def test_relu_backward_worked_example_and_the_by_value_slip():
+    x, upstream = np.array([-2.0, 0.0, 3.0]), np.array([0.5, 0.5, 0.5])
+    np.testing.assert_array_equal(act.relu_backward(x, upstream), [0.0, 0.0, 0.5])
+    np.testing.assert_array_equal(act.relu_backward_by_value(x, upstream), [0.0, 0.0, 1.5])
+    assert act.relu_backward(3.0, 0.5) == 0.5
+    assert isinstance(act.relu_backward(3.0, 0.5), float)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-50, 50).filter(lambda v: abs(v) > 1e-3), st.floats(-5, 5))
+def test_relu_backward_is_the_chain_rule_by_finite_differences(x, upstream):
+    h = 1e-6 * max(1.0, abs(x))
+    numeric = upstream * (act.relu(x + h) - act.relu(x - h)) / (2 * h)
+    assert act.relu_backward(x, upstream) == pytest.approx(numeric, abs=1e-6)
+
+
+def test_absolute_is_relu_on_the_right_and_mirrored_on_the_left():
+    assert act.absolute(-1.3) == 1.3
+    xs = np.linspace(-3, 3, 13)
+    np.testing.assert_array_equal(act.absolute(xs), act.relu(xs) + act.relu(-xs))
+    with pytest.raises(ValueError):
+        act.absolute("a")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-8, 8))
+def test_grad_from_output_agrees_with_the_input_form(x):
+    assert act.grad_from_output(act.sigmoid(x), "sigmoid") == pytest.approx(act.sigmoid_grad(x))
+    assert act.grad_from_output(act.tanh(x), "tanh") == pytest.approx(act.tanh_grad(x), abs=1e-12)
+
+
+def test_grad_from_output_worked_example_and_checks():
+    assert act.grad_from_output(0.8, "sigmoid") == pytest.approx(0.16)
+    assert act.grad_from_output(0.8, "tanh") == pytest.approx(0.36)  # tanh's form on a sigmoid
+    with pytest.raises(ValueError, match="activation"):
+        act.grad_from_output(0.5, "relu")
+    with pytest.raises(ValueError, match="y must lie"):
+        act.grad_from_output(-0.5, "sigmoid")
+
+
+def test_sigmoid_grad_one_factor_slips():
+    squared, complement = act.sigmoid_grad_one_factor_slips(0.8)
+    assert (squared, complement) == (pytest.approx(0.64), pytest.approx(0.2))
+    # the right derivative is the product of the factors each slip keeps one of
+    assert math.sqrt(squared) * complement == pytest.approx(act.grad_from_output(0.8, "sigmoid"))
+    with pytest.raises(ValueError):
+        act.sigmoid_grad_one_factor_slips(1.5)

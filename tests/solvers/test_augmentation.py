@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvers.augmentation import cutmix_areas, cutmix_weights
+from solvers.augmentation import cutmix_areas, cutmix_side_ratio_weights, cutmix_weights
 
 
 def test_by_hand():
@@ -49,3 +49,19 @@ def test_areas_are_what_the_weights_are_a_ratio_of(h, w, data):
 def test_areas_invalid_input_raises(args):
     with pytest.raises(ValueError):
         cutmix_areas(*args)
+
+
+def test_side_ratio_slip_against_the_area_ratio():
+    assert cutmix_side_ratio_weights(32, 16) == (0.5, 0.5)
+    assert cutmix_weights(32, 32, 16, 16) == (0.75, 0.25)
+    with pytest.raises(ValueError, match="does not fit"):
+        cutmix_side_ratio_weights(16, 32)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 256), st.data())
+def test_the_area_share_is_the_side_share_squared(side, data):
+    box = data.draw(st.integers(1, side))
+    _, side_share = cutmix_side_ratio_weights(side, box)
+    _, area_share = cutmix_weights(side, side, box, box)
+    assert area_share == pytest.approx(side_share**2)

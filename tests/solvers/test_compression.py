@@ -16,7 +16,9 @@ from solvers.compression import (
     low_rank_params,
     low_rank_ratio,
     magnitude_prune,
+    signed_threshold_prune,
     sparsity,
+    threshold_prune,
 )
 
 FAST = settings(max_examples=60, deadline=None)
@@ -269,3 +271,33 @@ def test_density_and_sparsity_add_to_one(w):
 def test_density_invalid():
     with pytest.raises(ValueError):
         density([])
+
+
+W = [[0.8, 0.1, -0.3], [-0.05, 0.9, 0.2], [0.4, -0.02, 0.7]]
+
+
+def test_threshold_prune_worked_example():
+    np.testing.assert_array_equal(
+        threshold_prune(W, 0.1), [[0.8, 0, -0.3], [0, 0.9, 0.2], [0.4, 0, 0.7]]
+    )
+    assert sparsity(threshold_prune(W, 0.1)) == pytest.approx(3 / 9)
+    assert sparsity(threshold_prune(W, 0.1, inclusive=False)) == pytest.approx(2 / 9)
+    assert sparsity(signed_threshold_prune(W, 0.1)) == pytest.approx(4 / 9)  # −0.3 removed too
+    assert np.asarray(W)[0, 0] == 0.8  # input untouched
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(-2, 2)), st.floats(0, 2))
+def test_threshold_prune_keeps_exactly_the_large_magnitudes(w, t):
+    out = threshold_prune(w, t)
+    kept = np.abs(w) > t
+    np.testing.assert_array_equal(out[kept], w[kept])
+    assert np.all(out[~kept] == 0)
+    # the signed slip removes at least as much: every pruned weight is also ≤ t
+    assert sparsity(signed_threshold_prune(w, t)) >= sparsity(out) or np.all(w == 0)
+
+
+def test_threshold_prune_rejects_bad_thresholds():
+    for bad in (-0.1, math.nan):
+        with pytest.raises(ValueError, match="threshold"):
+            threshold_prune(W, bad)

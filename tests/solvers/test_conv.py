@@ -14,6 +14,7 @@ from solvers.conv import (
     conv_params,
     effective_kernel,
     global_avg_pool,
+    global_sum_pool,
     max_pool2d,
     output_area_ratio,
     output_size,
@@ -421,6 +422,17 @@ def test_global_avg_pool():
     np.testing.assert_allclose(gap, avg_pool2d(x, (4, 6))[:, :, 0, 0])
     with pytest.raises(ValueError):
         global_avg_pool(np.zeros((3, 5)))
+    # the sum is the mean before dividing by H·W, and a convolution with an all-ones kernel
+    np.testing.assert_allclose(global_sum_pool(x), gap * 24)
+    ones = np.eye(5)[:, :, None, None] * np.ones((1, 1, 4, 6))
+    np.testing.assert_allclose(global_sum_pool(x), conv2d(x, ones)[:, :, 0, 0])
+    with pytest.raises(ValueError):
+        global_sum_pool(np.zeros((3, 5)))
+
+
+def test_global_sum_pool_worked_example():
+    x = [[[[2, 3, 1, 4], [1, 2, 5, 3], [4, 1, 2, 1], [3, 2, 3, 2]]]]
+    np.testing.assert_array_equal(global_sum_pool(x), [[39]])
 
 
 def test_slide_ratio_by_hand_and_its_floor_is_the_output_size():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvers.dense import dense, dense_backward, flatten_size, mlp_params
+from solvers.dense import all_sizes_product, dense, dense_backward, flatten_size, mlp_params
 from solvers.flops import fc_params
 
 FAST = settings(max_examples=50, deadline=None)
@@ -101,3 +101,10 @@ def test_flatten_size():
 def test_invalid_input_raises(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_all_sizes_product_is_the_slip_not_the_count():
+    assert all_sizes_product([784, 100, 10]) == 784_000
+    assert mlp_params([784, 100, 10], bias=False) == 79_400
+    with pytest.raises(ValueError):
+        all_sizes_product([784])

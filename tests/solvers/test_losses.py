@@ -16,6 +16,7 @@ from solvers.losses import (
     cross_entropy_probs,
     mse,
     softmax_cross_entropy_grad,
+    target_logit_grad_size,
 )
 
 FAST = settings(max_examples=50, deadline=None)
@@ -184,3 +185,20 @@ def test_softmax_cross_entropy_grad_golden():
         [[-0.25, 0.25], [0.25, -0.25]],
     )
     np.testing.assert_allclose(softmax_cross_entropy_grad([1000.0, 0.0], 1), [1.0, -1.0])
+
+
+def test_target_logit_grad_size_worked_example():
+    # logits (2, 1, 0.1), class 0: p = 0.659, loss 0.417, gradient on the correct logit −0.341
+    assert target_logit_grad_size([2.0, 1.0, 0.1], 0) == pytest.approx(0.34099886)
+    with pytest.raises(ValueError, match="1-D"):
+        target_logit_grad_size([[2.0, 1.0]], [0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-20, 20), min_size=2, max_size=6), st.data())
+def test_target_logit_grad_size_is_one_minus_p_by_finite_differences(logits, data):
+    target = data.draw(st.integers(0, len(logits) - 1))
+    z, h = np.array(logits), 1e-6
+    bump = np.eye(len(logits))[target] * h
+    numeric = (cross_entropy(z + bump, target) - cross_entropy(z - bump, target)) / (2 * h)
+    assert target_logit_grad_size(z, target) == pytest.approx(abs(numeric), abs=1e-6)
