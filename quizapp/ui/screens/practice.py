@@ -31,6 +31,7 @@ class PracticeScreen(Screen[None]):
 
     CSS_PATH = "topics.tcss"
     BINDINGS = [
+        Binding("enter", "start", "開始", priority=True),
         Binding("f", "toggle_format", "入力／4択"),
         Binding("escape", "close", "戻る"),
     ]
@@ -74,6 +75,10 @@ class PracticeScreen(Screen[None]):
             "生成器を選ぶと、毎回新しい数値の問題が出題されます。Enter で開始。\n"
             f"解答方法: [b]{answer_form}[/b]（f で切替）"
         )
+
+    def action_start(self) -> None:
+        """Enter, listed in the footer (the list's own Enter binding is hidden there)."""
+        self.query_one(OptionList).action_select()
 
     def action_toggle_format(self) -> None:
         self.choices = not self.choices
