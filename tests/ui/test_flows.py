@@ -9,7 +9,7 @@ from datetime import timedelta
 from rich.cells import cell_len
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Footer
+from textual.widgets import Footer, OptionList
 
 from quizapp.items import Choice, Fill, Trap
 from quizapp.store import Store
@@ -488,9 +488,7 @@ def test_topic_boxes_show_their_state_without_colour(app_factory) -> None:
             await pilot.pause()
             topic_list = pilot.app.screen.query_one("#topic-list")
             # as a terminal delivers fast typing: every key queued before any is handled
-            for key in ("space", "down", "down", "space"):
-                event = events.Key(key, " " if key == "space" else None)
-                pilot.app._driver.send_message(event.set_sender(pilot.app))
+            _type_fast(pilot, "space", "down", "down", "space")
             await pilot.pause()
             rows = [topic_list.render_line(y).text for y in range(topic_list.option_count)]
             assert [row.lstrip()[:3] for row in rows] == ["▐✓▌", "▐ ▌", "▐✓▌"]
@@ -531,5 +529,40 @@ def test_topic_tables_keep_their_numbers_on_screen_at_80_columns(tmp_path) -> No
             assert table.virtual_size.width <= table.scrollable_content_region.width
             titles = [table.get_row_at(i)[0] for i in range(table.row_count)]
             assert any(t.endswith("…") and t.startswith("活性化関数の役割") for t in titles)
+
+    run(scenario())
+
+
+def _type_fast(pilot: Pilot, *keys: str) -> None:
+    """Queue keys the way a terminal delivers fast typing: all of them before any is handled."""
+    for key in keys:
+        char = {"space": " ", "enter": "\r"}.get(key)
+        pilot.app._driver.send_message(events.Key(key, char).set_sender(pilot.app))
+
+
+def test_enter_typed_right_after_arrows_starts_the_row_the_arrows_reached(app_factory) -> None:
+    """Enter is a priority binding on these lists (so the footer can show it); it must still act
+    after the arrow keys typed before it, not on the row highlighted when it arrived."""
+
+    async def scenario() -> None:
+        async with app_factory().run_test(size=(100, 30)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            generators = pilot.app.screen.query_one(OptionList)
+            second = generators.get_option_at_index(1).id
+            _type_fast(pilot, "down", "enter")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, QuizScreen)
+            assert pilot.app.screen.question.problem.generator == second
+            await pilot.press("escape", "escape")
+            await pilot.pause()
+            await pilot.press("t")
+            await pilot.pause()
+            topic_list = pilot.app.screen.query_one("#topic-list")
+            third = topic_list.get_option_at_index(2).value
+            _type_fast(pilot, "down", "down", "enter")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, QuizScreen)
+            assert {q.topic for q in [pilot.app.screen.question]} == {third}
 
     run(scenario())

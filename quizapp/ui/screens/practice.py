@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.footer import KeysFooter
+from quizapp.ui.widgets.lists import StartList
 
 TITLE_COLUMN = 36
 
@@ -31,7 +32,6 @@ class PracticeScreen(Screen[None]):
 
     CSS_PATH = "topics.tcss"
     BINDINGS = [
-        Binding("enter", "start", "開始", priority=True),
         Binding("f", "toggle_format", "入力／4択"),
         Binding("escape", "close", "戻る"),
     ]
@@ -50,7 +50,7 @@ class PracticeScreen(Screen[None]):
             key=lambda g: (list(topics).index(g.topic) if g.topic in topics else 999, g.name),
         )
         column = min(max((cell_len(g.title) for g in gens), default=0), TITLE_COLUMN)
-        yield OptionList(
+        yield StartList(
             *(
                 Option(
                     generator_row(
@@ -75,10 +75,6 @@ class PracticeScreen(Screen[None]):
             "生成器を選ぶと、毎回新しい数値の問題が出題されます。Enter で開始。\n"
             f"解答方法: [b]{answer_form}[/b]（f で切替）"
         )
-
-    def action_start(self) -> None:
-        """Enter, listed in the footer (the list's own Enter binding is hidden there)."""
-        self.query_one(OptionList).action_select()
 
     def action_toggle_format(self) -> None:
         self.choices = not self.choices

@@ -11,8 +11,8 @@ from textual.widgets.selection_list import Selection
 
 from quizapp.session import drill_queue
 from quizapp.ui.context import AppContext
-from quizapp.ui.widgets.checklist import CheckList
 from quizapp.ui.widgets.footer import KeysFooter
+from quizapp.ui.widgets.lists import CheckList
 
 EXAM_FILTERS = (("G", "E"), ("G",), ("E",))
 EXAM_LABEL = {("G", "E"): "G検定＋E資格", ("G",): "G検定のみ", ("E",): "E資格のみ"}
@@ -21,7 +21,6 @@ EXAM_LABEL = {("G", "E"): "G検定＋E資格", ("G",): "G検定のみ", ("E",): 
 class TopicsScreen(Screen[None]):
     CSS_PATH = "topics.tcss"
     BINDINGS = [
-        Binding("enter", "start", "開始", priority=True),
         Binding("e", "cycle_exam", "試験の絞り込み"),
         Binding("a", "toggle_all", "全選択/解除"),
         Binding("escape", "close", "戻る"),
@@ -80,7 +79,8 @@ class TopicsScreen(Screen[None]):
     def _changed(self) -> None:
         self.refresh_bindings()
 
-    def action_start(self) -> None:
+    @on(CheckList.Submitted)
+    def _start(self) -> None:
         from quizapp.ui.screens.quiz import QuizScreen
 
         ctx = self.context

@@ -1,9 +1,15 @@
-"""A SelectionList whose boxes say whether they are ticked, and tick the row Space was pressed on."""
+"""Lists whose Enter shows in the footer and acts in the order keys were typed.
+
+Enter as a screen binding would either be shadowed by the list's own (hidden) Enter binding or,
+as a priority binding, run before arrow keys typed just before it had moved the cursor. A list
+binding runs in typing order, so the lists here bind Enter themselves, with a footer label.
+"""
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from textual.binding import Binding
+from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import OptionList, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
@@ -22,8 +28,21 @@ class CheckList(SelectionList[str]):
       and the third (seen in a real terminal). Here the row Space was pressed on is toggled.
     """
 
-    BINDINGS = [Binding("space", "select", "選択/解除")]
-    """Textual's own Space binding is hidden from the footer."""
+    BINDINGS = [
+        Binding("space", "select", "選択/解除"),
+        Binding("enter", "submit", "開始"),
+    ]
+    """Textual's own Space binding is hidden from the footer; its Enter would tick a row too."""
+
+    class Submitted(Message):
+        """Enter: start with the ticked rows (or the highlighted one)."""
+
+        def __init__(self, check_list: CheckList) -> None:
+            super().__init__()
+            self.check_list = check_list
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -42,3 +61,10 @@ class CheckList(SelectionList[str]):
         box = segments[1]
         segments[1] = Segment(TICK if value in self.selected else " ", box.style, box.control)
         return Strip(segments, line.cell_length)
+
+
+class StartList(OptionList):
+    """An OptionList whose Enter (select: the screen starts the highlighted row) is listed in the
+    footer as 開始; Textual hides it."""
+
+    BINDINGS = [Binding("enter", "select", "開始")]
