@@ -155,6 +155,21 @@ def sigmoid_grad(x: Any) -> float | np.ndarray:
     return _finish(s * (1.0 - s), scalar)
 
 
+def logit(p: Any) -> float | np.ndarray:
+    """The inverse of the sigmoid, ln(p/(1 − p)): the input at which σ gives p.
+
+    Items that start from an output (σ(x) = 0.8) name the input it came from (x = ln 4 ≈ 1.386);
+    this recomputes it instead of typing it into a check.
+
+    Raises:
+        ValueError: non-real p, or p outside the open interval (0, 1).
+    """
+    arr, scalar = _prepare("p", p)
+    if not np.all((arr > 0) & (arr < 1)):
+        raise ValueError(f"p must lie strictly between 0 and 1, got {p!r}")
+    return _finish(np.log(arr) - np.log1p(-arr), scalar)
+
+
 def tanh(x: Any) -> float | np.ndarray:
     """Hyperbolic tangent, with the same scalar/array convention as the other activations."""
     arr, scalar = _prepare("x", x)
@@ -270,6 +285,25 @@ def gelu_grad(x: Any, approximate: bool = False) -> float | np.ndarray:
             pdf = np.exp(-0.5 * arr * arr) / math.sqrt(2.0 * math.pi)
         out = cdf + arr * pdf
     return _finish(out.astype(arr.dtype, copy=False), scalar)
+
+
+def gelu_minimum(approximate: bool = False) -> tuple[float, float]:
+    """Where GELU dips lowest and how low: (x*, GELU(x*)) ≈ (−0.752, −0.170).
+
+    GELU is not monotonic: its derivative Φ(x) + x·φ(x) is negative left of x* and positive right
+    of it. x* is found by bisection of :func:`gelu_grad` on [−3, 0], where it changes sign once,
+    to the last bit of a float.
+    """
+    low, high = -3.0, 0.0  # gelu_grad(−3) < 0 < gelu_grad(0) = 0.5
+    while True:
+        mid = 0.5 * (low + high)
+        if mid in (low, high):
+            break
+        if gelu_grad(mid, approximate) < 0:
+            low = mid
+        else:
+            high = mid
+    return high, float(gelu(high, approximate))
 
 
 def elu(x: Any, alpha: float = 1.0) -> float | np.ndarray:

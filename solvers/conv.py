@@ -7,6 +7,7 @@ contraction), so forward, backward and pooling agree on which input pixels each 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -344,6 +345,24 @@ def slide_ratio(
     output_size(size, kernel, stride, padding, dilation)  # the same validation
     n, s, p = int(size), int(stride), int(padding)
     return (n + 2 * p - effective_kernel(kernel, dilation)) / s
+
+
+def output_size_ceil(
+    size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> int:
+    """Output length with the fraction rounded up, as PyTorch's ``ceil_mode=True`` pooling does.
+
+    ⌈(n + 2p − k_eff)/s⌉ + 1, less one when the last window would start in the right padding
+    (PyTorch's rule). Items set floor mode and show this as the slip of rounding up
+    (11 with a 2×2 window and stride 2: 6 instead of 5).
+
+    Raises:
+        ValueError: as for :func:`output_size`.
+    """
+    out = math.ceil(slide_ratio(size, kernel, stride, padding, dilation)) + 1
+    if (out - 1) * int(stride) >= int(size) + int(padding):
+        out -= 1
+    return out
 
 
 def output_area_ratio(

@@ -180,12 +180,30 @@ def clip_by_norm(grad: Any, max_norm: float) -> np.ndarray:
     Raises:
         ValueError: an empty or non-finite gradient, or max_norm ≤ 0.
     """
+    arr, c, norm = _norm_clip_inputs(grad, max_norm)
+    return arr * (c / norm) if norm > c else arr.copy()
+
+
+def _norm_clip_inputs(grad: Any, max_norm: float) -> tuple[np.ndarray, float, float]:
+    """(g as float64, c, ‖g‖) after the checks clipping by norm needs."""
     c = finite("max_norm", max_norm)
     if c <= 0:
         raise ValueError(f"max_norm must be > 0, got {max_norm!r}")
     arr = real_array("grad", grad).astype(np.float64)
-    norm = grad_norm(arr)
-    return arr * (c / norm) if norm > c else arr.copy()
+    return arr, c, grad_norm(arr)
+
+
+def clip_scale_without_norm(grad: Any, max_norm: float) -> np.ndarray:
+    """The slip of multiplying g by the threshold c but forgetting to divide by ‖g‖: g·c.
+
+    Clipping by norm scales by c/‖g‖; dropping the division keeps the direction but stretches the
+    length to c·‖g‖ ((6, 8) with c = 5 gives (30, 40), length 50): a distractor's vector.
+
+    Raises:
+        ValueError: an empty or non-finite gradient, or max_norm ≤ 0.
+    """
+    arr, c, _ = _norm_clip_inputs(grad, max_norm)
+    return arr * c
 
 
 def clip_by_value(grad: Any, clip_value: float) -> np.ndarray:
@@ -228,3 +246,16 @@ def l2_penalty_grad(w: Any, weight_decay: float) -> float | np.ndarray:
     """
     (wa,), scalar = _arrays(w=w)
     return _out(_rate("weight_decay", weight_decay) * wa, scalar)
+
+
+def l2_regularized_grad(w: Any, grad: Any, weight_decay: float) -> float | np.ndarray:
+    """The gradient SGD follows once the L2 penalty (λ/2)·‖w‖² is added to the loss: ∂L/∂w + λw.
+
+    This is the number a worked example states before the step (0.5 + 0.01×2.0 = 0.52);
+    :func:`weight_decay_step` takes the step with it.
+
+    Raises:
+        ValueError: as for :func:`l2_penalty_grad`, or a non-finite or mismatched grad.
+    """
+    (wa, ga), scalar = _arrays(w=w, grad=grad)
+    return _out(ga + l2_penalty_grad(wa, weight_decay), scalar)

@@ -52,3 +52,16 @@ def self_attention_macs(n_tokens: int, d_model: int) -> int:
     """
     n = whole_number("n_tokens", n_tokens)
     return 2 * n * n * whole_number("d_model", d_model)
+
+
+def attention_cost_growth(image_size: int, new_image_size: int, patch_size: int) -> float:
+    """How many times self-attention's MACs grow when a ViT's input grows from one size to
+    another with the same patches: (n′/n)² for token counts n, n′, whatever the width d.
+
+    Doubling both sides quadruples the tokens and multiplies the attention cost by 16, not 2 or 4.
+
+    Raises:
+        ValueError: as for :func:`num_patches`.
+    """
+    before = self_attention_macs(num_patches(image_size, patch_size), 1)
+    return self_attention_macs(num_patches(new_image_size, patch_size), 1) / before

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -108,6 +109,9 @@ IN_PROMPT = re.compile(rf"(?<![A-Za-z0-9_.,\-−]){SHOWN_NUMBER}")
 ASSIGNED = re.compile(r"(?<![\w)\]])[^\W\d]\w*['′]?\s*$")
 """What stands left of = when it only names a value (α = 1, T = 2, lr = 0.1)."""
 HIRAGANA = re.compile(r"[ぁ-ゖ]")
+OPTION_NAME = re.compile(r"[^\W\d_](?<![約])\s?(?:\d+×)?$")
+"""A word right before an option's number names the value the option proposes (カーネル 7×7、
+パディング 2): data the checks take as args, like "name = value" in prose."""
 _ONE = rf"(?:\d+分の\d+|{SHOWN_NUMBER})"
 APPROX = re.compile(
     rf"(?:約|およそ|ほぼ)\s*(?P<marked>{_ONE}(?:\s*[〜~]\s*{_ONE})?)"
@@ -203,22 +207,36 @@ def approximate_claims(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def stated_claims(item: Trap | Choice | Fill) -> tuple[list[str], list[tuple[str, float, float]]]:
-    """(given numbers as shown, claims as (shown, value, half unit)) of one hand-written item."""
+class Claim(NamedTuple):
+    shown: str
+    value: float
+    half: float
+    """How far a recomputed value may be from ``value``: half a unit of the last shown digit."""
+    named: bool = False
+    """An example's "name = value" in prose (η = 0.1, α = 1.2): data the checks may take as args,
+    not a result; every other claim must be an expect or a number of the prompt or code."""
+
+
+def stated_claims(item: Trap | Choice | Fill) -> tuple[list[str], list[Claim]]:
+    """(given numbers as shown, claims) of one hand-written item."""
     given: list[str] = []
-    claims: list[tuple[str, float, float]] = []
+    claims: list[Claim] = []
     stated_at: set[int] = set()
     approximate_at = approximate_claims(item.prompt)
     for start, end, shown in approximate_at:
-        claims.append((shown, *approximate_value(shown)))
+        claims.append(Claim(shown, *approximate_value(shown)))
         stated_at.update(range(start, end))
     for match in STATED.finditer(item.prompt):
         stated_at.add(match.start(1))
         if ASSIGNED.search(item.prompt[: match.start()]):
             given.append(match.group(1))
         else:
-            claims.append((match.group(1), *shown_value(match.group(1), "≈" in match.group())))
-    given += [m.group() for m in IN_PROMPT.finditer(item.prompt) if m.start() not in stated_at]
+            claims.append(Claim(match.group(1), *shown_value(match.group(1), "≈" in match.group())))
+    for match in IN_PROMPT.finditer(item.prompt):
+        if match.start() not in stated_at:
+            given.append(match.group())
+            if item.prompt[: match.start()].endswith("^("):  # D^(−0.095): the exponent is 0.095
+                given.append(match.group().lstrip("−-"))
     if isinstance(item, Choice) and item.code is not None:  # the code the learner reads
         for code in (item.code.template, *(o.text for o in item.options)):
             given += [m.group() for m in IN_PROMPT.finditer(code)]
@@ -227,20 +245,26 @@ def stated_claims(item: Trap | Choice | Fill) -> tuple[list[str], list[tuple[str
         texts += [o.rationale for o in item.options]
     for text in texts:
         for match in STATED.finditer(text):
-            claims.append((match.group(1), *shown_value(match.group(1), "≈" in match.group())))
+            approximate = "≈" in match.group()
+            named = not approximate and bool(ASSIGNED.search(text[: match.start()]))
+            claims.append(Claim(match.group(1), *shown_value(match.group(1), approximate), named))
     if isinstance(item, Trap):
         texts.append(item.confused_with)
     if isinstance(item, Choice) and item.code is None:
         texts += [o.text for o in item.options]
     for text in texts:
-        claims += [(shown, *approximate_value(shown)) for _, _, shown in approximate_claims(text)]
+        claims += [
+            Claim(shown, *approximate_value(shown)) for _, _, shown in approximate_claims(text)
+        ]
     if isinstance(item, Choice) and item.code is None:
         for option in item.options:
             if HIRAGANA.search(option.text) or "=" in option.text:
                 continue  # a statement or a formula: its = and ≈ are in the rationale's hands
             approximate = "約" in option.text or "≈" in option.text
             for match in IN_OPTION.finditer(option.text):
-                claims.append((match.group(), *shown_value(match.group(), approximate)))
+                named = bool(OPTION_NAME.search(option.text[: match.start()]))
+                value = shown_value(match.group(), approximate)
+                claims.append(Claim(match.group(), *value, named))
     return given, claims
 
 
@@ -260,26 +284,29 @@ def test_every_stated_number_is_recomputed_or_given() -> None:
 
     Backed: equal to an expect of one of the item's checks within half a unit of the last digit
     shown (≈ 9.8×10⁻⁴ accepts 0.0009765625, = 0.41 does not accept 0.417), or given data: a
-    number in the prompt (a prompt's "name = value" names given data, "16×16 = 256" does not),
-    in the code a code item shows, or in the checks' args and a code item's cases. The rule is
-    textual, so a result that happens to equal a given number passes; a published figure is
-    cited with its year and is never written after =.
+    number in the prompt (a prompt's "name = value" names given data, "16×16 = 256" does not; in
+    D^(−0.095) the exponent 0.095 is given too), in the code a code item shows or its cases.
+    A check's args back only a named value: an example's "name = value" in prose (η = 0.1) or
+    an option's "name N" (カーネル 7×7). So a computed intermediate the text states (7×7×64 =
+    3,136) cannot hide in a check's args: a check must compute it, and the next check takes
+    it as an arg (the checks chain). The rule is textual, so a result that happens to equal a
+    given number passes; a published figure is cited with its year and never written after =.
     """
     unbacked = []
     total = 0
     for item in hand_written(bank()):
         given_text, claims = stated_claims(item)
         values = [x for c in item.check for x in _numbers(c.expect)]
-        given = [x for c in item.check for x in _numbers(c.args)]
-        if isinstance(item, Choice) and item.code is not None:  # the code's inputs are args too
+        given = [shown_value(g, approximate=False)[0] for g in given_text]
+        if isinstance(item, Choice) and item.code is not None:  # the code's inputs are data too
             given += _numbers(list(item.code.cases))
-        given += [shown_value(g, approximate=False)[0] for g in given_text]
-        for shown, value, half in claims:
+        args = [x for c in item.check for x in _numbers(c.args)]
+        for shown, value, half, named in claims:
             total += 1
             percent = shown.endswith("%")  # 44% is backed by 0.444… or by 44.4…
             if not any(
                 abs(v - value) <= half or (percent and abs(v - 100 * value) <= 100 * half)
-                for v in values + given
+                for v in values + given + (args if named else [])
             ):
                 unbacked.append(f"{item.id}: {shown}")
     assert total > 500, "the claim patterns no longer find the bank's numbers"

@@ -370,3 +370,32 @@ def test_sigmoid_grad_one_factor_slips():
     assert math.sqrt(squared) * complement == pytest.approx(act.grad_from_output(0.8, "sigmoid"))
     with pytest.raises(ValueError):
         act.sigmoid_grad_one_factor_slips(1.5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-30, 30))
+def test_logit_inverts_the_sigmoid(x):
+    assert act.logit(act.sigmoid(x)) == pytest.approx(x, abs=1e-9 * max(1.0, math.exp(abs(x))))
+
+
+def test_logit_worked_example_and_range():
+    assert act.logit(0.8) == pytest.approx(math.log(4))
+    assert act.logit(0.5) == 0.0
+    for bad in (0.0, 1.0, 1.2):
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            act.logit(bad)
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+def test_gelu_minimum_is_the_lowest_point_of_a_fine_grid(approximate):
+    x_min, y_min = act.gelu_minimum(approximate)
+    grid = np.linspace(-3, 0, 300_001)
+    values = act.gelu(grid, approximate)
+    assert y_min <= values.min() + 1e-15
+    assert x_min == pytest.approx(grid[values.argmin()], abs=2e-5)
+    assert act.gelu_grad(x_min, approximate) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_gelu_minimum_worked_value():
+    x_min, y_min = act.gelu_minimum()
+    assert (round(x_min, 4), round(y_min, 4)) == (-0.7518, -0.17)

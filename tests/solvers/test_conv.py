@@ -18,6 +18,7 @@ from solvers.conv import (
     max_pool2d,
     output_area_ratio,
     output_size,
+    output_size_ceil,
     pool_params,
     receptive_field_growth,
     slide_ratio,
@@ -493,3 +494,24 @@ def test_output_area_ratio_worked_examples():
     assert output_area_ratio(32, 3, 2, 1) == 0.25  # 3×3 conv, stride 2, padding 1
     assert output_area_ratio(32, 3, 1, 1) == 1.0  # "same" padding keeps every position
     assert output_area_ratio(5, 3) == pytest.approx(9 / 25)
+
+
+def test_output_size_ceil_worked_example():
+    assert output_size_ceil(11, 2, 2) == 6  # the slip an item shows; floor mode gives 5
+    assert output_size(11, 2, 2) == 5
+    assert output_size_ceil(10, 2, 2) == 5  # no fraction: both modes agree
+
+
+@FAST
+@given(st.integers(1, 40), st.integers(1, 5), st.integers(1, 4), st.data())
+def test_output_size_ceil_matches_pytorch_ceil_mode(size, kernel, stride, data):
+    torch = pytest.importorskip("torch")
+    padding = data.draw(st.integers(0, kernel // 2))
+    if kernel > size + 2 * padding:
+        return
+    pool = torch.nn.MaxPool2d(kernel, stride, padding, ceil_mode=True)
+    out = pool(torch.zeros(1, 1, size, size)).shape[-1]
+    assert output_size_ceil(size, kernel, stride, padding) == out
+    assert output_size_ceil(size, kernel, stride, padding) >= output_size(
+        size, kernel, stride, padding
+    )

@@ -15,9 +15,11 @@ from solvers.optim import (
     adam_step,
     clip_by_norm,
     clip_by_value,
+    clip_scale_without_norm,
     ema_update,
     grad_norm,
     l2_penalty_grad,
+    l2_regularized_grad,
     momentum_gain,
     momentum_step,
     sgd_step,
@@ -424,3 +426,29 @@ def test_momentum_gain_matches_the_iterated_velocity(mu, lr, grad):
 def test_momentum_gain_rejects_momenta_that_do_not_settle(bad):
     with pytest.raises(ValueError, match="momentum"):
         momentum_gain(bad)
+
+
+def test_l2_regularized_grad_worked_example():
+    assert l2_regularized_grad(2.0, 0.5, 0.01) == pytest.approx(0.52)
+    np.testing.assert_allclose(
+        l2_regularized_grad(np.array([1.0, -2.0]), np.zeros(2), 0.1), [0.1, -0.2]
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-10, 10), st.floats(-10, 10), st.floats(0, 1), st.floats(1e-3, 1))
+def test_an_sgd_step_on_the_regularized_grad_is_a_weight_decay_step(w, g, lam, lr):
+    via_grad = sgd_step(w, l2_regularized_grad(w, g, lam), lr)
+    assert via_grad == pytest.approx(weight_decay_step(w, g, lr, lam), abs=1e-12)
+
+
+def test_clip_scale_without_norm_is_the_undivided_clip():
+    np.testing.assert_allclose(clip_scale_without_norm([6.0, 8.0], 5.0), [30.0, 40.0])
+    assert grad_norm(clip_scale_without_norm([6.0, 8.0], 5.0)) == pytest.approx(50.0)
+    # dividing the slip by the norm gives the real clip whenever the norm is over the threshold
+    np.testing.assert_allclose(
+        clip_scale_without_norm([6.0, 8.0], 5.0) / grad_norm([6.0, 8.0]),
+        clip_by_norm([6.0, 8.0], 5.0),
+    )
+    with pytest.raises(ValueError, match="max_norm"):
+        clip_scale_without_norm([6.0, 8.0], 0.0)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from solvers.conv import conv_params, output_size
 from solvers.transformer import (
+    attention_cost_growth,
     num_patches,
     patch_dim,
     position_embedding_params,
@@ -57,3 +58,19 @@ def test_attention_macs_match_a_loop(n, d):
 def test_invalid_input_raises(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_attention_cost_growth_worked_example():
+    # 224 → 448 with 16×16 patches: 196 → 784 tokens, attention ×16
+    assert attention_cost_growth(224, 448, 16) == 16.0
+    assert attention_cost_growth(224, 224, 16) == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 8), st.integers(1, 4), st.integers(1, 32), st.integers(1, 512))
+def test_attention_cost_growth_is_the_macs_ratio_at_any_width(tiles, scale, patch, d):
+    size = tiles * patch
+    before = self_attention_macs(num_patches(size, patch), d)
+    after = self_attention_macs(num_patches(size * scale, patch), d)
+    assert attention_cost_growth(size, size * scale, patch) == pytest.approx(after / before)
+    assert attention_cost_growth(size, size * scale, patch) == pytest.approx(scale**4)
