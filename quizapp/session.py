@@ -126,6 +126,7 @@ class Session:
         endless: str | None = None,
         settings: Mapping[str, Any] | None = None,
         numeric_choices: bool = False,
+        topics: Sequence[str] = (),
     ) -> None:
         self.bank = bank
         self.store = store
@@ -142,6 +143,9 @@ class Session:
         mock exams always do. May be switched between questions."""
         self._shown = 0
         self._gen_items = _generator_items(bank)
+        self.topics = tuple(topics)
+        """The topics a drill was started for: a shared generator's problem is framed by their
+        item."""
         self.summary = Summary()
         self.total = len(self._queue)
         self.session_id = store.start_session(mode=mode, settings=dict(settings or {}), now=clock())
@@ -181,12 +185,24 @@ class Session:
             return key[len(GEN_PREFIX) :] in self.generators
         return key in self.bank.items
 
+    def _item_for(self, generator: str, own_topic: str) -> Generated | None:
+        """Which of the items sharing a generator frames its problem: one of the drilled topics
+        (drilling 全結合層と畳み込み層 should not show another topic's lead-in), else the
+        generator's own topic, else the first."""
+        items = self._gen_items.get(generator, [])
+        for wanted in (lambda i: i.topic in self.topics, lambda i: i.topic == own_topic):
+            found = next(filter(wanted, items), None)
+            if found is not None:
+                return found
+        return items[0] if items else None
+
     def question_for(self, key: str) -> Question:
         number = self._shown
         if key.startswith(GEN_PREFIX):
             name = key[len(GEN_PREFIX) :]
-            item = self._gen_items.get(name)
             gen = self.generators[name]
+            item = self._item_for(name, gen.topic)
+            topic = item.topic if item is not None else gen.topic
             ranges = item.params if item is not None and item.params else None
             problem = gen.generate(self.rng.randrange(2**31), ranges)
             prompt = problem.prompt if item is None else f"{item.prompt}\n\n{problem.prompt}"
@@ -196,7 +212,7 @@ class Session:
                     number,
                     key,
                     "choice",
-                    gen.topic,
+                    topic,
                     prompt,
                     expected,
                     item,
@@ -204,7 +220,7 @@ class Session:
                     options=tuple(c.text + problem.unit for c in problem.choices),
                     order=tuple(range(len(problem.choices))),
                 )
-            return Question(number, key, "numeric", gen.topic, prompt, expected, item, problem)
+            return Question(number, key, "numeric", topic, prompt, expected, item, problem)
         item = self.bank.items[key]
         if isinstance(item, Trap):
             return Question(
@@ -391,12 +407,12 @@ def _option_feedback(question: Question, response: Any) -> tuple[OptionFeedback,
     return ()
 
 
-def _generator_items(bank: Bank) -> dict[str, Generated]:
-    """The first bank item naming each generator: its lead-in, explanation and ranges."""
-    out: dict[str, Generated] = {}
+def _generator_items(bank: Bank) -> dict[str, list[Generated]]:
+    """The bank items naming each generator (lead-in, explanation and ranges), in bank order."""
+    out: dict[str, list[Generated]] = {}
     for item in bank.items.values():
         if isinstance(item, Generated):
-            out.setdefault(item.generator, item)
+            out.setdefault(item.generator, []).append(item)
     return out
 
 

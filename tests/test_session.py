@@ -838,3 +838,24 @@ def test_the_new_card_day_starts_at_local_midnight(bank: Bank, store: Store, tok
     after_midnight = datetime(2026, 11, 22, 15, 30, tzinfo=UTC)  # 00:30 JST on the 23rd
     fresh = new_cards_today(bank, store, after_midnight, limit)
     assert len(fresh) == limit and TRAP not in fresh
+
+
+def test_a_shared_generator_is_framed_by_the_drilled_topics_item(
+    bank: Bank, store: Store, clock: Clock
+) -> None:
+    """Six shipped generators serve items of several topics. A drill of one topic frames the
+    problem with that topic's item (its lead-in, ranges and explanation) and counts it there; a
+    review uses the generator's own topic's item."""
+    from dataclasses import replace
+
+    (own,) = [i for i in bank.items.values() if isinstance(i, Generated)]
+    assert REGISTRY[own.generator].topic == own.topic
+    other = replace(own, id="g-conv-size-relu", topic="relu", prompt="ReLU の層の出力サイズ。")
+    shared = Bank(topics=bank.topics, items={other.id: other, **bank.items})
+    drill = make_session(shared, store, clock, queue=[GEN], topics=["relu"])
+    q = drill.next_question()
+    assert q is not None and q.item == other and q.topic == "relu"
+    assert q.prompt.startswith("ReLU の層の出力サイズ。")
+    review = make_session(shared, store, clock, mode="review", queue=[GEN])
+    q = review.next_question()
+    assert q is not None and q.item == own and q.topic == own.topic

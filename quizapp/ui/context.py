@@ -53,4 +53,5 @@ class AppContext:
             endless=endless,
             settings=settings,
             numeric_choices=numeric_choices,
+            topics=settings.get("topics", ()),
         )
