@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from solvers._checks import real_array
+from solvers._checks import finite, real_array
 
 NormKind = Literal["batch", "layer", "instance", "group"]
 
@@ -273,12 +273,47 @@ def standardize(x: Any, spread: Literal["std", "variance"] = "std") -> np.ndarra
     Raises:
         ValueError: not a 1-D sample of at least two values, all values equal, or a bad spread.
     """
+    arr, var = _sample(x, ddof=0)
+    if spread not in ("std", "variance"):
+        raise ValueError(f"spread must be 'std' or 'variance', got {spread!r}")
+    return (arr - arr.mean()) / (math.sqrt(var) if spread == "std" else var)
+
+
+def standardize_unbiased(x: Any) -> np.ndarray:
+    """z-scores with the unbiased (÷(n − 1)) standard deviation, as pandas' ``std()`` computes.
+
+    Batch normalization in training divides by n; using n − 1 is a slip items show
+    ((1, 2, 3, 6) gives 1.389 for 6 instead of 1.604).
+
+    Raises:
+        ValueError: as for :func:`standardize`.
+    """
+    arr, var = _sample(x, ddof=1)
+    return (arr - arr.mean()) / math.sqrt(var)
+
+
+def _sample(x: Any, ddof: int) -> tuple[np.ndarray, float]:
+    """A finite 1-D sample of at least two values that are not all equal, and its variance."""
     arr = real_array("x", x)
     if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)):
         raise ValueError(f"x must be a finite 1-D sample of at least 2 values, got {x!r}")
-    if spread not in ("std", "variance"):
-        raise ValueError(f"spread must be 'std' or 'variance', got {spread!r}")
-    var = arr.var()
+    var = float(arr.var(ddof=ddof))
     if var == 0:
         raise ValueError("x has no spread: every value is the same")
-    return (arr - arr.mean()) / (math.sqrt(var) if spread == "std" else var)
+    return arr, var
+
+
+def scale_shift(x_hat: Any, gamma: float, beta: float) -> np.ndarray:
+    """The last step of a normalization layer: γ·x̂ + β on already normalized values.
+
+    Items compute x̂ first and then scale and shift it (x̂ = 1.604, γ = 2, β = 1 gives 4.207);
+    this is that step on its own, so a distractor built from a wrong x̂ is computed in two steps.
+
+    Raises:
+        ValueError: non-finite x̂, gamma or beta.
+    """
+    arr = real_array("x_hat", x_hat)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"x_hat must be finite, got {x_hat!r}")
+    g, b = (np.float64(finite(name, v)) for name, v in (("gamma", gamma), ("beta", beta)))
+    return _scale_shift(arr, g, b)

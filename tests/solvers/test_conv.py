@@ -22,6 +22,7 @@ from solvers.conv import (
     pool_params,
     receptive_field_growth,
     slide_ratio,
+    stacked_conv_params,
     stacked_receptive_field,
 )
 
@@ -515,3 +516,11 @@ def test_output_size_ceil_matches_pytorch_ceil_mode(size, kernel, stride, data):
     assert output_size_ceil(size, kernel, stride, padding) >= output_size(
         size, kernel, stride, padding
     )
+
+
+def test_stacked_conv_params_is_vggs_argument():
+    assert stacked_conv_params(3, 64, 3, bias=False) == 110_592
+    assert conv_params(7, 64, 64, bias=False) == 200_704
+    assert stacked_conv_params(3, 64, 3) == 3 * conv_params(3, 64, 64)
+    with pytest.raises(ValueError):
+        stacked_conv_params(3, 64, 0)

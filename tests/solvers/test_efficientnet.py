@@ -16,6 +16,7 @@ from solvers.efficientnet import (
     compound_multipliers,
     flops_factor,
     flops_multiplier,
+    flops_times_phi,
 )
 
 FAST = settings(max_examples=60, deadline=None)
@@ -123,3 +124,11 @@ def test_rejects_bad_phi(phi):
         compound_multipliers(phi)
     with pytest.raises(ValueError, match="phi must be a finite number"):
         flops_multiplier(phi)
+
+
+def test_flops_times_phi_is_the_linear_slip():
+    assert flops_times_phi(3) == pytest.approx(5.76081, rel=1e-5)
+    assert flops_multiplier(3) == pytest.approx(7.0809, rel=1e-4)
+    # at φ = 1 the slip and the truth agree; beyond, compounding wins
+    assert flops_times_phi(1) == pytest.approx(flops_multiplier(1))
+    assert flops_times_phi(4) < flops_multiplier(4)

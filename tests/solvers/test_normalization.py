@@ -17,6 +17,8 @@ from solvers.normalization import (
     instance_norm,
     layer_norm,
     norm_counts,
+    scale_shift,
+    standardize_unbiased,
 )
 from solvers.normalization import standardize as z_scores
 
@@ -260,3 +262,32 @@ def test_standardize_matches_layer_norm_and_has_unit_spread(x):
 def test_standardize_invalid(bad):
     with pytest.raises(ValueError):
         z_scores(*bad)
+
+
+def test_bn_by_hand_and_its_two_slips_in_two_steps():
+    x = [1.0, 2.0, 3.0, 6.0]
+    key = scale_shift(z_scores(x), 2.0, 1.0)
+    np.testing.assert_allclose(key, batch_norm(np.array(x)[:, None], 2.0, 1.0, eps=1e-12)[:, 0])
+    assert scale_shift(standardize_unbiased(x), 2, 1)[-1] == pytest.approx(3.7774603)
+    assert scale_shift(z_scores(x, spread="variance"), 2, 1)[-1] == pytest.approx(2.7142857)
+
+
+@FAST
+@given(st.lists(st.floats(-100, 100), min_size=2, max_size=20))
+def test_standardize_unbiased_is_the_n_minus_one_rescaling(values):
+    x = np.array(values)
+    if np.ptp(x) < 1e-6:
+        return
+    n = len(values)
+    np.testing.assert_allclose(
+        standardize_unbiased(x), z_scores(x) * math.sqrt((n - 1) / n), atol=1e-9
+    )
+
+
+def test_scale_shift_rejects_non_finite():
+    with pytest.raises(ValueError):
+        scale_shift([1.0, math.nan], 1.0, 0.0)
+    with pytest.raises(ValueError, match="gamma"):
+        scale_shift([1.0], math.inf, 0.0)
+    with pytest.raises(ValueError):
+        standardize_unbiased([2.0, 2.0])

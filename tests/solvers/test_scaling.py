@@ -16,6 +16,7 @@ from solvers.scaling import (
     fit_power_law,
     loss_ratio,
     loss_reduction,
+    power_law,
     training_flops,
 )
 
@@ -183,3 +184,19 @@ def test_exponent_times_factor_is_the_slip_not_the_growth():
         exponent_times_factor(0, 0.5)
     with pytest.raises(ValueError, match="model_exponent"):
         exponent_times_factor(10, math.nan)
+
+
+@FAST
+@given(st.floats(0.1, 10), st.floats(0.01, 1.0))
+def test_power_law_values_fit_back_to_their_parameters(coef, exponent):
+    x = np.array([1e6, 1e7, 1e8, 1e9])
+    fitted = fit_power_law(x, power_law(x, coef, exponent))
+    assert fitted == (pytest.approx(coef, rel=1e-6), pytest.approx(exponent, rel=1e-6))
+
+
+def test_power_law_worked_example_and_checks():
+    np.testing.assert_allclose(
+        power_law([1e8, 1e9, 1e10], 3.0, 0.076), [0.7398118, 0.6210424, 0.52134025], rtol=1e-7
+    )
+    with pytest.raises(ValueError, match="x must be positive"):
+        power_law([0.0, 1.0], 3.0, 0.1)
