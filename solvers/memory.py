@@ -9,7 +9,7 @@ import math
 from types import MappingProxyType
 from typing import Any
 
-from solvers._checks import finite
+from solvers._checks import finite, whole_number
 
 BYTES_PER_PARAM = MappingProxyType(
     {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "int8": 1.0, "int4": 0.5}
@@ -88,3 +88,17 @@ def zero_memory_per_gpu(
         b / gpus if part else b for b, part in zip(sizes, partitioned, strict=True)
     )
     return psi * per_param
+
+
+def ring_allreduce_factor(n_gpus: int) -> float:
+    """Data each GPU sends in a ring All-Reduce, in multiples of the gradient's size: 2(N − 1)/N.
+
+    Reduce-Scatter and All-Gather each pass N − 1 of the N shards to the next GPU, so the traffic
+    per GPU stays just under twice the gradient however many GPUs join (64 GPUs: 1.97), which is
+    why the ring scales where a parameter server does not.
+
+    Raises:
+        ValueError: n_gpus not an integer ≥ 1.
+    """
+    n = whole_number("n_gpus", n_gpus)
+    return 2 * (n - 1) / n

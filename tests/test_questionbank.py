@@ -116,10 +116,11 @@ _ONE = rf"(?:\d+分の\d+|{SHOWN_NUMBER})"
 APPROX = re.compile(
     rf"(?:約|およそ|ほぼ)\s*(?P<marked>{_ONE}(?:\s*[〜~]\s*{_ONE})?)"
     r"(?!\d|[.,]\d|\s?[-−+×x*/^·]\s?[\w(]|[A-Za-zα-ωΑ-Ω])"
-    rf"|(?<![\w.,/^\-−])(?P<before>{SHOWN_NUMBER})\s*程度"
+    rf"|(?<![A-Za-z0-9_.,/^\-−])(?P<before>{SHOWN_NUMBER})\s*(?:倍\s*)?(?:程度|弱|強)"
 )
 """An approximate number: after 約, およそ or ほぼ (約 0.119, およそ 1/8〜1/9, 約4分の3, ほぼ 0),
-or right before 程度 (1000 程度); not the start of an expression (約 1/M + 1/K²)."""
+or before 程度, 弱 or 強 (1000 程度, 2 GB 弱, 2倍弱); not the start of an expression
+(約 1/M + 1/K²)."""
 CITED = re.compile(r"(?:19|20)\d{2}\s*年")
 """A publication year: a sentence naming one reports a published figure (Hoffmann ら、2022年)."""
 SENTENCE = re.compile(r"[^。\n]+")
@@ -276,7 +277,8 @@ def test_every_stated_number_is_recomputed_or_given() -> None:
     (no hiragana, no formula: "約 0.42", "73,856", "(0.65, 0.32, 0.03)", "12×12", "14 GB"). A
     distractor is what a mistake gives, so it is recomputed too. And every approximate number
     anywhere in the item's text (prompt, explanation, confused_with, options, rationales): after
-    約, およそ or ほぼ, or right before 程度 ("約 1/8.4", "およそ 1/8〜1/9", "約4分の3", "ほぼ 0"),
+    約, およそ or ほぼ, or before 程度, 弱 or 強 ("約 1/8.4", "およそ 1/8〜1/9", "約4分の3",
+    "ほぼ 0", "2 GB 弱"),
     good to half a unit of its last significant digit (a range: anything between its ends).
     The one exception is a published figure: a sentence that names its publication year
     ("（Hoffmann ら、2022年）") reports a fact no solver derives (LAMB's 76 minutes, 20 tokens a

@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solvers.memory import BYTES_PER_PARAM, param_memory_bytes, zero_memory_per_gpu
+from solvers.memory import (
+    BYTES_PER_PARAM,
+    param_memory_bytes,
+    ring_allreduce_factor,
+    zero_memory_per_gpu,
+)
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -209,3 +214,19 @@ def test_zero_large_n_limit(psi, stage):
 def test_zero_rejects(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         zero_memory_per_gpu(*args, **kwargs)
+
+
+def test_ring_allreduce_factor_worked_examples():
+    assert ring_allreduce_factor(1) == 0.0  # alone, nothing to send
+    assert ring_allreduce_factor(8) == 1.75
+    assert ring_allreduce_factor(64) == pytest.approx(1.96875)
+    with pytest.raises(ValueError):
+        ring_allreduce_factor(0)
+
+
+@FAST
+@given(st.integers(1, 10_000))
+def test_ring_allreduce_factor_counts_the_shards_passed(n):
+    # each of the two phases passes N − 1 shards of size 1/N
+    assert ring_allreduce_factor(n) == pytest.approx(2 * (n - 1) * (1 / n))
+    assert ring_allreduce_factor(n) < 2
