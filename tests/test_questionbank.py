@@ -132,7 +132,7 @@ def shown_value(text: str, approximate: bool) -> tuple[float, float]:
 
     Fractions and powers (1/9, 0.5⁵) are exact; 9.8×10⁻⁴ is good to ±0.05×10⁻⁴ and 44% to
     ±0.005; an approximate integer's trailing zeros are not significant (約 700億 is good to
-    ±50億). 億, 万 and GB, MB, kB (10⁹, 10⁶, 10³ bytes, as the items define them) scale it.
+    ±50億). 兆, 億, 万 and GB, MB, kB (10⁹, 10⁶, 10³ bytes, as the items define them) scale it.
     """
     unit = next((u for u in _SCALE if text.endswith(u)), "")
     number = text.removesuffix(unit).strip()
