@@ -319,6 +319,56 @@ def test_every_stated_number_is_recomputed_or_given() -> None:
     assert not unbacked, f"{len(unbacked)} stated numbers not recomputed:\n" + "\n".join(unbacked)
 
 
+NUMBER_FORMAT_BITS = re.compile(r"(?<![A-Za-z])(?:FP|BF|INT)(\d+)")
+
+
+def shown_data(item: Trap | Choice | Fill) -> list[float]:
+    """Every number the learner reads as data: the prompt's, the code's and its cases', and the
+    prose's numbers that are not stated results (an example's "T = 100", "（0.9 − 0）²")."""
+    given, _ = stated_claims(item)
+    values = [shown_value(g, approximate=False)[0] for g in given]
+    if isinstance(item, Choice) and item.code is not None:
+        values += _numbers(list(item.code.cases))
+    texts = [item.explanation, *([item.confused_with] if isinstance(item, Trap) else [])]
+    if isinstance(item, Choice):
+        texts += [o.rationale for o in item.options]
+        texts += [o.text for o in item.options] if item.code is None else []
+    for text in [item.prompt, *texts]:  # a number format names its bits: FP32, INT8, BF16
+        values += [float(bits) for bits in NUMBER_FORMAT_BITS.findall(text)]
+    for text in texts:
+        results = [m.span(1) for m in STATED.finditer(text) if not _names_a_value(text, m)]
+        results += [(start, end) for start, end, _ in approximate_claims(text)]
+        values += [
+            shown_value(m.group(), approximate=False)[0]
+            for m in IN_PROMPT.finditer(text)
+            if not any(start <= m.start() < end for start, end in results)
+        ]
+    return values
+
+
+def _names_a_value(text: str, match: re.Match[str]) -> bool:
+    return "≈" not in match.group() and bool(ASSIGNED.search(text[: match.start()]))
+
+
+def test_every_check_arg_is_shown_data_or_computed_by_another_check() -> None:
+    """A check's args are its inputs: each is a number the item shows as data, the expect of
+    another check of the item (the checks chain: 28→26 feeds ⌊(26−2)/2⌋+1), or 0 or 1 (no
+    padding, one layer, the identity). So a computed intermediate (3,136 = 7×7×64) cannot be
+    typed into an arg, and a check cannot run on inputs the learner never sees."""
+    hidden = []
+    for item in hand_written(bank()):
+        data = shown_data(item)
+        for k, check in enumerate(item.check):
+            others = [x for j, c in enumerate(item.check) if j != k for x in _numbers(c.expect)]
+            for name, arg in check.args.items():
+                for x in _numbers(arg):
+                    if x not in (0.0, 1.0) and not any(
+                        abs(x - v) <= 1e-9 * max(1.0, abs(x)) for v in data + others
+                    ):
+                        hidden.append(f"{item.id}: {check.fn} {name}={x:g}")
+    assert not hidden, f"{len(hidden)} check args neither shown nor computed:\n" + "\n".join(hidden)
+
+
 def test_no_latex() -> None:
     latex = re.compile(r"\\(frac|times|sqrt|sum|cdot|alpha|sigma)|\$")
     for item in bank().items.values():
