@@ -188,7 +188,7 @@ def load_topics(
             BankError(path, _line_of(data, err["loc"], 1), "-", _message(err))
             for err in exc.errors()
         ]
-    return {t.id: schema.to_item(t) for t in parsed.topics}, []
+    return {t.id: schema.to_topic(t) for t in parsed.topics}, []
 
 
 def _message(err: Mapping[str, Any]) -> str:

@@ -144,14 +144,13 @@ class TopicsFile(_Model):
     topics: list[Topic] = Field(min_length=1)
 
 
-def to_item(value: Any) -> Any:
-    """A validated model as the app's plain dataclass (:mod:`quizapp.items`), recursively."""
-    if isinstance(value, _Model):
-        cls = items.CLASSES[type(value).__name__]
-        return cls(**{name: to_item(v) for name, v in value.__dict__.items()})
-    if isinstance(value, list):
-        return [to_item(v) for v in value]
-    return value
+def to_item(model: Trap | Choice | Fill | Generated) -> items.Item:
+    """A validated item as the app's dataclass, built as the bank cache builds it."""
+    return items.item_from(model.model_dump())
+
+
+def to_topic(model: Topic) -> items.Topic:
+    return items.Topic(**model.model_dump())
 
 
 def json_schema() -> dict[str, Any]:
