@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -123,6 +122,8 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: 設定ファイルを読めません ({exc})") from exc
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -237,6 +238,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 
 def _updated(path: Path, text: str, settings: Settings) -> str:
     """``text`` with the settings that differ from it changed in place (tomlkit keeps the rest)."""
+    import tomllib
+
     import tomlkit
 
     try:
@@ -286,9 +289,7 @@ def _commented_setting(name: str) -> str:
 _WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 
 
-def _syntax_error(
-    path: Path, text: str, exc: tomllib.TOMLDecodeError, *, saving: bool = False
-) -> ConfigError:
+def _syntax_error(path: Path, text: str, exc: ValueError, *, saving: bool = False) -> ConfigError:
     """``path:line:column: reason``, the form editors and terminals jump to."""
     reason = str(exc)
     where = _WHERE.search(reason)
