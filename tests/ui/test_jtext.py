@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -36,7 +38,7 @@ KANA = st.text(alphabet="あいうえおかきくけこ学習率勾配消失", m
 PUNCTUATED = st.lists(
     st.tuples(
         st.one_of(WORDS.filter(lambda w: w not in "、。=+").map(" {}".format), KANA),
-        st.sampled_from(["", "、", "。", "）", "、」"]),
+        st.sampled_from(["", "、", "。", "）", "、」", "ォ", "ッ"]),
     ),
     max_size=30,
 ).map(lambda parts: "".join(word + mark for word, mark in parts))
@@ -75,3 +77,21 @@ def test_clip_fits_and_marks_what_it_cut(text: str, cells: int) -> None:
         assert cell_len(text) <= cells
     elif short:
         assert short.endswith("…") and text.startswith(short[:-1])
+
+
+@given(PARAGRAPHS.map(lambda p: p.replace("【1】", "（ReLU）")), st.integers(10, 90))
+def test_an_opening_bracket_never_ends_a_line(text: str, width: int) -> None:
+    assume(not re.search(r"[（「【]\s", text))  # a bracket opens the word right after it
+    lines = wrap_line(text, width)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(cell_len(line) <= width for line in lines)
+    assert all(line.strip() for line in lines[1:]), lines
+    for line in lines[:-1]:
+        stripped = line.rstrip()
+        assert not stripped or stripped[-1] not in "（「【" or stripped == stripped[-1], lines
+
+
+def test_the_bracket_moves_down_with_what_it_opens() -> None:
+    text = "ネットワークに誤差逆伝播法を適用する（BPTT）ため"
+    lines = wrap_line(text, 38)
+    assert lines[0].endswith("適用する") and lines[1].startswith("（BPTT）"), lines

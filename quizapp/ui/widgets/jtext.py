@@ -14,7 +14,13 @@ from rich.measure import Measurement
 from rich.style import Style, StyleType
 from rich.text import Text
 
-_NO_LINE_START = set("、。，．,.)）」』】〕！？!?ー・：；:;…〜")
+_NO_LINE_START = set(
+    "、。，．,.)）」』】〕！？!?ー・：；:;…〜ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
+"""Characters a Japanese line must not start with: closing punctuation, the long-vowel mark and
+small kana (ウ|ォームアップ reads as two words)."""
+_NO_LINE_END = set("（「『【〔(［")
+"""Opening brackets: a line must not end with one."""
 
 
 def _tokens(line: str) -> Iterator[str]:
@@ -53,7 +59,9 @@ def wrap_line(line: str, width: int, hang: int = 0) -> list[str]:
     for token in _tokens(line):
         size = cell_len(token)
         if token.isspace():
-            if used and used + size <= room():
+            # spaces are kept inside a line and at the paragraph's start (its indent), and
+            # dropped where a line breaks
+            if (used or not out) and used + size <= room():
                 current.append(token)
                 used += size
             elif used:
@@ -71,6 +79,15 @@ def wrap_line(line: str, width: int, hang: int = 0) -> list[str]:
                 current = [*current[-carried:], token]
                 used = sum(map(cell_len, current))
                 continue
+        if len(current) > 1 and current[-1] in _NO_LINE_END:
+            # an opening bracket goes down with what it opens
+            opener = current.pop()
+            end_line("".join(current).rstrip())
+            current, used = [opener], cell_len(opener)
+            if used + size <= room():
+                current.append(token)
+                used += size
+                continue
         if used:
             end_line("".join(current).rstrip())
             current, used = [], 0
@@ -84,23 +101,24 @@ def wrap_line(line: str, width: int, hang: int = 0) -> list[str]:
             token = token[len(cut) :]
             size = cell_len(token)
         current, used = [token], size
-    end_line("".join(current).rstrip())
+    if current or not out:  # not after a break made by trailing spaces
+        end_line("".join(current).rstrip())
     return out
 
 
 def _carry(tokens: list[str], room: int) -> int:
     """How many tokens from the end of a line to move down with closing punctuation: the last
-    one, with any closing punctuation before it, if they fit in ``room`` and something stays."""
-    taken, size = 0, 0
+    one, with any closing punctuation before it and any opening bracket before that, if they fit
+    in ``room`` and something stays."""
+    taken, size, found = 0, 0, False
     for token in reversed(tokens):
-        if token.isspace():
-            return 0
+        if token.isspace() or (found and token not in _NO_LINE_END):
+            break
+        if size + cell_len(token) > room or taken + 1 == len(tokens):
+            break
         taken, size = taken + 1, size + cell_len(token)
-        if size > room or taken == len(tokens):
-            return 0
-        if token not in _NO_LINE_START:
-            return taken
-    return 0
+        found = found or token not in _NO_LINE_START
+    return taken if found else 0
 
 
 def clip(text: str, cells: int) -> str:
