@@ -43,10 +43,11 @@ def render_feedback(feedback: Feedback) -> RenderableType:
         parts += [Text(""), Text("各選択肢", style="bold underline")]
         for pos, option in enumerate(feedback.options, start=1):
             mark = "○" if option.correct else "×"
-            chosen = "  ← あなたの選択" if option.chosen else ""
+            # the marker leads the text: at its end it wrapped apart from the option it marks
             head = f" {pos}. {mark} "
+            chosen = "（あなたの選択）" if option.chosen else ""
             style = "green" if option.correct else "red"
-            parts.append(JText(f"{head}{option.text}{chosen}", style, hang=cell_len(head)))
+            parts.append(JText(f"{head}{chosen}{option.text}", style, hang=cell_len(head)))
             parts.append(Padding(JText(option.rationale, "dim"), (0, 0, 0, 6)))
     if feedback.solution:
         parts += [Text(""), Text("解き方", style="bold underline"), JText(feedback.solution)]

@@ -118,7 +118,10 @@ def _carry(tokens: list[str], room: int) -> int:
             break
         taken, size = taken + 1, size + cell_len(token)
         found = found or token not in _NO_LINE_START
-    return taken if found else 0
+    stays = tokens[: len(tokens) - taken]
+    if not found or all(t in _NO_LINE_END or t.isspace() for t in stays):
+        return 0  # nothing to carry, or only an opening bracket would stay behind
+    return taken
 
 
 def clip(text: str, cells: int) -> str:
