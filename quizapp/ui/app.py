@@ -76,6 +76,12 @@ class QuizApp(App[int]):
     def on_unmount(self) -> None:
         self.context.store.close()
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A screen may show a binding's key by its own state (``key_display_for``): the quiz
+        shows its number keys as 1–4 for a four-option question."""
+        custom = getattr(self.screen, "key_display_for", None)
+        return (custom and custom(binding)) or super().get_key_display(binding)
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 

@@ -458,7 +458,7 @@ def test_footer_shows_the_keys_of_each_state(app_factory) -> None:
         async with app_factory().run_test(size=(100, 30)) as pilot:
             screen = await start_drill(pilot, ["relu", "stride-padding", "gap-cam"])
             seen = set()
-            while isinstance(pilot.app.screen, QuizScreen) and len(seen) < 3:
+            while isinstance(pilot.app.screen, QuizScreen) and len(seen) < 4:
                 q = screen.question
                 await pilot.pause()
                 before = shown(screen)
@@ -467,6 +467,9 @@ def test_footer_shows_the_keys_of_each_state(app_factory) -> None:
                     assert {"○ 正しい", "× 誤り"} <= before
                 elif q.kind in ("fill", "numeric"):
                     assert "解答" in before and "○ 正しい" not in before
+                else:  # the number keys' entry names this question's keys
+                    (pick,) = [k for k in screen.query(FooterKey) if k.description == "選択"]
+                    assert pick.key_display == f"1–{len(q.options)}"
                 seen.add(q.kind)
                 await answer(pilot, screen, right=True)
                 await pilot.pause()
@@ -474,7 +477,7 @@ def test_footer_shows_the_keys_of_each_state(app_factory) -> None:
                 assert "次へ" in after and "○ 正しい" not in after, (q.kind, after)
                 await pilot.press("enter")
                 await pilot.pause()
-            assert {"trap", "fill"} & seen
+            assert {"trap", "fill", "choice"} <= seen, seen
 
     run(scenario())
 

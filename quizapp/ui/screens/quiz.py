@@ -44,7 +44,7 @@ class QuizScreen(Screen[None]):
     BINDINGS = [
         Binding("o", "truth(True)", "○ 正しい"),
         Binding("x", "truth(False)", "× 誤り"),
-        # one footer entry stands for the number keys: "1–6 選択"
+        # one footer entry stands for the number keys: "1–4 選択" (see key_display_for)
         Binding("1", "pick(0)", "選択", key_display="1–6"),
         *(Binding(k, f"pick({int(k) - 1})", k, show=False) for k in NUMBER_KEYS[1:]),
         Binding("enter", "submit_or_next", "解答/次へ", priority=False),
@@ -88,6 +88,13 @@ class QuizScreen(Screen[None]):
         if self.time_limit is not None:
             self.set_interval(1.0, self._tick)
         self.next_question()
+
+    def key_display_for(self, binding: Binding) -> str | None:
+        """The number keys' footer entry names the keys this question has (see QuizApp)."""
+        q = self.question
+        if binding.action == "pick(0)" and q is not None and q.options:
+            return f"1–{len(q.options)}"
+        return None
 
     # --- state ---------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ def render_feedback(feedback: Feedback) -> RenderableType:
         verdict = Text("✘ 不正解", style="bold red")
         verdict.append(f"   あなたの解答: {grade.answer or '（無回答）'}", style="")
         parts.append(verdict)
-    parts.append(JText(f"正解: {expected_text(feedback)}", "bold"))
+    parts.append(JText(f"正解: {expected_text(feedback)}", "bold", hang=cell_len("正解: ")))
     if grade.hint:
         parts.append(JText(f"入力のヒント: {grade.hint}", "yellow"))
     if feedback.diagnosis:

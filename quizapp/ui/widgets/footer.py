@@ -18,7 +18,7 @@ class KeysFooter(Footer):
 
     def _keys(self) -> tuple:
         shown = tuple(
-            (b.key, b.key_display, b.action, b.description, b.group, enabled, tooltip)
+            (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
             for (_, b, enabled, tooltip) in self.screen.active_bindings.values()
             if b.show or b.key == self.app.COMMAND_PALETTE_BINDING
         )
