@@ -154,13 +154,11 @@ PARTS: dict[str, type] = {
     "blanks": Blank,
 }
 """The item fields that hold parts (one, or a list), and the class of each part."""
-CLASSES: dict[str, type] = {cls.__name__: cls for cls in (*KINDS.values(), *PARTS.values(), Topic)}
-"""By class name: the dataclass of each :mod:`quizapp.schema` model (a test keeps their fields
-equal, so a model's dump builds its dataclass)."""
 
 
 def item_from(data: dict[str, Any]) -> Item:
-    """An item from its fields as plain data (parts as mappings), as the bank cache keeps it.
+    """An item from its fields as plain data, parts as mappings: what the bank cache keeps and
+    what a validated schema model dumps.
 
     Raises:
         LookupError, TypeError: ``data`` is not an item's fields."""
