@@ -129,11 +129,11 @@ def clip(text: str, cells: int) -> str:
     "" when not even one character and the … fit."""
     if cell_len(text) <= cells:
         return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > cells - 1:
-            break
-        out += ch
+    used = end = 0
+    while used + cell_len(text[end]) <= cells - 1:  # stops inside text: all of it is too wide
+        used += cell_len(text[end])
+        end += 1
+    out = text[:end]
     return f"{out.rstrip()}…" if out else ""
 
 
