@@ -190,11 +190,12 @@ class Session:
         (drilling 全結合層と畳み込み層 should not show another topic's lead-in), else the
         generator's own topic, else the first."""
         items = self._gen_items.get(generator, [])
-        for wanted in (lambda i: i.topic in self.topics, lambda i: i.topic == own_topic):
-            found = next(filter(wanted, items), None)
-            if found is not None:
-                return found
-        return items[0] if items else None
+        preferred = (
+            [i for i in items if i.topic in self.topics]
+            or [i for i in items if i.topic == own_topic]
+            or items
+        )
+        return preferred[0] if preferred else None
 
     def question_for(self, key: str) -> Question:
         number = self._shown

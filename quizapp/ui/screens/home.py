@@ -36,8 +36,9 @@ OTHER_CELLS = 60
 
 
 def coming_soon(view: progress.Overview, now: datetime) -> str:
-    """ "（あと 8 分で 3 枚）": a missed card leaves the queue for a few minutes (FSRS relearning),
-    and without this home would say nothing is due right after a review that missed some."""
+    """ "（まもなく 3 枚、8 分後から）" when cards come due within the hour: a missed card leaves
+    the queue for a few minutes (FSRS relearning), and without this home would say nothing is due
+    right after a review that missed some."""
     if view.next_due is None:
         return ""
     minutes = max(1, math.ceil((view.next_due - now).total_seconds() / 60))

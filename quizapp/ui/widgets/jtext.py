@@ -25,11 +25,15 @@ _NO_LINE_END = set("（「『【〔(［")
 
 def _tokens(line: str) -> Iterator[str]:
     """Runs of spaces, runs of other one-cell characters (words), and single wide characters."""
-    start = 0
-    for end in range(1, len(line) + 1):
-        if end == len(line) or _kind(line[end]) != _kind(line[end - 1]) or _kind(line[end]) == 2:
-            yield line[start:end]
-            start = end
+    start, previous = 0, -1
+    for at, ch in enumerate(line):
+        kind = _kind(ch)
+        if at and (kind != previous or kind == 2):
+            yield line[start:at]
+            start = at
+        previous = kind
+    if line:
+        yield line[start:]
 
 
 def _kind(ch: str) -> int:
