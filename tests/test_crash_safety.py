@@ -177,9 +177,10 @@ def session_reviews(db: Path, child: int) -> list[int] | None:
         conn.close()
 
 
-def wait_until_ready(report: Path, timeout: float = 20.0) -> None:
+def wait_until_ready(report: Path, *, answered: bool = False, timeout: float = 20.0) -> None:
+    """Until the child is ready (with ``answered``: until it has reported a committed answer)."""
     deadline = time.monotonic() + timeout
-    while not reported(report)[0]:
+    while not (reported(report)[1] if answered else reported(report)[0]):
         assert time.monotonic() < deadline, f"child never became ready ({report})"
         time.sleep(0.002)
 
@@ -225,7 +226,10 @@ def test_kill_9_never_loses_a_committed_answer(zygote: Zygote, tmp_path: Path) -
         self_kill = i % 2 == 1
         pid = zygote.fork(db, report, seed=i, die_at=rng.randrange(1, 120) if self_kill else None)
         if not self_kill:
-            time.sleep(rng.uniform(0.02, 0.2))
+            # Killed at a random moment once it has answered, however slow the machine is; the
+            # self-killing half covers the statements before the first answer.
+            wait_until_ready(report, answered=True)
+            time.sleep(rng.uniform(0.0, 0.1))
             os.kill(pid, signal.SIGKILL)
         status = zygote.wait(pid)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
