@@ -19,8 +19,9 @@ from typing import Any
 
 from quizapp.files import write_cache_entry
 from quizapp.items import Item, Topic, item_from
+from quizapp.syllabus import Syllabus, syllabus_from
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Bump when a cache's encoding changes: old entries are then never read."""
 
 
@@ -51,6 +52,8 @@ class Bank:
     errors: list[BankError] = field(default_factory=list)
     raw_lines: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per item: line offsets of its check entries, options and code block (for error reports)."""
+    syllabus: Syllabus | None = None
+    """Both exams' syllabi, when the bank has a syllabus.yaml beside its topics.yaml."""
 
     def by_topic(self, topic: str) -> list[Item]:
         return [item for item in self.items.values() if item.topic == topic]
@@ -63,9 +66,17 @@ class Bank:
         return f"{len(self.items)} items ({parts}) in {len(topics)}/{len(self.topics)} topics"
 
 
+NOT_ITEMS = frozenset({"topics.yaml", "syllabus.yaml"})
+
+
 def bank_files(directory: Path) -> list[Path]:
-    """The item files of a bank directory (every *.yaml except topics.yaml), sorted."""
-    return sorted(p for p in directory.rglob("*.yaml") if p.name != "topics.yaml" and p.is_file())
+    """The item files of a bank directory (every *.yaml below it but topics and syllabus)."""
+    return sorted(p for p in directory.rglob("*.yaml") if p.name not in NOT_ITEMS and p.is_file())
+
+
+def syllabus_path(topics_path: Path) -> Path:
+    """The syllabus that goes with a topics file: beside it."""
+    return topics_path.with_name("syllabus.yaml")
 
 
 def load_bank(
@@ -157,7 +168,13 @@ def _bank_entry(
         here = Path(__file__).parent
         for module in _DEPENDS_ON:
             what.update((here / module).read_bytes())
-        for path in [topics_path, *(p for d in directories if d.is_dir() for p in bank_files(d))]:
+        syllabus = syllabus_path(topics_path)
+        extra = [syllabus] if syllabus.exists() else []
+        for path in [
+            topics_path,
+            *extra,
+            *(p for d in directories if d.is_dir() for p in bank_files(d)),
+        ]:
             what.update(f"\0{path}\0".encode())
             what.update(hashlib.sha256(path.read_bytes()).digest())
     except OSError:
@@ -175,6 +192,7 @@ def _read_bank(entry: Path) -> Bank | None:
             locations={k: (Path(p), line) for k, (p, line) in data["locations"].items()},
             errors=[BankError(Path(p), line, i, m) for p, line, i, m in data["errors"]],
             raw_lines=data["raw_lines"],
+            syllabus=syllabus_from(data["syllabus"]) if data["syllabus"] else None,
         )
     except (OSError, ValueError, LookupError, TypeError, AttributeError):
         return None
@@ -190,12 +208,23 @@ def _write_bank(entry: Path, bank: Bank) -> None:
                 "locations": {k: [str(p), line] for k, (p, line) in bank.locations.items()},
                 "errors": [[str(e.path), e.line, e.item_id, e.message] for e in bank.errors],
                 "raw_lines": bank.raw_lines,
+                "syllabus": _plain_syllabus(bank.syllabus),
             },
             ensure_ascii=False,
         )
     except TypeError:
         return
     write_cache_entry(entry, text)
+
+
+def _plain_syllabus(syllabus: Syllabus | None) -> dict[str, Any] | None:
+    """The syllabus as :func:`quizapp.syllabus.syllabus_from` reads it."""
+    if syllabus is None:
+        return None
+    return {
+        "exams": [_plain(e) for e in syllabus.exams.values()],
+        "items": [_plain(i) for i in syllabus.items.values()],
+    }
 
 
 def _plain(value: Any) -> Any:

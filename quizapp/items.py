@@ -17,10 +17,11 @@ CODE_BLANK = "____"
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Source:
-    """Where an item's facts come from: a seed note and the heading in it."""
+    """Where an item's facts come from: a seed note and the heading in it, or a reference."""
 
-    doc: str
-    section: str
+    doc: str | None = None
+    section: str | None = None
+    ref: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -75,6 +76,8 @@ class _ItemBase:
     prompt: str
     explanation: str
     source: Source
+    syllabus: list[str] = field(default_factory=list)
+    as_of: str | None = None
     check: list[Check] = field(default_factory=list)
     seconds: int | None = None
 
@@ -138,6 +141,8 @@ class Topic:
     title: str
     area: str
     seeds: list[str] = field(default_factory=list)
+    syllabus: list[str] = field(default_factory=list)
+    advanced: bool = False
 
 
 KINDS: dict[str, type[Item]] = {

@@ -19,9 +19,10 @@ import yaml
 from pydantic import ValidationError
 
 from quizapp import schema
-from quizapp.bank import CACHE_FORMAT, Bank, BankError, bank_files
+from quizapp.bank import CACHE_FORMAT, Bank, BankError, bank_files, syllabus_path
 from quizapp.files import write_cache_entry
 from quizapp.items import CODE_BLANK, Topic
+from quizapp.syllabus import ADVANCED_TAG, Syllabus, syllabus_from
 
 try:
     _BaseLoader = yaml.CSafeLoader
@@ -39,7 +40,11 @@ def read_bank(
 ) -> Bank:
     """Every valid item of ``directories``, with an error for each problem found."""
     topics, errors = load_topics(topics_path, cache_dir)
-    bank = Bank(topics=topics, items={}, errors=errors)
+    syllabus, syllabus_errors = load_syllabus(syllabus_path(topics_path), cache_dir)
+    errors += syllabus_errors
+    if syllabus is not None:
+        errors += _topic_syllabus_problems(topics_path, topics, syllabus, cache_dir)
+    bank = Bank(topics=topics, items={}, errors=errors, syllabus=syllabus)
     for directory in directories:
         if not directory.is_dir():
             bank.errors.append(BankError(directory, 1, "-", "bank directory not found"))
@@ -191,6 +196,59 @@ def load_topics(
     return {t.id: schema.to_topic(t) for t in parsed.topics}, []
 
 
+def load_syllabus(
+    path: Path, cache_dir: Path | None = None
+) -> tuple[Syllabus | None, list[BankError]]:
+    """The syllabus beside topics.yaml; (None, []) when the bank has none (a test bank)."""
+    if not path.exists():
+        return None, []
+    try:
+        data = read_yaml(path, cache_dir)
+    except OSError as exc:
+        return None, [BankError(path, 1, "-", f"cannot read syllabus file: {exc.strerror}")]
+    except yaml.YAMLError as exc:
+        return None, [_yaml_error(path, exc)]
+    try:
+        parsed = schema.SyllabusFile.model_validate(data)
+    except ValidationError as exc:
+        return None, [
+            BankError(path, _line_of(data, err["loc"], 1), "-", _message(err))
+            for err in exc.errors()
+        ]
+    return syllabus_from(parsed.model_dump()), []
+
+
+def _topic_syllabus_problems(
+    path: Path, topics: Mapping[str, Topic], syllabus: Syllabus, cache_dir: Path | None
+) -> list[BankError]:
+    """Every topic serves known syllabus ids, or is marked advanced (beyond both syllabi)."""
+    lines = {
+        t.get("id"): getattr(t, "line", 1)
+        for t in (read_yaml(path, cache_dir) or {}).get("topics", [])
+        if isinstance(t, dict)
+    }
+    errors = []
+    for topic in topics.values():
+        line = lines.get(topic.id, 1)
+        unknown = [i for i in topic.syllabus if i not in syllabus.items]
+        if unknown:
+            errors.append(BankError(path, line, topic.id, f"syllabus: unknown id {unknown[0]}"))
+        if topic.advanced and topic.syllabus:
+            errors.append(
+                BankError(path, line, topic.id, "syllabus: an advanced topic serves no syllabus id")
+            )
+        elif not topic.advanced and not topic.syllabus:
+            errors.append(
+                BankError(
+                    path,
+                    line,
+                    topic.id,
+                    "syllabus: name the syllabus ids this topic serves (or mark it advanced: true)",
+                )
+            )
+    return errors
+
+
 def _message(err: Mapping[str, Any]) -> str:
     loc = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _KIND_TAGS))
     msg = err["msg"]
@@ -265,10 +323,50 @@ def _load_item(bank: Bank, path: Path, raw: Any, generators: Mapping[str, Any] |
     for problem, at in _semantic_problems(item, raw, generators):
         err(problem, at)
         ok = False
+    topic = bank.topics.get(item.topic)
+    if bank.syllabus is not None and topic is not None and (topic.syllabus or topic.advanced):
+        for problem, key in _syllabus_problems(item, topic, bank.syllabus):
+            err(problem, key_line(key))
+            ok = False
     if ok:
         bank.items[item.id] = schema.to_item(item)
         bank.locations[item.id] = (path, line)
         bank.raw_lines[item.id] = _check_lines(raw)
+
+
+def _syllabus_problems(
+    item: schema.Trap | schema.Choice | schema.Fill | schema.Generated,
+    topic: Topic,
+    syllabus: Syllabus,
+) -> list[tuple[str, str]]:
+    """(message, key) for an item that does not fit its topic's place in the syllabus."""
+    if topic.advanced:
+        if ADVANCED_TAG not in item.tags:
+            return [(f"tags: an item of an advanced topic is tagged {ADVANCED_TAG}", "tags")]
+        return []
+    problems = []
+    outside = [i for i in item.syllabus if i not in topic.syllabus]
+    if outside:
+        problems.append(
+            (f"syllabus: {outside[0]} is not one of topic {topic.id}'s ids", "syllabus")
+        )
+    ids = item.syllabus or topic.syllabus
+    served = syllabus.exams_of(ids)
+    for exam in item.exams:
+        if exam not in served and ADVANCED_TAG not in item.tags:
+            problems.append(
+                (
+                    f"exams: tagged {exam} but its syllabus ids ({', '.join(ids)}) are not in "
+                    f"the {exam} syllabus (retag it, or tag it {ADVANCED_TAG} and say so)",
+                    "exams",
+                )
+            )
+    if any(i.startswith("G-L") for i in ids):
+        if item.source.ref is None:
+            problems.append(("source: a law or ethics item names its basis in `ref`", "source"))
+        if item.as_of is None:
+            problems.append(("as_of: a law or ethics item says when it was last checked", "as_of"))
+    return problems
 
 
 def _check_lines(raw: LineDict) -> dict[str, Any]:

@@ -7,9 +7,17 @@ dataclasses (:mod:`quizapp.items`, built by :func:`to_item`). The models also gi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_serializer,
+    model_validator,
+)
 
 from quizapp import items
 
@@ -20,11 +28,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
+SYLLABUS_ID = r"^(G-[TL]\d{2}|E-\d\.\d)$"
+
+
 class Source(_Model):
-    doc: str
+    """Where the facts come from: a seed note and its heading, or a published reference."""
+
+    doc: str | None = None
     """File name of the seed note the facts come from."""
-    section: str
+    section: str | None = None
     """Heading in that note, copied exactly (without the leading # marks)."""
+    ref: str | None = None
+    """A reference beyond the notes: paper (authors, year), official documentation, a standard,
+    a law and article, or a guideline with its publisher and year."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Source:
+        if (self.doc is None) != (self.section is None):
+            raise ValueError("a seed source needs both `doc` and `section`")
+        if (self.doc is None) == (self.ref is None):
+            raise ValueError("a source is either a seed note (`doc`, `section`) or a `ref`")
+        return self
 
 
 class Check(_Model):
@@ -87,9 +111,17 @@ class _ItemBase(_Model):
     prompt: str = Field(min_length=1)
     explanation: str = Field(min_length=1)
     source: Source
+    syllabus: list[Annotated[str, Field(pattern=SYLLABUS_ID)]] = []
+    """Syllabus ids the item serves, narrowing its topic's (e.g. ``[G-L01]``); empty: the topic's."""
+    as_of: date | None = None
+    """When the law or guideline the item states was last checked (required for law and ethics)."""
     check: list[Check] = []
     seconds: int | None = Field(default=None, gt=0)
     """Expected answer time; a right but much slower answer is graded Hard."""
+
+    @field_serializer("as_of")
+    def _iso(self, value: date | None) -> str | None:
+        return None if value is None else value.isoformat()
 
 
 class Trap(_ItemBase):
@@ -138,10 +170,59 @@ class Topic(_Model):
     area: str
     """G検定 syllabus area."""
     seeds: list[str] = []
+    syllabus: list[Annotated[str, Field(pattern=SYLLABUS_ID)]] = []
+    """The syllabus ids (questionbank/syllabus.yaml) the topic serves, e.g. ``[G-T12, E-3.1]``."""
+    advanced: bool = False
+    """Beyond both syllabi (発展): no syllabus ids, and every item is tagged 発展."""
 
 
 class TopicsFile(_Model):
     topics: list[Topic] = Field(min_length=1)
+
+
+class Area(_Model):
+    name: str
+    share: float = Field(gt=0)
+    """Estimated percent of the exam's questions (JDLA publishes no official counts)."""
+
+
+class Exam(_Model):
+    id: Literal["G", "E"]
+    name: str
+    syllabus: str
+    """Which edition of the official syllabus."""
+    questions: int = Field(gt=0)
+    minutes: int = Field(gt=0)
+    areas: list[Area] = Field(min_length=1)
+
+
+class SyllabusItem(_Model):
+    id: str = Field(pattern=SYLLABUS_ID)
+    exam: Literal["G", "E"]
+    area: str
+    title: str
+    keywords: list[str] = []
+    """The official keywords (G検定) or concepts (E資格) the item must teach."""
+    examined: bool = True
+    """False for parts the syllabus marks optional (出題対象外)."""
+
+
+class SyllabusFile(_Model):
+    exams: list[Exam] = Field(min_length=1)
+    items: list[SyllabusItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SyllabusFile:
+        areas = {e.id: {a.name for a in e.areas} for e in self.exams}
+        ids = [i.id for i in self.items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a syllabus id is listed twice")
+        for item in self.items:
+            if item.area not in areas.get(item.exam, set()):
+                raise ValueError(f"{item.id}: area {item.area!r} is not an area of {item.exam}")
+            if not item.id.startswith(f"{item.exam}-"):
+                raise ValueError(f"{item.id}: the id does not start with its exam {item.exam}")
+        return self
 
 
 def to_item(model: Trap | Choice | Fill | Generated) -> items.Item:

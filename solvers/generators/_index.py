@@ -235,7 +235,7 @@ INDEX = {
         "scaling",
         "スケーリング則: 損失は何倍になるか",
         "scaling-laws",
-        ("G", "E"),
+        ("E",),
         {
             "factor": (2, 4, 10, 100, 1000),
             "exponent": (0.05, 0.076, 0.095, 0.1, 0.2, 0.3, 0.5),
@@ -246,7 +246,7 @@ INDEX = {
         "scaling",
         "Chinchilla 則による計算最適な配分",
         "scaling-laws",
-        ("G", "E"),
+        ("E",),
         {"n_billion": (1, 2, 5, 7, 10, 20, 50, 70, 100), "ask": ("params", "tokens")},
     ),
     "int8_quantization": (

@@ -228,7 +228,7 @@ GENERATORS = (
         name="scaling_loss_ratio",
         title="スケーリング則: 損失は何倍になるか",
         topic="scaling-laws",
-        exams=("G", "E"),
+        exams=("E",),
         build=_build_loss_ratio,
         ranges={
             "factor": [2, 4, 10, 100, 1000],
@@ -240,7 +240,7 @@ GENERATORS = (
         name="chinchilla_allocation",
         title="Chinchilla 則による計算最適な配分",
         topic="scaling-laws",
-        exams=("G", "E"),
+        exams=("E",),
         build=_build_chinchilla,
         ranges={"n_billion": [1, 2, 5, 7, 10, 20, 50, 70, 100], "ask": ["params", "tokens"]},
     ),

@@ -1,0 +1,183 @@
+"""The syllabus map: the shipped file matches the official facts, and the loader holds topics and
+items to it (known ids, every topic placed, exam tags the syllabus supports, law items dated)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from quizapp.bank import load_bank
+from quizapp.paths import shipped_bank_dir
+from solvers.generators import REGISTRY
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "syllabus"
+
+
+def shipped() -> dict:
+    return yaml.safe_load((shipped_bank_dir() / "syllabus.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(
+    not SHARED.is_dir(), reason="the official syllabus facts are not beside the repo"
+)
+def test_shipped_syllabus_matches_the_official_items_and_keywords() -> None:
+    ours = {i["id"]: i for i in shipped()["items"]}
+    g = yaml.safe_load((SHARED / "g-kentei-2024.yaml").read_text(encoding="utf-8"))["items"]
+    e = yaml.safe_load((SHARED / "e-shikaku-2024.yaml").read_text(encoding="utf-8"))["items"]
+    assert set(ours) == {i["id"] for i in g} | {i["id"] for i in e}
+    for item in g:
+        mine = ours[item["id"]]
+        assert (mine["title"], mine["area"], mine["keywords"]) == (
+            item["title"],
+            item["section"],
+            item["keywords"],
+        )
+        assert mine.get("examined", True)
+    for item in e:
+        mine = ours[item["id"]]
+        examined = [c for c in item.get("concepts", []) if "出題対象外" not in c]
+        assert (mine["title"], mine["area"], mine["keywords"]) == (
+            item["title"],
+            item["area"],
+            examined,
+        )
+        assert mine.get("examined", True) == bool(examined), item["id"]
+
+
+def test_every_area_has_a_share_and_the_exam_formats_are_the_published_ones() -> None:
+    data = shipped()
+    exams = {x["id"]: x for x in data["exams"]}
+    assert (exams["G"]["questions"], exams["G"]["minutes"]) == (160, 100)
+    assert (exams["E"]["questions"], exams["E"]["minutes"]) == (100, 120)
+    for exam in exams.values():
+        assert 98 <= sum(a["share"] for a in exam["areas"]) <= 101
+    used = {(i["exam"], i["area"]) for i in data["items"]}
+    assert used == {(x, a["name"]) for x, exam in exams.items() for a in exam["areas"]}
+
+
+def test_shipped_bank_places_every_topic_in_the_syllabus() -> None:
+    bank = load_bank([shipped_bank_dir()], generators=REGISTRY)
+    assert not bank.errors
+    assert bank.syllabus is not None
+    for topic in bank.topics.values():
+        assert topic.advanced or topic.syllabus, topic.id
+
+
+def test_every_generator_is_tagged_only_for_exams_its_topic_serves() -> None:
+    bank = load_bank([shipped_bank_dir()], generators=REGISTRY)
+    assert bank.syllabus is not None
+    for name, gen in REGISTRY.items():
+        topic = bank.topics[gen.topic]
+        served = bank.syllabus.exams_of(topic.syllabus)
+        assert set(gen.exams) <= served, f"{name}: {gen.exams} but {topic.id} serves {served}"
+
+
+# --- the loader's syllabus rules, on a small bank with the shipped syllabus -------------------
+
+TOPICS = """\
+topics:
+  - {id: relu, title: ReLU, area: 概要, syllabus: [G-T12, E-3.1]}
+  - {id: zero, title: ZeRO, area: 開発, syllabus: [E-5.2]}
+  - {id: privacy, title: 個人情報, area: 法律, syllabus: [G-L01]}
+  - {id: graphs, title: GNN, area: 発展, advanced: true}
+"""
+
+
+def item(topic: str, *, exams: str = "[G]", extra: str = "", source: str = "") -> str:
+    source = source or "source: {doc: 000_1cc36260ef192bf7.txt, section: 要点}"
+    return f"""\
+items:
+  - id: an-item
+    kind: trap
+    exams: {exams}
+    topic: {topic}
+    difficulty: 1
+    prompt: 文。
+    truth: true
+    confused_with: 別の文
+    explanation: 説明。
+    {source}
+{textwrap.indent(extra, "    ")}"""
+
+
+def errors(tmp_path: Path, text: str, topics: str = TOPICS) -> list[str]:
+    root = tmp_path / "bank"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "topics.yaml").write_text(topics, encoding="utf-8")
+    shutil.copy(shipped_bank_dir() / "syllabus.yaml", root / "syllabus.yaml")
+    (root / "items.yaml").write_text(text, encoding="utf-8")
+    return [str(e).split(": ", 1)[1] for e in load_bank([root]).errors]
+
+
+def test_a_well_placed_item_loads(tmp_path: Path) -> None:
+    assert errors(tmp_path, item("relu", exams="[G, E]")) == []
+
+
+def test_an_item_tagged_for_an_exam_its_topic_does_not_serve_is_refused(tmp_path: Path) -> None:
+    (message,) = errors(tmp_path, item("zero", exams="[G, E]"))
+    assert message.startswith("an-item: exams: tagged G") and "E-5.2" in message
+
+
+def test_the_advanced_tag_lets_an_item_go_beyond_its_topics_exam(tmp_path: Path) -> None:
+    assert errors(tmp_path, item("zero", extra="tags: [発展]")) == []
+
+
+def test_an_item_narrows_its_topic_and_is_judged_by_the_narrowed_ids(tmp_path: Path) -> None:
+    assert errors(tmp_path, item("relu", extra="syllabus: [G-T12]")) == []
+    (outside,) = errors(tmp_path, item("relu", extra="syllabus: [G-T20]"))
+    assert "G-T20 is not one of topic relu's ids" in outside
+    (narrowed,) = errors(tmp_path, item("relu", exams="[E]", extra="syllabus: [G-T12]"))
+    assert "tagged E" in narrowed
+
+
+def test_a_law_item_needs_a_reference_and_a_date(tmp_path: Path) -> None:
+    found = errors(tmp_path, item("privacy"))
+    assert any("source: a law or ethics item names its basis" in m for m in found)
+    assert any("as_of:" in m for m in found)
+    dated = item(
+        "privacy",
+        source='source: {ref: "個人情報の保護に関する法律 第2条"}',
+        extra="as_of: 2025-04-01",
+    )
+    assert errors(tmp_path, dated) == []
+
+
+def test_an_advanced_topics_items_carry_the_tag(tmp_path: Path) -> None:
+    (message,) = errors(tmp_path, item("graphs"))
+    assert "tagged 発展" in message
+    assert errors(tmp_path, item("graphs", extra="tags: [発展]")) == []
+
+
+def test_topics_name_known_ids_or_are_advanced(tmp_path: Path) -> None:
+    topics = (
+        TOPICS
+        + "  - {id: lost, title: x, area: y}\n  - {id: typo, title: x, area: y, syllabus: [G-T99]}\n"
+    )
+    found = errors(tmp_path, item("relu"), topics)
+    assert any(m.startswith("lost: syllabus: name the syllabus ids") for m in found)
+    assert any(m.startswith("typo: syllabus: unknown id G-T99") for m in found)
+
+
+def test_a_source_is_a_seed_note_or_a_reference_never_both_or_half(tmp_path: Path) -> None:
+    both = 'source: {doc: a.txt, section: b, ref: "c"}'
+    half = "source: {doc: a.txt}"
+    assert any("source" in m for m in errors(tmp_path / "1", item("relu", source=both)))
+    assert any("source" in m for m in errors(tmp_path / "2", item("relu", source=half)))
+
+
+def test_as_of_survives_the_bank_cache(tmp_path: Path) -> None:
+    root = tmp_path / "bank"
+    root.mkdir()
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    shutil.copy(shipped_bank_dir() / "syllabus.yaml", root / "syllabus.yaml")
+    dated = item("privacy", source='source: {ref: "個人情報保護法"}', extra="as_of: 2025-04-01")
+    (root / "items.yaml").write_text(dated, encoding="utf-8")
+    cold = load_bank([root], cache_dir=tmp_path / "cache")
+    warm = load_bank([root], cache_dir=tmp_path / "cache")
+    assert cold.items["an-item"].as_of == warm.items["an-item"].as_of == "2025-04-01"
+    assert warm.syllabus == cold.syllabus and warm.syllabus is not None
+    assert warm.items["an-item"].source.ref == "個人情報保護法"
