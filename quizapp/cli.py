@@ -7,12 +7,14 @@ import gc
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizapp import __version__, paths
 
 if TYPE_CHECKING:
+    from quizapp.bank import Bank
     from quizapp.ui.app import QuizApp
 
 
@@ -63,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         type=Path,
         help="bank directory (default: the shipped bank and --bank)",
+    )
+    validate.add_argument(
+        "--stale",
+        type=_years,
+        metavar="YEARS",
+        help="also list items whose as_of (law, guidelines) is older than YEARS years",
     )
 
     sub.add_parser("schema", help="print the JSON Schema of a bank file")
@@ -121,6 +129,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         dirs = paths.bank_dirs(args.bank)
         topics = dirs[0] / "topics.yaml"
     bank = load_bank(dirs, topics_path=topics, generators=REGISTRY, run_checks=True)
+    if args.stale is not None:
+        _print_stale(bank, args.stale)
     if bank.errors:
         for error in bank.errors:
             print(error)
@@ -128,6 +138,28 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return 1
     print(f"ok: {bank.summary()}")
     return 0
+
+
+def _years(text: str) -> float:
+    try:
+        years = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of years: {text!r}") from None
+    if not 0 <= years <= 100:
+        raise argparse.ArgumentTypeError("YEARS must be between 0 and 100")
+    return years
+
+
+def _print_stale(bank: Bank, years: float) -> None:
+    """法改正に注意: each item to re-check, as ``path:line: id: as_of …``, oldest first."""
+    from quizapp.coverage import stale_items
+
+    found = stale_items(bank, date.today(), years)
+    for stale in found:
+        path, line = bank.locations[stale.item.id]
+        basis = stale.item.source.ref or stale.item.source.doc
+        print(f"{path}:{line}: {stale.item.id}: as_of {stale.as_of} ({basis})")
+    print(f"{len(found)} item(s) last checked more than {years:g} years ago", file=sys.stderr)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
