@@ -3,6 +3,7 @@ items to it (known ids, every topic placed, exam tags the syllabus supports, law
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -104,13 +105,36 @@ items:
 {textwrap.indent(extra, "    ")}"""
 
 
-def errors(tmp_path: Path, text: str, topics: str = TOPICS) -> list[str]:
-    root = tmp_path / "bank"
+FOLDERS = {
+    "relu": "g-dl-overview",
+    "zero": "e-dev-env",
+    "privacy": "g-law",
+    "graphs": "advanced",
+}
+"""Where each topic's file belongs: the folder of its first syllabus id's area."""
+
+
+def write(root: Path, text: str, topics: str = TOPICS, where: str | None = None) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "topics.yaml").write_text(topics, encoding="utf-8")
     shutil.copy(shipped_bank_dir() / "syllabus.yaml", root / "syllabus.yaml")
-    (root / "items.yaml").write_text(text, encoding="utf-8")
+    topic = re.search(r"topic: (\S+)", text).group(1)
+    path = root / (where or f"{FOLDERS[topic]}/{topic}.yaml")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return root
+
+
+def errors(tmp_path: Path, text: str, topics: str = TOPICS, where: str | None = None) -> list[str]:
+    root = write(tmp_path / "bank", text, topics, where)
     return [str(e).split(": ", 1)[1] for e in load_bank([root]).errors]
+
+
+def test_a_topic_file_lives_in_its_syllabus_areas_folder(tmp_path: Path) -> None:
+    (message,) = errors(tmp_path / "1", item("relu"), where="relu.yaml")
+    assert message == "an-item: topic: the items of relu belong in g-dl-overview/relu.yaml"
+    (message,) = errors(tmp_path / "2", item("zero", exams="[E]"), where="g-dl-overview/zero.yaml")
+    assert "belong in e-dev-env/zero.yaml" in message
 
 
 def test_a_well_placed_item_loads(tmp_path: Path) -> None:
@@ -170,12 +194,8 @@ def test_a_source_is_a_seed_note_or_a_reference_never_both_or_half(tmp_path: Pat
 
 
 def test_as_of_survives_the_bank_cache(tmp_path: Path) -> None:
-    root = tmp_path / "bank"
-    root.mkdir()
-    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    shutil.copy(shipped_bank_dir() / "syllabus.yaml", root / "syllabus.yaml")
     dated = item("privacy", source='source: {ref: "個人情報保護法"}', extra="as_of: 2025-04-01")
-    (root / "items.yaml").write_text(dated, encoding="utf-8")
+    root = write(tmp_path / "bank", dated)
     cold = load_bank([root], cache_dir=tmp_path / "cache")
     warm = load_bank([root], cache_dir=tmp_path / "cache")
     assert cold.items["an-item"].as_of == warm.items["an-item"].as_of == "2025-04-01"
