@@ -228,9 +228,19 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from quizapp import export
 
-    if args.csv is not None:
-        return export.export_csv(paths.db_path(args.db), args.csv)
-    return export.export_anki(paths.bank_dirs(args.bank), args.anki)
+    db_path = paths.db_path(args.db)
+    try:
+        if args.csv is not None:
+            count = export.export_csv(db_path, args.csv)
+            print(f"{count} reviews written to {args.csv}")
+        else:
+            count = export.export_anki(paths.bank_dirs(args.bank), args.anki, db_path=db_path)
+            print(f"{count} notes written to {args.anki}")
+    except export.ExportError as exc:
+        for message in exc.args:
+            print(message, file=sys.stderr)
+        return 1
+    return 0
 
 
 _COMMANDS = {
