@@ -19,6 +19,7 @@ from typing import Any
 
 from quizapp.files import write_cache_entry
 from quizapp.items import Item, Topic, item_from
+from quizapp.safetext import visible
 from quizapp.syllabus import Syllabus, syllabus_from
 
 CACHE_FORMAT = 4
@@ -33,7 +34,9 @@ class BankError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.item_id}: {self.message}"
+        """One line, every control character escaped: the path, the id and the message carry
+        bank text, which must not start a line of its own or steer a terminal."""
+        return visible(f"{self.path}:{self.line}: {self.item_id}: {self.message}", newlines=False)
 
 
 class BankLoadError(Exception):

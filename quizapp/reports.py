@@ -11,6 +11,7 @@ from pathlib import Path
 from quizapp import progress
 from quizapp.bank import load_bank
 from quizapp.config import ConfigError, load_settings
+from quizapp.safetext import visible
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import utc_now
 from quizapp.store import Store, StoreError
@@ -52,21 +53,28 @@ def stats_text(
     lines.append("")
     lines.append("トピック別の正答率:")
     rows = [t for t in view.topics if t.answers] or view.topics
-    width = max((_width(t.title) for t in rows), default=0) + 2
-    for t in sorted(rows, key=lambda t: (t.accuracy is None, t.accuracy or 0.0)):
+    # a title is bank text: escaped before it is measured, so the columns line up as printed
+    titled = [(visible(t.title, newlines=False), t) for t in rows]
+    width = max((_width(title) for title, _ in titled), default=0) + 2
+    for title, t in sorted(titled, key=lambda r: (r[1].accuracy is None, r[1].accuracy or 0.0)):
         lines.append(
-            f"  {_pad(t.title, width)}{pct(t.accuracy):>5}  ({t.correct_answers}/{t.answers})"
+            f"  {_pad(title, width)}{pct(t.accuracy):>5}  ({t.correct_answers}/{t.answers})"
         )
     return "\n".join(lines)
 
 
 def print_stats(*, db_path: Path, bank_dirs: Sequence[Path], config_path: Path) -> int:
     if not db_path.exists():
-        print(f"まだ記録がありません（{db_path}）。quizapp で演習を始めましょう。")
+        _say(f"まだ記録がありません（{db_path}）。quizapp で演習を始めましょう。")
         return 0
     try:
         print(stats_text(db_path=db_path, bank_dirs=bank_dirs, config_path=config_path))
     except (StoreError, ConfigError) as exc:
-        print(f"quizapp stats: {exc}", file=sys.stderr)
+        _say(f"quizapp stats: {exc}", err=True)
         return 1
     return 0
+
+
+def _say(message: str, *, err: bool = False) -> None:
+    """One message as one line: a path or an error may carry control characters."""
+    print(visible(message, newlines=False), file=sys.stderr if err else sys.stdout)
