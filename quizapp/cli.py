@@ -100,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("stats", parents=[common], help="due cards, retention and per-topic accuracy")
+    cov = sub.add_parser(
+        "coverage", parents=[common], help="how the bank and your log cover each exam's syllabus"
+    )
+    cov.add_argument("--exam", choices=["G", "E"], help="one exam (default: both)")
 
     export = sub.add_parser(
         "export", parents=[common], help="export the review log or an Anki deck"
@@ -271,6 +275,17 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from quizapp.reports import print_coverage
+
+    return print_coverage(
+        bank_dirs=paths.bank_dirs(args.bank),
+        exam=args.exam,
+        db_path=paths.db_path(args.db),
+        config_path=paths.config_path(args.config),
+    )
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from quizapp import export
 
@@ -290,6 +305,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "coverage": _cmd_coverage,
     "run": _cmd_run,
     "review": _cmd_review,
     "validate": _cmd_validate,

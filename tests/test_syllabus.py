@@ -201,3 +201,69 @@ def test_as_of_survives_the_bank_cache(tmp_path: Path) -> None:
     assert cold.items["an-item"].as_of == warm.items["an-item"].as_of == "2025-04-01"
     assert warm.syllabus == cold.syllabus and warm.syllabus is not None
     assert warm.items["an-item"].source.ref == "個人情報保護法"
+
+
+# --- coverage: what the bank and the learner's log cover, per syllabus item ---------------------
+
+
+def choice(item_id: str, topic: str, text: str) -> str:
+    return f"""\
+  - id: {item_id}
+    kind: choice
+    exams: [G]
+    topic: {topic}
+    difficulty: 1
+    prompt: {text}
+    options:
+      - {{text: ア, rationale: 正しい}}
+      - {{text: イ, rationale: 別のもの}}
+    answer: 1
+    explanation: 説明。
+    source: {{doc: 000_1cc36260ef192bf7.txt, section: 要点}}
+"""
+
+
+def test_coverage_counts_kinds_keywords_and_the_learners_cards(tmp_path: Path) -> None:
+    from quizapp.coverage import coverage
+
+    text = item("relu") + choice("relu-choice", "relu", "ReLU関数とtanh関数の違いは何か。")
+    bank = load_bank([write(tmp_path / "bank", text)])
+    assert not bank.errors
+    rows = {r.item.id: r for r in coverage(bank, "G", counts={"relu-choice": (4, 3)})}
+    assert len(rows) == 55 and all(r.item.exam == "G" for r in rows.values())
+    t12 = rows["G-T12"]
+    assert (t12.kinds["trap"], t12.kinds["choice"], t12.hand_written) == (1, 1, 2)
+    assert t12.cards == {"an-item", "relu-choice"}
+    assert "ReLU関数" not in t12.missing and "tanh関数" not in t12.missing
+    assert "シグモイド関数" in t12.missing
+    assert (t12.learner.seen, t12.learner.answers, t12.learner.accuracy) == (1, 4, 0.75)
+    assert not rows["G-T01"].covered and rows["G-T01"].missing == tuple(rows["G-T01"].item.keywords)
+    assert {r.item.id for r in coverage(bank, "E")} >= {"E-3.1", "E-1.1"}
+
+
+def test_keyword_forms_accept_either_name_a_list_or_the_bare_function_name() -> None:
+    from quizapp.coverage import keyword_forms
+
+    assert ["sgd"] in keyword_forms("確率的勾配降下法(SGD)")
+    assert ["確率的勾配降下法"] in keyword_forms("確率的勾配降下法（SGD）")
+    assert ["偽陽性", "偽陰性"] in keyword_forms("偽陽性・偽陰性")
+    assert ["relu"] in keyword_forms("ReLU関数")
+    assert keyword_forms("Transformer") == [["transformer"]]
+
+
+def test_coverage_command_prints_every_syllabus_item_of_the_exam(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d")}
+    run = subprocess.run(
+        [sys.executable, "-m", "quizapp", "coverage", "--exam", "E"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    ids = [line.split()[0] for line in run.stdout.splitlines() if line.startswith("  E-")]
+    assert ids == [i["id"] for i in shipped()["items"] if i["exam"] == "E"]
+    assert "G-T" not in run.stdout
+    assert "出題範囲 22 項目中" in run.stdout, "E-1.1 and E-4.5 are not examined"
