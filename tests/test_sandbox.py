@@ -14,6 +14,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizapp import checks, sandbox
 from quizapp.bank import load_bank
@@ -203,6 +205,12 @@ def conv(x, w, stride=1):
         return out
 """
     assert sandbox.refusals(source) == []
+
+
+@given(st.text(max_size=300) | st.text("npx_.()[]{}=:,\n '\"019+-*/@lambdaifor", max_size=300))
+def test_the_syntax_check_answers_for_any_text(source: str) -> None:
+    found = sandbox.refusals(source)
+    assert all(isinstance(r, sandbox.Refusal) and r.reason for r in found)
 
 
 def test_a_program_that_does_not_parse_is_left_to_run_and_reported_broken() -> None:
