@@ -360,3 +360,29 @@ def test_a_huge_answer_is_refused_before_it_is_normalised(
 def test_an_answer_at_the_limit_is_still_read() -> None:
     assert grade_fill(FILL, ["GAP" + " " * (MAX_INPUT - 3), "16"]).correct
     assert parse_number("0" * (MAX_INPUT - 2) + "16") == 16
+
+
+def has_format_character(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cf" for c in text)
+
+
+@settings(deadline=None)
+@given(st.text(max_size=40))
+def test_hints_and_recorded_answers_hold_no_invisible_format_character(text: str) -> None:
+    """A hint that quotes the answer (「…」を数として読めません) never quotes an invisible one."""
+    number = Fill(id="n", kind="fill", prompt="【1】", blanks=[Blank(number=7)], **COMMON)
+    problem = REGISTRY["conv_output_size"].generate(1)
+    for grade in (
+        grade_fill(number, [text]),
+        grade_problem(problem, text),
+        grade_trap(TRAP, text),
+        grade_fill(FILL, [text, text]),
+    ):
+        assert not has_format_character(grade.hint), grade.hint
+        assert not has_format_character(grade.answer), grade.answer
+
+
+def test_a_hint_for_an_answer_of_invisible_characters_asks_for_a_number() -> None:
+    number = Fill(id="n", kind="fill", prompt="【1】", blanks=[Blank(number=7)], **COMMON)
+    assert grade_fill(number, ["\u200b\u200e"]).hint == "数値を入力してください"
+    assert grade_fill(number, ["x\u200e"]).hint == "「x」を数として読めません"
