@@ -185,6 +185,24 @@ class SrsScheduler:
         card = Card.from_dict(state.card)  # type: ignore[arg-type]
         return float(self._fsrs.get_card_retrievability(card, _utc(at)))
 
+    def recall_at(self, states: Iterable[CardState], at: datetime) -> dict[str, float]:
+        """Card key → retrievability at ``at`` for every seen card, in one pass.
+
+        The same value as :meth:`retrievability` (fsrs's power forgetting curve over whole days
+        elapsed), without building an fsrs card per state: the forecast and coverage ask it for
+        thousands of cards at a time."""
+        at = _utc(at)
+        decay = -self._fsrs.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        out = {}
+        for state in states:
+            last, stability = state.last_review, state.stability
+            if last is None or not stability:
+                continue
+            days = max(0, (at - last).days)
+            out[state.card_key] = (1 + factor * days / stability) ** decay
+        return out
+
     def below_target_on(self, states: Iterable[CardState], day: datetime | date) -> int:
         """How many seen cards' retrievability at ``day`` is below the desired retention.
 

@@ -377,3 +377,25 @@ def test_with_an_exam_date_nothing_is_due_after_the_exam() -> None:
 
 def test_timezone_constant_is_japan() -> None:
     assert JST.utcoffset(None) == timedelta(hours=9)
+
+
+@given(
+    ratings=st.lists(st.sampled_from([1, 2, 3, 4]), min_size=1, max_size=8),
+    gaps=st.lists(st.floats(min_value=0.01, max_value=90), min_size=8, max_size=8),
+    later=st.floats(min_value=0, max_value=400),
+)
+def test_recall_at_many_cards_equals_fsrs_for_each(
+    ratings: list[int], gaps: list[float], later: float
+) -> None:
+    """The one-pass retrievability used by the forecast agrees with fsrs card by card."""
+    sched = SrsScheduler(fuzz=False)
+    state = None
+    at = T0
+    for rating, gap in zip(ratings, gaps, strict=False):
+        state = sched.review(state, rating, at, card_key="k")
+        at += timedelta(days=gap)
+    assert state is not None
+    moment = at + timedelta(days=later)
+    fast = sched.recall_at([state], moment)
+    assert fast["k"] == pytest.approx(sched.retrievability(state, moment), rel=1e-12)
+    assert sched.recall_at([], moment) == {}
