@@ -88,8 +88,8 @@ class _ItemBase(_Model):
     explanation: str = Field(min_length=1)
     source: Source
     check: list[Check] = []
-    seconds: int | None = Field(default=None, gt=0)
-    """Expected answer time; a right but much slower answer is graded Hard."""
+    seconds: int | None = Field(default=None, gt=0, le=3600)
+    """Expected answer time in seconds (≤ 3600); a right but much slower answer is graded Hard."""
 
 
 class Trap(_ItemBase):

@@ -501,3 +501,15 @@ def test_an_endless_drill_on_a_failing_generator_ends_instead_of_crashing(tmp_pa
             seed=1,
         )
         assert session.next_question() is None
+
+
+def test_an_expected_time_too_long_for_a_float_is_an_error(tmp_path: Path) -> None:
+    """Grading multiplies the expected time as a float: 10**400 seconds crashed the drill."""
+    text = items(
+        trap("slow").replace(
+            "    difficulty: 1\n", "    difficulty: 1\n    seconds: 1" + "0" * 400 + "\n"
+        )
+    )
+    [error] = load_bank([write_bank(tmp_path, {"x.yaml": text})]).errors
+    assert (error.item_id, error.line) == ("slow", line_of(text, "seconds:"))
+    assert error.message.startswith("seconds: Input should be less than or equal to 3600")
