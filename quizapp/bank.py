@@ -13,6 +13,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -105,7 +106,8 @@ def list_bank(directory: Path) -> BankListing:
                 outside.append(path)
             elif path.is_file():
                 files.append(path)
-                size += path.stat().st_size
+                with suppress(OSError):  # gone since: reading it reports that
+                    size += path.stat().st_size
     return BankListing(sorted(files), sorted(outside), size)
 
 
