@@ -7,6 +7,7 @@ out of the bank, and generated items whose ranges leave no problem to generate.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -155,26 +156,34 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
 )
 
-LOAD = """
+QUIZAPP = """
 import resource, sys
-from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # the old loader took 4.6 GB
-from quizapp.bank import load_bank
-cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-bank = load_bank([Path(sys.argv[1])], cache_dir=cache, run_checks=cache is None)
-print("\\n".join(str(e) for e in bank.errors))
+from quizapp.cli import main
+sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.parametrize("path", ["validate", "start"])
-def test_an_alias_bomb_is_refused_before_it_expands(tmp_path: Path, path: str) -> None:
+@pytest.mark.parametrize("command", [["validate"], []], ids=["validate", "app-start"])
+def test_an_alias_bomb_is_refused_before_it_expands(tmp_path: Path, command: list[str]) -> None:
     root = write_bank(tmp_path / "bank", {"bomb.yaml": BOMB + "items: []\n"})
-    args = [str(root)] + ([str(tmp_path / "cache")] if path == "start" else [])
+    paths = ["--bank", str(root), "--db", str(tmp_path / "p.db"), "--config", str(tmp_path / "c")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # the app start's parse cache
     out = subprocess.run(
-        [sys.executable, "-c", LOAD, *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", QUIZAPP, *command, *paths],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
     )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert "bomb.yaml:" in out.stdout and "expands to more than" in out.stdout
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr, out.stderr[-2000:]
+    line = line_of(BOMB, "f: &f")  # the first to pass 200 000 values
+    assert (
+        f"bomb.yaml:{line}: -: YAML error: refused: expands to more than" in out.stdout + out.stderr
+    )
 
 
 def test_a_document_nesting_too_deep_is_refused(tmp_path: Path) -> None:
