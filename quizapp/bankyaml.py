@@ -64,7 +64,7 @@ class BadValue:
 
 
 class BankYAMLError(yaml.MarkedYAMLError):
-    """A file refused as a whole: not UTF-8, a refused character, too deep or too big."""
+    """A file refused as a whole because it is not UTF-8 or holds a character YAML refuses."""
 
     def __init__(self, path: Path, line: int, problem: str) -> None:
         mark = yaml.Mark(str(path), 0, line - 1, 0, None, None)
@@ -147,7 +147,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
             key = BadValue(line, f"a key must be a plain value, not a {kind}")
         if id(key_node) in own and not isinstance(key, BadValue):
             if key in first_own:
-                shown = visible(repr(key), newlines=False)
+                shown = visible(repr(key)[:60], newlines=False)
                 value = BadValue(line, f"duplicate key {shown} (first at line {first_own[key]})")
             else:
                 first_own[key] = line
