@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,6 +26,12 @@ from quizapp.syllabus import Syllabus, syllabus_from
 
 CACHE_FORMAT = 4
 """Bump when a cache's encoding changes: old entries are then never read."""
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""A bank file is read up to this size (the largest shipped file is 25 kB); a bigger one is an
+error, never parsed: parsing takes about a second and 60 MB per megabyte."""
+MAX_BANK_BYTES = 8 * 1024 * 1024
+"""The item files of one bank directory are read up to this size in all (the shipped bank is
+0.8 MB)."""
 
 
 @dataclass(frozen=True)
@@ -72,14 +80,84 @@ class Bank:
 NOT_ITEMS = frozenset({"topics.yaml", "syllabus.yaml"})
 
 
-def bank_files(directory: Path) -> list[Path]:
-    """The item files of a bank directory (every *.yaml below it but topics and syllabus)."""
-    return sorted(p for p in directory.rglob("*.yaml") if p.name not in NOT_ITEMS and p.is_file())
-
-
 def syllabus_path(topics_path: Path) -> Path:
     """The syllabus that goes with a topics file: beside it."""
     return topics_path.with_name("syllabus.yaml")
+
+
+class TooLarge(Exception):
+    """A bank file or directory over its size limit; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class BankListing:
+    files: list[Path]
+    """The item files (every *.yaml below the directory but topics and syllabus), sorted."""
+    outside: list[Path]
+    """Symlinks (to a file or a directory) whose target is outside the bank directory: never
+    followed, so a shared bank cannot make quizapp read elsewhere."""
+    size: int
+    """Bytes of ``files`` in all."""
+
+
+def list_bank(directory: Path) -> BankListing:
+    """What a bank directory holds. Symlinks are followed only to files inside the directory; a
+    symlinked directory is never entered (one inside would only repeat files already read)."""
+    root = os.path.realpath(directory)
+    files: list[Path] = []
+    outside: list[Path] = []
+    size = 0
+    for here, dirs, names in os.walk(directory):
+        for name in dirs:
+            path = Path(here, name)
+            if path.is_symlink() and not _within(path, root):
+                outside.append(path)
+        for name in names:
+            path = Path(here, name)
+            if not name.endswith(".yaml") or name in NOT_ITEMS:
+                continue
+            if path.is_symlink() and not _within(path, root):
+                outside.append(path)
+            elif path.is_file():
+                files.append(path)
+                with suppress(OSError):  # gone since: reading it reports that
+                    size += path.stat().st_size
+    return BankListing(sorted(files), sorted(outside), size)
+
+
+def _within(path: Path, root: str) -> bool:
+    target = os.path.realpath(path)
+    return os.path.commonpath([target, root]) == root
+
+
+def bank_files(directory: Path) -> list[Path]:
+    """The item files of a bank directory (see :func:`list_bank`)."""
+    return list_bank(directory).files
+
+
+def read_bank_file(path: Path) -> bytes:
+    """A bank file's bytes, never more than :data:`MAX_FILE_BYTES` of them.
+
+    Raises:
+        OSError: the file cannot be read.
+        TooLarge: the file is bigger.
+    """
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise TooLarge(
+            f"file larger than {MAX_FILE_BYTES // 2**20} MB: not read (split it into several files)"
+        )
+    return raw
+
+
+def check_bank_size(listing: BankListing) -> None:
+    """Raises TooLarge when a directory's item files are too big in all to be read."""
+    if listing.size > MAX_BANK_BYTES:
+        raise TooLarge(
+            f"bank files total {listing.size / 2**20:.1f} MB, more than the "
+            f"{MAX_BANK_BYTES // 2**20} MB read from one directory: not read"
+        )
 
 
 def load_bank(
@@ -117,7 +195,7 @@ def load_bank(
             return cached
     from quizapp.loader import read_bank  # the cold path: PyYAML and pydantic
 
-    bank = read_bank(directories, topics_path, generators, cache_dir)
+    bank = read_bank(directories, topics_path, generators, cache_dir, generate=run_checks)
     if run_checks:
         from quizapp import checks
 
@@ -135,7 +213,7 @@ def load_bank(
 # --- validated bank cache ----------------------------------------------------------------------
 
 
-_DEPENDS_ON = ("bank.py", "items.py", "loader.py", "schema.py")
+_DEPENDS_ON = ("bank.py", "bankyaml.py", "items.py", "loader.py", "schema.py")
 """The modules whose code decides the validated bank (all of them beside this one)."""
 
 
@@ -155,12 +233,17 @@ def _bank_entry(
     generators: Mapping[str, Any] | None,
 ) -> Path | None:
     """``bank<hash of the paths>-<hash of everything the result depends on>.json``: every file's
-    path and content, the generators' names and parameters, the loader's code and the pydantic and
-    PyYAML versions. None when a file cannot be read (the loader then reports it)."""
+    path and content, the symlinks refused, the generators' names and ranges, the loader's code
+    and the pydantic and PyYAML versions. None when a file cannot be read or is too big (the
+    loader then reports it)."""
     where = hashlib.sha256(repr([str(topics_path), *map(str, directories)]).encode())
     what = hashlib.sha256(f"{CACHE_FORMAT}".encode())
     gens = (
-        None if generators is None else sorted((n, sorted(g.ranges)) for n, g in generators.items())
+        None
+        if generators is None
+        else sorted(
+            (n, sorted((k, repr(r)) for k, r in g.ranges.items())) for n, g in generators.items()
+        )
     )
     what.update(repr(gens).encode())
     try:
@@ -170,15 +253,17 @@ def _bank_entry(
         for module in _DEPENDS_ON:
             what.update((here / module).read_bytes())
         syllabus = syllabus_path(topics_path)
-        extra = [syllabus] if syllabus.exists() else []
-        for path in [
-            topics_path,
-            *extra,
-            *(p for d in directories if d.is_dir() for p in bank_files(d)),
-        ]:
+        files = [topics_path, *([syllabus] if syllabus.exists() else [])]
+        for directory in directories:
+            if directory.is_dir():
+                listing = list_bank(directory)
+                check_bank_size(listing)
+                files.extend(listing.files)
+                what.update(repr(["outside", *map(str, listing.outside)]).encode())
+        for path in files:
             what.update(f"\0{path}\0".encode())
-            what.update(hashlib.sha256(path.read_bytes()).digest())
-    except OSError:
+            what.update(hashlib.sha256(read_bank_file(path)).digest())
+    except (OSError, TooLarge):
         return None
     return cache_dir / f"bank{where.hexdigest()[:16]}-{what.hexdigest()[:32]}.json"
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from quizapp import paths
 from quizapp.files import replace_file
+from quizapp.safetext import visible
 
 
 class ConfigError(Exception):
@@ -53,6 +54,8 @@ class Settings:
         metadata=_about(
             "受験日",
             "受験日（例: 2025-11-08）。設定すると、すべてのカードの復習期限が試験前日までになります。",
+            ge=date(2000, 1, 1),
+            le=date(2099, 12, 31),
         ),
     )
     leech_threshold: int = field(
@@ -99,9 +102,10 @@ def _validator() -> Any:
     )
 
 
-def _validate(data: Any) -> Settings:
-    """Raises pydantic's ValidationError."""
-    return Settings(**dict(_validator().model_validate(data)))
+def _validate(data: Any, *, strict: bool = False) -> Settings:
+    """Raises pydantic's ValidationError. ``strict``: each value must already have its field's
+    type (a file's TOML values do; ``true`` is then no number), as against the form's text."""
+    return Settings(**dict(_validator().model_validate(data, strict=strict)))
 
 
 def default_config_path() -> Path:
@@ -117,24 +121,53 @@ def load_settings(path: Path | None = None) -> Settings:
     """
     path = default_config_path() if path is None else Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: 設定ファイルを読めません ({exc})") from exc
-    import tomllib  # only when there is a file: most starts have none
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(path, text, exc) from None
+    data = _parse(path, text)
     from pydantic import ValidationError
 
     try:
-        return _validate(data)
+        return _validate(data, strict=True)
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise ConfigError(f"{path}: 設定が正しくありません: {problems}") from None
+
+
+MAX_BYTES = 64 * 1024
+"""A settings file is a handful of lines; anything bigger is not one."""
+
+
+def _read(path: Path) -> str:
+    """The file's text; a UTF-8 BOM (some Windows editors write one) is dropped.
+
+    Raises:
+        OSError, UnicodeDecodeError: as reading does; an OSError also when the file is bigger
+            than :data:`MAX_BYTES`.
+    """
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise OSError(f"{MAX_BYTES // 1024} KB を超えています")
+    return raw.decode("utf-8-sig")
+
+
+def _parse(path: Path, text: str, *, saving: bool = False) -> dict[str, Any]:
+    """The TOML document. Raises ConfigError naming the file (and the line when TOML says it)."""
+    import tomllib  # only when there is a file: most starts have none
+
+    kept = "。保存せずにファイルはそのままにしました" if saving else ""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(path, text, exc, saving=saving) from None
+    except RecursionError:
+        reason = "値の入れ子が深すぎます"
+    except ValueError:  # an integer too long for Python to read (over 4300 digits)
+        reason = "桁数の多すぎる数値があります"
+    raise ConfigError(f"{path}: TOML として読めません（{reason}）{kept}")
 
 
 def settings_from_form(fields: dict[str, str]) -> Settings:
@@ -182,10 +215,37 @@ def _japanese(error: Any) -> str:
 
 
 def _describe(error: Any) -> str:
-    where = ".".join(str(part) for part in error["loc"]) or "(ファイル全体)"
+    """One problem of a settings file, in the file's words (the key, TOML values)."""
+    where = visible(".".join(str(part) for part in error["loc"]), newlines=False)
+    kind, ctx = error["type"], error.get("ctx") or {}
     if error["type"] == "extra_forbidden":
-        return f"{where}: 不明な設定項目です"
-    return f"{where}: {error['msg']}（値: {error.get('input')!r}）"
+        return f"{where or '(ファイル全体)'}: 不明な設定項目です"
+    if kind == "less_than_equal":
+        problem = f"{ctx.get('le')} 以下にしてください"
+    elif kind == "greater_than_equal":
+        problem = f"{ctx.get('ge')} 以上にしてください"
+    elif kind.startswith("int_"):
+        problem = "整数にしてください"
+    elif kind.startswith("float_"):
+        problem = "数値にしてください"
+    elif kind.startswith("date"):
+        problem = "日付を引用符なしの YYYY-MM-DD で書いてください（例: 2025-11-08）"
+    elif kind == "literal_error":
+        problem = f"{ctx.get('expected')} のいずれかにしてください"
+    else:
+        problem = str(error["msg"])
+    return f"{where or '(ファイル全体)'}: {problem}（値: {_shown(error.get('input'))}）"
+
+
+def _shown(value: Any) -> str:
+    """A value as the file wrote it (``true``, ``2025-11-08``, ``"text"``), kept short."""
+    if isinstance(value, dict | list):
+        return "表" if isinstance(value, dict) else "配列"
+    try:
+        text = _toml_value(value)
+    except TypeError:
+        text = repr(value)
+    return visible(text if len(text) <= 60 else text[:60] + "…", newlines=False)
 
 
 def render_settings(settings: Settings) -> str:
@@ -222,7 +282,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     path = default_config_path() if path is None else Path(path)
     target = path.resolve()
     try:
-        text: str | None = target.read_text(encoding="utf-8")
+        text: str | None = _read(target)
     except FileNotFoundError:
         text = None
     except (OSError, UnicodeDecodeError) as exc:
@@ -238,14 +298,9 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 
 def _updated(path: Path, text: str, settings: Settings) -> str:
     """``text`` with the settings that differ from it changed in place (tomlkit keeps the rest)."""
-    import tomllib
-
     import tomlkit
 
-    try:
-        current = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(path, text, exc, saving=True) from None
+    current = _parse(path, text, saving=True)
     for info in SETTINGS:
         name, value = info.name, getattr(settings, info.name)
         if name not in current and value is not None and value != info.default:

@@ -1,15 +1,14 @@
-"""Reading and validating bank files: the path :func:`quizapp.bank.load_bank` takes when its
-cache has no answer (a first start, or after the bank, the code or a library changed).
+"""Validating bank files: the path :func:`quizapp.bank.load_bank` takes when its cache has no
+answer (a first start, or after the bank, the code or a library changed).
 
-Every YAML file is read with a safe loader that remembers the line of each mapping; each item is
-validated on its own against :mod:`quizapp.schema` (one bad item never hides the others) and every
-problem is reported as ``path:line: id: message`` in a single pass.
+Every YAML file is read by :mod:`quizapp.bankyaml` (safe, bounded, with the line of each mapping);
+each item is validated on its own against :mod:`quizapp.schema` (one bad item never hides the
+others) and every problem is reported as ``path:line: id: message`` in a single pass.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,17 +18,22 @@ import yaml
 from pydantic import ValidationError
 
 from quizapp import schema
-from quizapp.bank import CACHE_FORMAT, Bank, BankError, bank_files, syllabus_path
-from quizapp.files import write_cache_entry
+from quizapp.bank import (
+    Bank,
+    BankError,
+    TooLarge,
+    check_bank_size,
+    list_bank,
+    syllabus_path,
+)
+from quizapp.bankyaml import BadValue, LineDict, bad_values, read_yaml, yaml_error_line
 from quizapp.items import CODE_BLANK, Topic
+from quizapp.safetext import visible
 from quizapp.syllabus import ADVANCED_TAG, Syllabus, syllabus_from
 
-try:
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
-
 BLANK_MARK = re.compile(r"【(\d+)】")
+TRIAL_SEEDS = range(5)
+"""Seeds a generated item's narrowed ranges must each give a problem for (``validate``)."""
 
 
 def read_bank(
@@ -37,8 +41,14 @@ def read_bank(
     topics_path: Path,
     generators: Mapping[str, Any] | None,
     cache_dir: Path | None,
+    *,
+    generate: bool = False,
 ) -> Bank:
-    """Every valid item of ``directories``, with an error for each problem found."""
+    """Every valid item of ``directories``, with an error for each problem found.
+
+    With ``generate``, a generated item's narrowed ranges must also give a problem for each of
+    :data:`TRIAL_SEEDS` (this imports NumPy and the generator's family: ``validate`` does it, a
+    start does not)."""
     topics, errors = load_topics(topics_path, cache_dir)
     syllabus, syllabus_errors = load_syllabus(syllabus_path(topics_path), cache_dir)
     errors += syllabus_errors
@@ -49,43 +59,20 @@ def read_bank(
         if not directory.is_dir():
             bank.errors.append(BankError(directory, 1, "-", "bank directory not found"))
             continue
+        listing = list_bank(directory)
+        for link in listing.outside:
+            bank.errors.append(
+                BankError(link, 1, "-", "symlink to outside the bank directory: not followed")
+            )
         home = directory if syllabus is not None and directory == topics_path.parent else None
-        for path in bank_files(directory):
-            _load_file(bank, path, generators, cache_dir, home)
-    return bank
-
-
-# --- YAML with line numbers -------------------------------------------------------------------
-
-
-class LineDict(dict):
-    """A mapping from YAML that remembers its own line and the line of each key (1-based)."""
-
-    __slots__ = ("key_lines", "line")
-
-
-class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    pass
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
         try:
-            result[key] = loader.construct_object(value_node, deep=True)
-        except TypeError as exc:  # unhashable key
-            raise yaml.constructor.ConstructorError(
-                None, None, f"invalid key: {exc}", key_node.start_mark
-            ) from exc
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+            check_bank_size(listing)
+        except TooLarge as exc:
+            bank.errors.append(BankError(directory, 1, "-", str(exc)))
+            continue
+        for path in listing.files:
+            _load_file(bank, path, generators, cache_dir, generate, home)
+    return bank
 
 
 def _line_of(data: Any, loc: Iterable[Any], default: int) -> int:
@@ -104,96 +91,35 @@ def _line_of(data: Any, loc: Iterable[Any], default: int) -> int:
     return line
 
 
-def read_yaml(path: Path, cache_dir: Path | None = None) -> Any:
-    """Parse one YAML file safely, keeping line numbers. Raises OSError or yaml.YAMLError.
-
-    With ``cache_dir``, the parsed tree is also kept there as JSON keyed by the file's bytes:
-    parsing the shipped bank's YAML is most of the app's start-up, reading the JSON a tenth of
-    it. A missing, stale or damaged entry is simply parsed again."""
-    raw = path.read_bytes()
-    if cache_dir is None:
-        return yaml.load(raw, Loader=_LineLoader)
-    entry = _cache_entry(cache_dir, path, raw)
-    try:
-        return _decode(json.loads(entry.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    data = yaml.load(raw, Loader=_LineLoader)
-    try:
-        text = json.dumps(_encode(data), ensure_ascii=False)
-    except TypeError:  # dates, sets, binary: valid YAML, not worth caching
-        return data
-    write_cache_entry(entry, text)
-    return data
-
-
-# --- parse cache ------------------------------------------------------------------------------
-
-_NODE = "\u0000"
-
-
-def _cache_entry(cache_dir: Path, path: Path, raw: bytes) -> Path:
-    """``<hash of the path>-<hash of format, PyYAML version and content>.json``."""
-    where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    what = hashlib.sha256(f"{CACHE_FORMAT}:{yaml.__version__}:".encode() + raw).hexdigest()
-    return cache_dir / f"{where}-{what[:32]}.json"
-
-
-def _encode(data: Any) -> Any:
-    """A parsed tree as JSON: every mapping becomes {NUL: [line, [[key, key line, value], …]]}
-    (so keys keep their YAML types and lines); raises TypeError for anything else but scalars."""
-    if isinstance(data, LineDict):
-        entries = [[k, data.key_lines[k], _encode(v)] for k, v in data.items()]
-        return {_NODE: [data.line, entries]}
-    if isinstance(data, list):
-        return [_encode(v) for v in data]
-    if data is None or isinstance(data, str | bool | int | float):
-        return data
-    raise TypeError(f"not cacheable: {type(data).__name__}")
-
-
-def _decode(data: Any) -> Any:
-    if isinstance(data, dict):
-        line, entries = data[_NODE]
-        out = LineDict()
-        out.line, out.key_lines = line, {}
-        for key, key_line, value in entries:
-            out[key] = _decode(value)
-            out.key_lines[key] = key_line
-        return out
-    if isinstance(data, list):
-        return [_decode(v) for v in data]
-    return data
-
-
-def _yaml_error(path: Path, exc: yaml.YAMLError) -> BankError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark else 1
-    problem = getattr(exc, "problem", None) or str(exc)
-    if "python/" in str(problem) or "could not determine a constructor" in str(problem):
-        problem = f"unsafe or unknown YAML tag refused: {problem}"
-    return BankError(path, line, "-", f"YAML error: {problem}")
-
-
 # --- validation ------------------------------------------------------------------------------------
+
+
+def _read_model(path: Path, model: type, what: str, cache_dir: Path | None) -> tuple[Any, list]:
+    """A whole file validated against one schema model: (the model, []) or (None, errors)."""
+    try:
+        data = read_yaml(path, cache_dir)
+    except OSError as exc:
+        return None, [BankError(path, 1, "-", f"cannot read {what} file: {exc.strerror}")]
+    except (TooLarge, yaml.YAMLError) as exc:
+        return None, [_file_error(path, exc)]
+    bad = [BankError(path, v.line, "-", _bad(where, v)) for where, v in bad_values(data)]
+    if bad:
+        return None, bad
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [
+            BankError(path, _line_of(data, err["loc"], 1), "-", _message(err))
+            for err in exc.errors()
+        ]
 
 
 def load_topics(
     path: Path, cache_dir: Path | None = None
 ) -> tuple[dict[str, Topic], list[BankError]]:
-    try:
-        data = read_yaml(path, cache_dir)
-    except OSError as exc:
-        return {}, [BankError(path, 1, "-", f"cannot read topics file: {exc.strerror}")]
-    except yaml.YAMLError as exc:
-        return {}, [_yaml_error(path, exc)]
-    try:
-        parsed = schema.TopicsFile.model_validate(data)
-    except ValidationError as exc:
-        return {}, [
-            BankError(path, _line_of(data, err["loc"], 1), "-", _message(err))
-            for err in exc.errors()
-        ]
+    parsed, errors = _read_model(path, schema.TopicsFile, "topics", cache_dir)
+    if parsed is None:
+        return {}, errors
     return {t.id: schema.to_topic(t) for t in parsed.topics}, []
 
 
@@ -203,19 +129,9 @@ def load_syllabus(
     """The syllabus beside topics.yaml; (None, []) when the bank has none (a test bank)."""
     if not path.exists():
         return None, []
-    try:
-        data = read_yaml(path, cache_dir)
-    except OSError as exc:
-        return None, [BankError(path, 1, "-", f"cannot read syllabus file: {exc.strerror}")]
-    except yaml.YAMLError as exc:
-        return None, [_yaml_error(path, exc)]
-    try:
-        parsed = schema.SyllabusFile.model_validate(data)
-    except ValidationError as exc:
-        return None, [
-            BankError(path, _line_of(data, err["loc"], 1), "-", _message(err))
-            for err in exc.errors()
-        ]
+    parsed, errors = _read_model(path, schema.SyllabusFile, "syllabus", cache_dir)
+    if parsed is None:
+        return None, errors
     return syllabus_from(parsed.model_dump()), []
 
 
@@ -263,11 +179,23 @@ def _message(err: Mapping[str, Any]) -> str:
 _KIND_TAGS = {"trap", "choice", "fill", "generated"}
 
 
+def _file_error(path: Path, exc: TooLarge | yaml.YAMLError) -> BankError:
+    if isinstance(exc, TooLarge):
+        return BankError(path, 1, "-", str(exc))
+    line, problem = yaml_error_line(exc)
+    return BankError(path, line, "-", f"YAML error: {problem}")
+
+
+def _bad(where: str, value: BadValue) -> str:
+    return f"{visible(where, newlines=False)}: {value.message}" if where else value.message
+
+
 def _load_file(
     bank: Bank,
     path: Path,
     generators: Mapping[str, Any] | None,
     cache_dir: Path | None,
+    generate: bool = False,
     home: Path | None = None,
 ) -> None:
     try:
@@ -275,10 +203,13 @@ def _load_file(
     except OSError as exc:
         bank.errors.append(BankError(path, 1, "-", f"cannot read file: {exc.strerror}"))
         return
-    except yaml.YAMLError as exc:
-        bank.errors.append(_yaml_error(path, exc))
+    except (TooLarge, yaml.YAMLError) as exc:
+        bank.errors.append(_file_error(path, exc))
         return
     if data is None:
+        return
+    if isinstance(data, LineDict) and isinstance(data.get("items"), BadValue):
+        bank.errors.append(BankError(path, data["items"].line, "-", _bad("items", data["items"])))
         return
     if not isinstance(data, LineDict) or not isinstance(data.get("items"), list):
         bank.errors.append(
@@ -287,9 +218,10 @@ def _load_file(
         return
     extra = set(data) - {"items"}
     for key in sorted(extra, key=str):
-        bank.errors.append(BankError(path, data.key_lines[key], "-", f"{key}: unknown key"))
+        shown = key.message if isinstance(key, BadValue) else visible(str(key), newlines=False)
+        bank.errors.append(BankError(path, data.key_lines[key], "-", f"{shown}: unknown key"))
     for raw in data["items"]:
-        _load_item(bank, path, raw, generators, home)
+        _load_item(bank, path, raw, generators, generate, home)
 
 
 def _load_item(
@@ -297,20 +229,29 @@ def _load_item(
     path: Path,
     raw: Any,
     generators: Mapping[str, Any] | None,
+    generate: bool = False,
     home: Path | None = None,
 ) -> None:
     """Validate one item into ``bank``; ``home`` is the directory of the bank's syllabus, whose
     files must sit in the folder of their topic's syllabus area."""
     line = getattr(raw, "line", 1)
-    item_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
-    item_id = item_id if isinstance(item_id, str) else str(item_id)
+    item_id = raw.get("id") if isinstance(raw, dict) else None
+    item_id = visible(item_id, newlines=False) if isinstance(item_id, str) else "?"
     errors = bank.errors
 
     def err(message: str, at: int | None = None) -> None:
         errors.append(BankError(path, at or line, item_id, message))
 
+    if isinstance(raw, BadValue):
+        err(raw.message, raw.line)
+        return
     if not isinstance(raw, LineDict):
         err("an item must be a mapping")
+        return
+    bad = list(bad_values(raw))
+    for where, value in bad:
+        err(_bad(where, value), value.line)
+    if bad:
         return
     if raw.get("kind") not in _KIND_TAGS:
         err(f"kind: must be one of {', '.join(sorted(_KIND_TAGS))}", raw.key_lines.get("kind"))
@@ -333,7 +274,7 @@ def _load_item(
     if bank.topics and item.topic not in bank.topics:
         err(f"topic: unknown topic {item.topic!r}", key_line("topic"))
         ok = False
-    for problem, at in _semantic_problems(item, raw, generators):
+    for problem, at in _semantic_problems(item, raw, generators, generate):
         err(problem, at)
         ok = False
     topic = bank.topics.get(item.topic)
@@ -409,6 +350,7 @@ def _semantic_problems(
     item: schema.Trap | schema.Choice | schema.Fill | schema.Generated,
     raw: LineDict,
     generators: Mapping[str, Any] | None,
+    generate: bool = False,
 ) -> list[tuple[str, int]]:
     """Problems the schema alone cannot see: answer ranges, blank markers, generator names."""
     problems: list[tuple[str, int]] = []
@@ -451,16 +393,95 @@ def _semantic_problems(
         if gen is None:
             problems.append((f"generator: unknown generator {item.generator!r}", at("generator")))
         else:
-            known = set(getattr(gen, "ranges", {}))
-            for name in item.params:
-                if name not in known:
-                    problems.append(
-                        (
-                            f"params.{name}: {item.generator} has no parameter {name!r} "
-                            f"(known: {', '.join(sorted(known)) or 'none'})",
-                            at("params"),
-                        )
-                    )
+            problems.extend(_params_problems(item, raw, gen, generate))
     if "$" in item.prompt or "\\frac" in item.prompt or "\\times" in item.prompt:
         problems.append(("prompt: write math in Unicode, not LaTeX", at("prompt")))
     return problems
+
+
+def _params_problems(
+    item: schema.Generated, raw: LineDict, gen: Any, generate: bool
+) -> list[tuple[str, int]]:
+    """A generated item's ``params`` must name the generator's parameters and narrow its default
+    ranges (never widen them: the generator is only known to work inside those); with
+    ``generate``, they must also give a problem for every trial seed."""
+    params = raw.get("params")
+    lines = params.key_lines if isinstance(params, LineDict) else {}
+    default_line = raw.key_lines.get("params", raw.line)
+    defaults = getattr(gen, "ranges", {})
+    problems: list[tuple[str, int]] = []
+    for name, spec in item.params.items():
+        at = lines.get(name, default_line)
+        if name not in defaults:
+            known = ", ".join(sorted(defaults)) or "none"
+            problem = f"{item.generator} has no parameter {name!r} (known: {known})"
+        else:
+            problem = _outside(spec, defaults[name])
+        if problem:
+            shown = visible(str(name), newlines=False)
+            problems.append((f"params.{shown}: {problem}", at))
+    if problems or not generate or not item.params:
+        return problems
+    for seed in TRIAL_SEEDS:
+        try:
+            gen.generate(seed, item.params)
+        except Exception as exc:  # whatever the generator raises is what validate reports
+            reason = visible(f"{type(exc).__name__}: {exc}", newlines=False)[:300]
+            message = (
+                f"params: no problem can be generated within these ranges (seed {seed}: {reason})"
+            )
+            return [(message, default_line)]
+    return problems
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _outside(spec: Any, default: Any) -> str | None:
+    """Why the range ``spec`` is not a narrowing of ``default`` (None when it is). A list's
+    values must be among the default's values (or within its {min, max}, integers if it is);
+    a {min, max} must lie within the default's, or list only default values."""
+    if isinstance(default, Mapping):
+        lo, hi = default["min"], default["max"]
+        whole = isinstance(lo, int) and isinstance(hi, int)
+        allowed = f"{'integers ' if whole else ''}within {lo}–{hi}"
+
+        def fits(value: Any) -> bool:
+            return _number(value) and lo <= value <= hi and (not whole or isinstance(value, int))
+    else:
+        allowed = "one of " + ", ".join(map(str, default))
+
+        def fits(value: Any) -> bool:
+            return any(
+                value == d
+                and isinstance(value, bool) == isinstance(d, bool)
+                and isinstance(value, str) == isinstance(d, str)
+                for d in default
+            )
+
+    if isinstance(spec, Mapping):
+        if set(spec) != {"min", "max"}:
+            return "a range is a list of values or {min, max}"
+        lo_, hi_ = spec["min"], spec["max"]
+        if not (_number(lo_) and _number(hi_) and lo_ <= hi_):
+            return "{min, max} needs numbers with min ≤ max"
+        if isinstance(default, Mapping):
+            ok = fits(lo_) and fits(hi_)
+        else:
+            span = hi_ - lo_ + 1 if isinstance(lo_, int) and isinstance(hi_, int) else 0
+            ok = 0 < span <= len(default) and all(fits(v) for v in range(lo_, hi_ + 1))
+        return (
+            None
+            if ok
+            else f"{{min: {lo_}, max: {hi_}}} is not within the generator's range ({allowed})"
+        )
+    if isinstance(spec, str) or not isinstance(spec, list):
+        return "a range is a list of values or {min, max}"
+    if not spec:
+        return "an empty list leaves nothing to draw"
+    wrong = [v for v in spec if not fits(v)]
+    if wrong:
+        shown = visible(", ".join(repr(v)[:40] for v in wrong[:5]), newlines=False)
+        return f"{shown} outside the generator's range ({allowed})"
+    return None

@@ -48,7 +48,11 @@ class Overview:
     answers: int
     correct_answers: int
     below_target_on_exam: int | None
+    """Seen cards whose recall will be below the target when the exam starts (None without an
+    exam date, or once it has passed)."""
     days_to_exam: int | None
+    """From the learner's local date to the exam date; negative once it has passed."""
+    exam_date: date | None = None
 
     @property
     def accuracy(self) -> float | None:
@@ -73,11 +77,13 @@ def overview(
     store: Store,
     scheduler: SrsScheduler,
     now: datetime,
+    tz: tzinfo | None = None,
 ) -> Overview:
     """Everything the home screen shows, from one pass over the cards and the log.
 
     A generator used by items of several topics is one card that counts in each of those topics,
-    but once in the totals."""
+    but once in the totals. Days are counted on the calendar of ``tz`` (default: the machine's
+    local time zone), the one the learner lives by."""
     keys_by_topic: dict[str, set[str]] = {t: set() for t in bank.topics}
     for item in bank.items.values():
         keys_by_topic.setdefault(item.topic, set()).add(card_key_for(item))
@@ -103,8 +109,9 @@ def overview(
     coming = sorted(c.due for c in cards if not c.suspended and now < c.due <= now + SOON)
     below = days = None
     if scheduler.exam_date is not None:
-        below = scheduler.below_target_on(cards, scheduler.exam_date)
-        days = (scheduler.exam_date - now.date()).days
+        days = (scheduler.exam_date - now.astimezone(tz).date()).days
+        if days >= 0:
+            below = scheduler.below_target_on(cards, scheduler.exam_date)
     return Overview(
         topics=topics,
         due_now=due_now,
@@ -116,7 +123,20 @@ def overview(
         correct_answers=sum(counts[k][1] for k in every_key if k in counts),
         below_target_on_exam=below,
         days_to_exam=days,
+        exam_date=scheduler.exam_date,
     )
+
+
+def exam_countdown(view: Overview) -> str | None:
+    """The exam line of home and ``quizapp stats`` (None without an exam date)."""
+    days = view.days_to_exam
+    if days is None:
+        return None
+    if days < 0:
+        return f"受験日（{view.exam_date}）は過ぎました。次の受験日は設定で入れられます"
+    if days == 0:
+        return "今日は試験日です"
+    return f"試験まで {days} 日（試験日に目標保持率を下回るカード {view.below_target_on_exam} 枚）"
 
 
 def due_forecast(

@@ -46,10 +46,8 @@ def stats_text(
         f"解答 {view.answers} 回、正答率 {pct(view.accuracy)}、復習時の再生率（retention） {pct(retention)}",
         f"学習済みカード {view.seen_cards}/{view.total_cards}",
     ]
-    if view.days_to_exam is not None:
-        lines.append(
-            f"試験まで {view.days_to_exam} 日: 試験日に目標保持率を下回るカード {view.below_target_on_exam} 枚"
-        )
+    if (exam := progress.exam_countdown(view)) is not None:
+        lines.append(exam)
     lines.append("")
     lines.append("トピック別の正答率:")
     rows = [t for t in view.topics if t.answers] or view.topics

@@ -116,8 +116,8 @@ class _ItemBase(_Model):
     as_of: date | None = None
     """When the law or guideline the item states was last checked (required for law and ethics)."""
     check: list[Check] = []
-    seconds: int | None = Field(default=None, gt=0)
-    """Expected answer time; a right but much slower answer is graded Hard."""
+    seconds: int | None = Field(default=None, gt=0, le=3600)
+    """Expected answer time in seconds (≤ 3600); a right but much slower answer is graded Hard."""
 
     @field_serializer("as_of")
     def _iso(self, value: date | None) -> str | None:

@@ -7,6 +7,7 @@ knows nothing of the UI: the TUI asks for a question, shows it, and hands back t
 
 from __future__ import annotations
 
+import logging
 import operator
 import random
 from collections import Counter, deque
@@ -34,6 +35,12 @@ Kind = Literal["trap", "choice", "fill", "numeric"]
 GEN_PREFIX = "gen:"
 RELEARN_GAP = 3
 """A card missed in a review comes back after this many other questions (or at the end)."""
+
+log = logging.getLogger(__name__)
+
+
+class GenerationError(Exception):
+    """A generator could not make a problem for a card (its item's ranges may admit none)."""
 
 
 def card_key_for(item: Trap | Choice | Fill | Generated) -> str:
@@ -162,12 +169,18 @@ class Session:
         return len(self._queue) + len(self._relearn)
 
     def next_question(self) -> Question | None:
-        """The next question, or None when the session is over."""
-        key = self._next_key()
-        if key is None:
-            return None
-        self._shown += 1
-        return self.question_for(key)
+        """The next question, or None when the session is over. A generated card whose problem
+        cannot be made is skipped (and logged): one bad bank item never ends a session."""
+        while (key := self._next_key()) is not None:
+            self._shown += 1
+            try:
+                return self.question_for(key)
+            except GenerationError as exc:
+                self._shown -= 1
+                log.warning("skipped card %s: %s", key, exc)
+                if self._endless is not None:
+                    return None
+        return None
 
     def _next_key(self) -> str | None:
         if self._endless is not None:
@@ -198,7 +211,12 @@ class Session:
         return preferred[0] if preferred else None
 
     def question_for(self, key: str, *, number: int | None = None) -> Question:
-        """A showing of card ``key``, numbered ``number`` (default: the count shown so far)."""
+        """The question showing card ``key``, numbered ``number`` (default: the count shown so
+        far).
+
+        Raises:
+            GenerationError: the card's generator raised.
+        """
         number = self._shown if number is None else number
         if key.startswith(GEN_PREFIX):
             name = key[len(GEN_PREFIX) :]
@@ -206,7 +224,10 @@ class Session:
             item = self._item_for(name, gen.topic)
             topic = item.topic if item is not None else gen.topic
             ranges = item.params if item is not None and item.params else None
-            problem = gen.generate(self.rng.randrange(2**31), ranges)
+            try:
+                problem = gen.generate(self.rng.randrange(2**31), ranges)
+            except Exception as exc:  # bank ranges meet solvers code: anything may come out
+                raise GenerationError(f"{name} with {ranges}: {type(exc).__name__}: {exc}") from exc
             prompt = problem.prompt if item is None else f"{item.prompt}\n\n{problem.prompt}"
             expected = item.expected_seconds if item is not None else 90
             if self.mode == "mock" or self.numeric_choices:

@@ -397,7 +397,7 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
 
 
 def test_values_json_cannot_hold_are_not_cached(tmp_path: Path) -> None:
-    from quizapp.loader import read_yaml
+    from quizapp.bankyaml import read_yaml
 
     path = tmp_path / "d.yaml"
     path.write_text("when: 2026-11-22\nitems: []\n", encoding="utf-8")
@@ -411,7 +411,7 @@ yaml_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=F
 
 @st.composite
 def line_trees(draw, depth: int = 3):
-    from quizapp.loader import LineDict
+    from quizapp.bankyaml import LineDict
 
     if depth == 0 or draw(st.booleans()):
         return draw(yaml_scalars)
@@ -430,7 +430,7 @@ def line_trees(draw, depth: int = 3):
 def test_cache_encoding_round_trips_values_lines_and_key_types(tree) -> None:
     import json
 
-    from quizapp.loader import LineDict, _decode, _encode
+    from quizapp.bankyaml import LineDict, _decode, _encode
 
     back = _decode(json.loads(json.dumps(_encode(tree), ensure_ascii=False)))
 
@@ -506,7 +506,8 @@ def test_a_warm_start_rebuilds_the_validated_bank_without_validating(tmp_path: P
         "gens = {'conv_output_size': Gen()}\n"
         "b = bank.load_bank([Path(sys.argv[1])], generators=gens, cache_dir=Path(sys.argv[2]))\n"
         "assert b.items and b.errors\n"
-        "loaded = {'pydantic', 'yaml', 'quizapp.loader', 'quizapp.schema'} & set(sys.modules)\n"
+        "loaded = {'pydantic', 'yaml', 'quizapp.loader', 'quizapp.bankyaml', 'quizapp.schema'}"
+        " & set(sys.modules)\n"
         "assert not loaded, f'a warm start imported {sorted(loaded)}'\n"
     )
     subprocess.run([sys.executable, "-c", code, str(root), str(cache)], check=True)

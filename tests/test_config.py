@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizapp.config import (
@@ -188,11 +190,22 @@ exam_date = 2027-03-10  # 第2回
 """
 
 
+def _changed_line(before: str, after: str) -> str:
+    """The one line of ``after`` that differs from ``before`` (every other line is kept as is)."""
+    old, new = before.splitlines(), after.splitlines()
+    assert len(old) == len(new)
+    [changed] = [b for a, b in zip(old, new, strict=True) if a != b]
+    return changed
+
+
 def test_saving_changes_only_the_changed_value(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(USER_FILE, encoding="utf-8")
     save_settings(replace(load_settings(path), new_per_day=25), path)
-    assert path.read_text(encoding="utf-8") == USER_FILE.replace("= 40 ", "= 25 ")
+    text = path.read_text(encoding="utf-8")
+    line = _changed_line(USER_FILE, text)
+    # how tomlkit spaces the new value is its business; the value and the comment are ours
+    assert tomllib.loads(line) == {"new_per_day": 25} and line.endswith("# weekends only")
 
 
 def test_saving_unchanged_settings_leaves_the_file_alone(tmp_path: Path) -> None:
@@ -213,8 +226,10 @@ def test_saving_keeps_comments_order_and_unknown_formatting(tmp_path: Path) -> N
     assert load_settings(path) == changed
     lines = text.splitlines()
     assert lines[0] == "# my quizapp settings — tuned for the March exam"
-    assert "new_per_day = 40   # weekends only" in lines
-    assert "desired_retention = 0.85 # keep high" in lines
+    assert "new_per_day = 40   # weekends only" in lines, "an unchanged line is kept byte for byte"
+    [retention] = [line for line in lines if line.startswith("desired_retention")]
+    assert tomllib.loads(retention)["desired_retention"] == 0.85
+    assert retention.endswith("# keep high")
     assert "exam_date = 2027-03-10  # 第2回" in lines
     assert '# leech_threshold = "my note: later"' in lines, "a free-text comment stays"
     keys = [line.split("=")[0].strip() for line in lines if line and not line.startswith("#")]
@@ -306,3 +321,108 @@ def test_saving_through_a_symlink_keeps_the_link_and_the_mode(tmp_path: Path) ->
     assert len(text.splitlines()) == 1, "the key was replaced, not added again"
     assert real.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in real.parent.iterdir()) == ["quizapp.toml"]
+
+
+# --- settings files that used to crash ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mock_questions = " + "[" * 3000 + "]" * 3000 + "\n",
+        "x = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n",
+        "new_per_day = " + "9" * 5000 + "\n",
+    ],
+    ids=["nested-array", "nested-table", "5000-digits"],
+)
+def test_a_value_tomllib_cannot_read_is_a_clear_error_and_the_file_is_kept(
+    tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"^{re.escape(str(path))}: TOML として読めません"):
+        load_settings(path)
+    with pytest.raises(ConfigError, match="保存せずにファイルはそのままにしました"):
+        save_settings(Settings(theme="light"), path)
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31"])
+def test_an_exam_date_out_of_range_names_the_file_and_key_in_japanese(
+    tmp_path: Path, day: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"exam_date = {day}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: 設定が正しくありません: exam_date: ")
+    assert re.search(r"20(00-01-01 以上|99-12-31 以下)にしてください（値: " + day + "）$", message)
+
+
+def test_a_file_with_a_utf8_bom_loads_and_saves(tmp_path: Path) -> None:
+    """Notepad on Windows starts UTF-8 files with a BOM."""
+    path = tmp_path / "config.toml"
+    path.write_text("\ufefftheme = 'light'\nnew_per_day = 7\n", encoding="utf-8")
+    assert (load_settings(path).theme, load_settings(path).new_per_day) == ("light", 7)
+    save_settings(Settings(theme="light", new_per_day=9), path)
+    assert load_settings(path) == Settings(theme="light", new_per_day=9)
+
+
+@pytest.mark.parametrize("key", ["new_per_day", "leech_threshold", "mock_questions"])
+def test_a_boolean_is_no_number(tmp_path: Path, key: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"{key} = true\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert str(info.value).endswith(f"{key}: 整数にしてください（値: true）")
+
+
+toml_values = st.recursive(
+    st.one_of(
+        st.sampled_from(["true", "false"]),
+        st.integers().map(str),
+        st.integers(4000, 6000).map(lambda n: "1" * n),
+        st.floats(allow_nan=True).map(
+            lambda f: {"inf": "inf", "-inf": "-inf", "nan": "nan"}.get(repr(f), repr(f))
+        ),
+        st.dates(date(1, 1, 1), date(9999, 12, 31)).map(date.isoformat),
+        st.sampled_from(["1979-05-27T07:32:00Z", "07:32:00", "0x1F", "'dark'", '"light"']),
+        st.text(max_size=10).map(json.dumps),
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda v: "[" + ", ".join(v) + "]")
+        | st.lists(inner, max_size=3).map(
+            lambda v: "{" + ", ".join(f"k{n} = {x}" for n, x in enumerate(v)) + "}"
+        )
+    ),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    key=st.sampled_from([f.name for f in SETTINGS] + ["unknown"]),
+    value=toml_values,
+    depth=st.sampled_from([0, 0, 0, 2000]),
+)
+@example(key="exam_date", value="0001-01-01", depth=0)
+@example(key="mock_questions", value="1", depth=2000)
+def test_any_toml_value_gives_settings_the_scheduler_can_use_or_a_config_error(
+    tmp_path: Path, key: str, value: str, depth: int
+) -> None:
+    from datetime import UTC, datetime
+
+    from quizapp.scheduler import SrsScheduler
+
+    path = tmp_path / "config.toml"
+    path.write_text(f"{key} = {'[' * depth}{value}{']' * depth}\n", encoding="utf-8")
+    try:
+        loaded = load_settings(path)
+    except ConfigError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    scheduler = SrsScheduler.from_settings(loaded, fuzz=False)
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    scheduler.review(None, 3, now)
+    scheduler.below_target_on([], loaded.exam_date or now)

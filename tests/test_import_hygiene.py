@@ -10,6 +10,7 @@ CORE = [
     "quizapp.bank",
     "quizapp.items",
     "quizapp.loader",
+    "quizapp.bankyaml",
     "quizapp.schema",
     "quizapp.checks",
     "quizapp.sandbox",

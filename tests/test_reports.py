@@ -117,7 +117,7 @@ def test_stats_text_with_an_exam_date(db: Path, tmp_path: Path) -> None:
     assert len(exam_lines) == 1
     # The five bank cards have a 5-day stability and were last reviewed at most a day after T0: four
     # weeks on, all have faded below the 90 % target. The retired cards are not counted.
-    assert exam_lines[0] == "試験まで 28 日: 試験日に目標保持率を下回るカード 5 枚"
+    assert exam_lines[0] == "試験まで 28 日（試験日に目標保持率を下回るカード 5 枚）"
 
 
 def test_stats_text_before_any_answer_lists_every_topic(tmp_path: Path) -> None:

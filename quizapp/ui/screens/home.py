@@ -114,10 +114,8 @@ class HomeScreen(Screen[None]):
             f"保持率目標 {ctx.settings.desired_retention:.0%}",
             f"新規上限 {ctx.settings.new_per_day}/日",
         ]
-        if view.days_to_exam is not None:
-            parts.append(
-                f"試験まで {view.days_to_exam} 日（試験日に目標を下回るカード {view.below_target_on_exam} 枚）"
-            )
+        if (exam := progress.exam_countdown(view)) is not None:
+            parts.append(exam)
         self.query_one("#summary", Static).update(" ・ ".join(parts))
         weakest = view.weakest(3)
         lines = Text("苦手なトピック:")
