@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Rating
 
 from quizapp.bank import Bank
-from quizapp.forecast import GUESS, exam_cards, first_answer_prior, forecast, recall_from
+from quizapp.forecast import GUESS, exam_cards, first_answer_prior, forecast
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import CardState
 
@@ -80,7 +80,7 @@ def simulate(
         bank,
         exam,
         exam_at,
-        recall_from(states, sched.retrievability),
+        sched.recall_at(states.values(), exam_at),
         first_answer_prior(firsts),
     )
     spec = bank.syllabus.exams[exam]  # type: ignore[union-attr]

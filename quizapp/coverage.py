@@ -125,7 +125,7 @@ class Learner:
 
 @dataclass(frozen=True)
 class Coverage:
-    """One syllabus item: what the bank has for it and, with a log, how the learner does."""
+    """One syllabus item: what the bank has for it (the same all session long)."""
 
     item: SyllabusItem
     kinds: Counter[str]
@@ -134,7 +134,6 @@ class Coverage:
     """Official keywords no item mentions yet."""
     oldest_as_of: date | None
     cards: frozenset[str]
-    learner: Learner
 
     @property
     def hand_written(self) -> int:
@@ -144,34 +143,38 @@ class Coverage:
     def covered(self) -> bool:
         return bool(self.cards)
 
+    def learner(
+        self, counts: Mapping[str, tuple[int, int]], recall: Mapping[str, float]
+    ) -> Learner:
+        """How the learner does on this syllabus item.
 
-def coverage(
-    bank: Bank,
-    exam: str | None = None,
-    counts: Mapping[str, tuple[int, int]] | None = None,
-    recall: Mapping[str, float] | None = None,
-) -> list[Coverage]:
-    """Per syllabus item (of ``exam``, or both), in syllabus order.
+        Args:
+            counts: card key → (answers, right answers), from the store.
+            recall: card key → predicted recall now, for the cards answered at least once.
+        """
+        seen = [k for k in self.cards if k in counts]
+        recalls = [recall[k] for k in seen if k in recall]
+        return Learner(
+            seen=len(seen),
+            answers=sum(counts[k][0] for k in seen),
+            correct=sum(counts[k][1] for k in seen),
+            recall=sum(recalls) / len(recalls) if recalls else None,
+        )
 
-    Args:
-        counts: card key → (answers, right answers), from the store.
-        recall: card key → predicted recall now, for the cards answered at least once.
-    """
+
+def coverage(bank: Bank, exam: str | None = None) -> list[Coverage]:
+    """Per syllabus item (of ``exam``, or both), in syllabus order. It depends on the bank alone:
+    compute it once and ask each row for :meth:`Coverage.learner` as the log grows."""
     from quizapp.session import card_key_for
 
     if bank.syllabus is None:
         return []
-    counts = counts or {}
-    recall = recall or {}
     serving = items_by_syllabus(bank)
     out = []
     for sid, sitem in bank.syllabus.items.items():
         if exam is not None and sitem.exam != exam:
             continue
         items = serving.get(sid, [])
-        cards = frozenset(card_key_for(i) for i in items)
-        seen = [k for k in cards if k in counts]
-        recalls = [recall[k] for k in seen if k in recall]
         dates = [date.fromisoformat(i.as_of) for i in items if i.as_of]
         out.append(
             Coverage(
@@ -180,13 +183,7 @@ def coverage(
                 generators=tuple(sorted({i.generator for i in items if isinstance(i, Generated)})),
                 missing=tuple(missing_keywords(sitem.keywords, items)),
                 oldest_as_of=min(dates) if dates else None,
-                cards=cards,
-                learner=Learner(
-                    seen=len(seen),
-                    answers=sum(counts[k][0] for k in seen),
-                    correct=sum(counts[k][1] for k in seen),
-                    recall=sum(recalls) / len(recalls) if recalls else None,
-                ),
+                cards=frozenset(card_key_for(i) for i in items),
             )
         )
     return out

@@ -10,7 +10,7 @@ those shares.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,13 +82,14 @@ def forecast(
     bank: Bank,
     exam: str,
     at: datetime,
-    recall: Callable[[str, datetime], float | None],
+    recall: Mapping[str, float],
     prior: float,
 ) -> Forecast:
     """The forecast for ``exam`` at ``at``.
 
     Args:
-        recall: card key → FSRS retrievability at the moment asked, None for an unseen card.
+        recall: card key → FSRS retrievability at ``at`` of every seen card
+            (:meth:`quizapp.scheduler.SrsScheduler.recall_at`); a card not in it is unseen.
         prior: probability of a right answer on an unseen card (:func:`first_answer_prior`).
     """
     assert bank.syllabus is not None
@@ -101,7 +102,7 @@ def forecast(
         probs = []
         seen = 0
         for key in cards[area.name]:
-            r = recall(key, at)
+            r = recall.get(key)
             if r is None:
                 probs.append(prior)
             else:
@@ -122,15 +123,3 @@ def forecast(
         prior=prior,
         areas=areas,
     )
-
-
-def recall_from(states: Mapping[str, object], retrievability: Callable) -> Callable:
-    """A ``recall`` for :func:`forecast` from card states and the scheduler's retrievability."""
-
-    def recall(key: str, at: datetime) -> float | None:
-        state = states.get(key)
-        if state is None or getattr(state, "last_review", None) is None:
-            return None
-        return retrievability(state, at)
-
-    return recall

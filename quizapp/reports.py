@@ -102,17 +102,13 @@ def coverage_text(
         scheduler = SrsScheduler.from_settings(settings, fuzz=False) if settings else SrsScheduler()
         with Store.open(db_path, create=False) as store:
             counts = store.answer_counts_by_card()
-            recall = {
-                c.card_key: scheduler.retrievability(c, now)
-                for c in store.all_cards()
-                if c.last_review is not None
-            }
+            recall = scheduler.recall_at(store.all_cards(), now)
     pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
     lines = []
     for exam_id, spec in bank.syllabus.exams.items():
         if exam is not None and exam_id != exam:
             continue
-        rows = coverage(bank, exam_id, counts, recall)
+        rows = coverage(bank, exam_id)
         examined = [r for r in rows if r.item.examined]
         covered = [r for r in examined if r.covered]
         lines.append(
@@ -126,6 +122,7 @@ def coverage_text(
             )
         )
         for r in rows:
+            learner = r.learner(counts, recall)
             title = visible(r.item.title, newlines=False)
             kinds = [r.kinds.get("choice", 0) + r.kinds.get("code", 0)]
             kinds += [r.kinds.get(k, 0) for k in ("trap", "fill", "generated")]
@@ -135,9 +132,9 @@ def coverage_text(
                     _clip(title, 18),
                     [str(n) for n in kinds],
                     f"{len(r.missing)}/{len(r.item.keywords)}",
-                    f"{r.learner.seen}/{len(r.cards)}",
-                    pct(r.learner.accuracy),
-                    pct(r.learner.recall),
+                    f"{learner.seen}/{len(r.cards)}",
+                    pct(learner.accuracy),
+                    pct(learner.recall),
                 )
                 + ("" if r.item.examined else " 対象外")
             )

@@ -507,35 +507,6 @@ def new_cards_today(
     return candidates[:budget]
 
 
-def mock_queue(
-    bank: Bank, n: int, exams: Sequence[str] = ("G",), seed: int | None = None
-) -> list[str]:
-    """A balanced exam set: items drawn round-robin across topics (no fill-ins, as on the exam)."""
-    rng = random.Random(seed)
-    by_topic: dict[str, list[str]] = {}
-    for item in bank.items.values():
-        if isinstance(item, Fill) or not set(item.exams) & set(exams):
-            continue
-        if isinstance(item, Choice) and item.code is not None and "E" not in exams:
-            continue
-        by_topic.setdefault(item.topic, [])
-        key = card_key_for(item)
-        if key not in by_topic[item.topic]:
-            by_topic[item.topic].append(key)
-    pools = list(by_topic.values())
-    for pool in pools:
-        rng.shuffle(pool)
-    rng.shuffle(pools)
-    picked: list[str] = []
-    while len(picked) < n and any(pools):
-        for pool in pools:
-            if pool and len(picked) < n:
-                key = pool.pop()
-                if key not in picked:
-                    picked.append(key)
-    return picked
-
-
 def topic_counts(bank: Bank) -> Counter[str]:
     return Counter(item.topic for item in bank.items.values())
 

@@ -23,15 +23,20 @@ def bank() -> Bank:
     return load_bank([shipped_bank_dir()], generators=REGISTRY)
 
 
+def everything(b: Bank, exam: str, recall: float) -> dict[str, float]:
+    """Every card of the exam seen, all with the same recall."""
+    return {k: recall for keys in exam_cards(b, exam).values() for k in keys}
+
+
 def test_a_learner_who_has_seen_nothing_scores_the_prior_everywhere() -> None:
-    result = forecast(bank(), "G", AT, lambda key, at: None, prior=0.3)
+    result = forecast(bank(), "G", AT, {}, prior=0.3)
     assert result.score == pytest.approx(0.3)
     assert all(a.expected == pytest.approx(0.3) and a.seen == 0 for a in result.areas)
     assert sum(a.share for a in result.areas) == pytest.approx(1.0)
 
 
 def test_perfect_recall_scores_full_marks_on_covered_areas_only() -> None:
-    result = forecast(bank(), "E", AT, lambda key, at: 1.0, prior=0.0)
+    result = forecast(bank(), "E", AT, everything(bank(), "E", 1.0), prior=0.0)
     for area in result.areas:
         assert area.expected == (1.0 if area.cards else 0.0)
     covered = sum(a.share for a in result.areas if a.cards)
@@ -39,7 +44,7 @@ def test_perfect_recall_scores_full_marks_on_covered_areas_only() -> None:
 
 
 def test_forgotten_cards_are_still_guessed_one_time_in_four() -> None:
-    result = forecast(bank(), "G", AT, lambda key, at: 0.0, prior=0.0)
+    result = forecast(bank(), "G", AT, everything(bank(), "G", 0.0), prior=0.0)
     for area in result.areas:
         assert area.expected == (GUESS if area.cards else 0.0)
 
@@ -48,14 +53,13 @@ def test_the_costliest_areas_are_those_with_the_most_points_at_stake() -> None:
     cards = exam_cards(bank(), "G")
     weak = "ディープラーニングの要素技術"
     assert cards[weak]
-    result = forecast(
-        bank(), "G", AT, lambda key, at: 0.0 if key in cards[weak] else 1.0, prior=1.0
-    )
+    recall = {k: 0.0 if k in cards[weak] else 1.0 for keys in cards.values() for k in keys}
+    result = forecast(bank(), "G", AT, recall, prior=1.0)
     assert result.costliest(1)[0].name == weak
 
 
 def test_the_interval_holds_the_score_and_is_that_of_the_exams_length() -> None:
-    result = forecast(bank(), "G", AT, lambda key, at: 0.5, prior=0.5)
+    result = forecast(bank(), "G", AT, everything(bank(), "G", 0.5), prior=0.5)
     assert result.low < result.score < result.high
     covered = [a for a in result.areas if a.cards]
     assert covered and result.high - result.low == pytest.approx(
@@ -63,7 +67,7 @@ def test_the_interval_holds_the_score_and_is_that_of_the_exams_length() -> None:
         * 1.2816
         * (sum(a.share * a.expected * (1 - a.expected) for a in result.areas) / 160) ** 0.5
     )
-    longer = forecast(bank(), "E", AT, lambda key, at: 0.5, prior=0.5)
+    longer = forecast(bank(), "E", AT, everything(bank(), "E", 0.5), prior=0.5)
     assert longer.high - longer.low > result.high - result.low, "100 questions vary more than 160"
 
 

@@ -27,7 +27,6 @@ from quizapp.session import (
     Session,
     card_key_for,
     drill_queue,
-    mock_queue,
     new_cards_today,
     review_queue,
 )
@@ -690,7 +689,6 @@ def test_drill_queue_generator_card_appears_once(bank: Bank, tmp_path: Path) -> 
     assert not doubled.errors and "g-conv-size-2" in doubled.items
     queue = drill_queue(doubled, ["stride-padding"], seed=0)
     assert queue == [GEN]
-    assert mock_queue(doubled, 10, exams=["E"], seed=0).count(GEN) == 1
 
 
 def test_drill_queue_puts_unseen_then_weak_then_strong(bank: Bank) -> None:
@@ -817,38 +815,6 @@ def test_review_queue_skips_suspended_cards(bank: Bank, store: Store) -> None:
     state = answer_at(store, sched, TRAP, False, T0 - timedelta(days=2))
     store.save_card(replace(state, suspended=True), now=T0)
     assert TRAP not in review_queue(bank, REGISTRY, store, sched, T0, new_limit=20, seed=1)
-
-
-# --- mock_queue ---------------------------------------------------------------------------
-
-
-def test_mock_queue_has_n_items_and_no_fill(bank: Bank) -> None:
-    both = ("G", "E")
-    for n in range(1, 4):
-        queue = mock_queue(bank, n, exams=both, seed=2)
-        assert len(queue) == n == len(set(queue))
-        assert FILL not in queue
-    assert sorted(mock_queue(bank, 10, exams=both, seed=2)) == sorted([TRAP, SINGLE, MULTI, GEN])
-    assert sorted(mock_queue(bank, 10, exams=["G"], seed=2)) == sorted([TRAP, SINGLE, MULTI])
-    assert sorted(mock_queue(bank, 10, exams=["E"], seed=2)) == sorted([SINGLE, GEN])
-
-
-def test_mock_queue_spreads_over_topics_round_robin(bank: Bank) -> None:
-    topic = {k: ("stride-padding" if k == GEN else bank.items[k].topic) for k in ALL_KEYS}
-    for seed in range(20):
-        three = mock_queue(bank, 3, exams=("G", "E"), seed=seed)
-        assert {topic[k] for k in three} == {"relu", "gap-cam", "stride-padding"}
-        two = mock_queue(bank, 2, exams=["G"], seed=seed)
-        assert {topic[k] for k in two} == {"relu", "gap-cam"}
-
-
-def test_mock_queue_is_deterministic_by_seed(bank: Bank) -> None:
-    runs = {tuple(mock_queue(bank, 4, exams=("G", "E"), seed=s)) for s in range(20)}
-    assert len(runs) > 1
-    for s in range(5):
-        assert mock_queue(bank, 4, exams=("G", "E"), seed=s) == mock_queue(
-            bank, 4, exams=("G", "E"), seed=s
-        )
 
 
 @pytest.fixture

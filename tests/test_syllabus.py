@@ -229,14 +229,16 @@ def test_coverage_counts_kinds_keywords_and_the_learners_cards(tmp_path: Path) -
     text = item("relu") + choice("relu-choice", "relu", "ReLU関数とtanh関数の違いは何か。")
     bank = load_bank([write(tmp_path / "bank", text)])
     assert not bank.errors
-    rows = {r.item.id: r for r in coverage(bank, "G", counts={"relu-choice": (4, 3)})}
+    rows = {r.item.id: r for r in coverage(bank, "G")}
     assert len(rows) == 55 and all(r.item.exam == "G" for r in rows.values())
     t12 = rows["G-T12"]
     assert (t12.kinds["trap"], t12.kinds["choice"], t12.hand_written) == (1, 1, 2)
     assert t12.cards == {"an-item", "relu-choice"}
     assert "ReLU関数" not in t12.missing and "tanh関数" not in t12.missing
     assert "シグモイド関数" in t12.missing
-    assert (t12.learner.seen, t12.learner.answers, t12.learner.accuracy) == (1, 4, 0.75)
+    learner = t12.learner({"relu-choice": (4, 3), "elsewhere": (9, 9)}, {"relu-choice": 0.8})
+    assert (learner.seen, learner.answers, learner.accuracy, learner.recall) == (1, 4, 0.75, 0.8)
+    assert t12.learner({}, {}).recall is None
     assert not rows["G-T01"].covered and rows["G-T01"].missing == tuple(rows["G-T01"].item.keywords)
     assert {r.item.id for r in coverage(bank, "E")} >= {"E-3.1", "E-1.1"}
 

@@ -1,4 +1,5 @@
-"""Pilot tests of every flow: each item kind right and wrong, aliases, diagnosis, mock, resume."""
+"""Pilot tests of every flow: each item kind right and wrong, aliases, diagnosis, resume (the mock
+exam has its own: test_exam.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from textual.widgets import Footer, OptionList
 
 from quizapp.items import Choice, Fill, Trap
 from quizapp.store import Store
-from quizapp.ui.screens.confirm import ConfirmScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.quiz import QuizScreen, status_line
 from quizapp.ui.screens.result import ResultScreen
@@ -74,26 +74,6 @@ async def answer(pilot: Pilot, screen: QuizScreen, right: bool) -> None:
         await pilot.press(*text)
         await pilot.press("enter")
     await pilot.pause()
-
-
-async def start_mock(pilot: Pilot) -> QuizScreen:
-    await pilot.press("m")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, QuizScreen) and screen.session.mode == "mock"
-    return screen
-
-
-async def answer_mock(pilot: Pilot, screen: QuizScreen, right: bool) -> None:
-    """Answer a mock-exam question (○× or four options, generated ones included)."""
-    q = screen.question
-    assert q is not None and q.kind in ("trap", "choice")
-    if q.problem is not None:
-        pos = next(i for i, c in enumerate(q.problem.choices) if c.correct == right)
-        await pilot.press(str(pos + 1))
-        await pilot.pause()
-    else:
-        await answer(pilot, screen, right)
 
 
 def _wrong_value(problem) -> str:
@@ -244,28 +224,6 @@ def test_practice_in_four_choice_form_diagnoses_a_wrong_option(app_factory) -> N
     run(scenario())
 
 
-def test_mock_exam_scores_without_feedback(app_factory) -> None:
-    async def scenario() -> None:
-        app = app_factory(config="mock_questions = 4\n")
-        async with app.run_test(size=(100, 30)) as pilot:
-            screen = await start_mock(pilot)
-            pattern = [True, False, True, True]
-            for right in pattern:
-                await answer_mock(pilot, screen, right)
-                assert "✔正解" not in screen_text(pilot)
-                assert "✘不正解" not in screen_text(pilot) or isinstance(
-                    pilot.app.screen, ResultScreen
-                )
-            result = pilot.app.screen
-            assert isinstance(result, ResultScreen)
-            assert result.summary.correct == 3 and result.summary.answered == 4
-            text = screen_text(pilot)
-            assert "3/4問正解（75%）" in text
-            assert "間違えた問題（1問）" in text
-
-    run(scenario())
-
-
 def test_quit_and_resume_keeps_progress(app_factory) -> None:
     async def first() -> tuple[int, str]:
         async with app_factory().run_test(size=(100, 30)) as pilot:
@@ -358,53 +316,6 @@ def test_review_start_with_nothing_due_opens_home(app_factory) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert isinstance(pilot.app.screen, HomeScreen)
-
-    run(scenario())
-
-
-def test_mock_exam_asks_before_ending_early(app_factory) -> None:
-    async def scenario() -> None:
-        app = app_factory(config="mock_questions = 4\n")
-        async with app.run_test(size=(100, 30)) as pilot:
-            screen = await start_mock(pilot)
-            await answer_mock(pilot, screen, True)
-            shown = screen.question
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(pilot.app.screen, ConfirmScreen)
-            assert "未解答の3問" in screen_text(pilot)
-            await pilot.press("n")  # carry on: the same question, nothing lost
-            await pilot.pause()
-            assert pilot.app.screen is screen and screen.question is shown
-            assert len(app.context.store.reviews()) == 1
-            await pilot.press("q")
-            await pilot.pause()
-            await pilot.press("y")
-            await pilot.pause()
-            result = pilot.app.screen
-            assert isinstance(result, ResultScreen)
-            assert result.summary.answered == 1
-            assert "未解答3問" in screen_text(pilot)
-
-    run(scenario())
-
-
-def test_mock_exam_time_up_closes_an_open_dialog(app_factory) -> None:
-    async def scenario() -> None:
-        app = app_factory(config="mock_questions = 2\n")
-        async with app.run_test(size=(100, 30)) as pilot:
-            screen = await start_mock(pilot)
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(pilot.app.screen, ConfirmScreen)
-            screen.time_limit = 0.0  # the clock runs out while the dialog is open
-            for _ in range(40):
-                await pilot.pause(0.1)
-                if isinstance(pilot.app.screen, ResultScreen):
-                    break
-            await pilot.pause()  # let the result screen finish mounting before the app exits
-            assert isinstance(pilot.app.screen, ResultScreen)
-            assert pilot.app.screen.summary.answered == 0
 
     run(scenario())
 

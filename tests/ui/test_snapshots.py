@@ -64,26 +64,40 @@ def test_feedback_choice(snap_compare, app_factory) -> None:
     assert snap_compare(app_factory(), terminal_size=SIZE, run_before=before)
 
 
-def test_mock_result(snap_compare, app_factory) -> None:
-    async def before(pilot: Pilot) -> None:
-        await pilot.press("m")
-        await pilot.pause()
-        screen = pilot.app.screen
-        while isinstance(pilot.app.screen, QuizScreen):
-            q = screen.question
-            await pilot.press("o" if q.kind == "trap" else "1")
-            if q.multi:
-                await pilot.press("enter")
-            await pilot.pause()
-
-    assert snap_compare(
-        app_factory(config="mock_questions = 4\n"), terminal_size=SIZE, run_before=before
-    )
-
-
 def test_stats(snap_compare, app_factory) -> None:
     async def before(pilot: Pilot) -> None:
         await pilot.press("s")
         await pilot.pause()
 
     assert snap_compare(app_factory(), terminal_size=SIZE, run_before=before)
+
+
+def test_exam_sheet(snap_compare, exam_app) -> None:
+    """A flagged, answered question of a G検定 mock (the test clock stands still)."""
+
+    async def before(pilot: Pilot) -> None:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("2", "f")
+        await pilot.pause()
+
+    assert snap_compare(exam_app(8), terminal_size=SIZE, run_before=before)
+
+
+def test_exam_result(snap_compare, exam_app) -> None:
+    async def before(pilot: Pilot) -> None:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        screen = pilot.app.screen
+        for i in range(6):
+            await pilot.press(str(screen.sheet.questions[i].order.index(0) + 1), "right")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+
+    assert snap_compare(exam_app(8), terminal_size=SIZE, run_before=before)

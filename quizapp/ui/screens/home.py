@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp import progress
-from quizapp.session import mock_queue, new_cards_today
+from quizapp.session import new_cards_today
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
@@ -185,18 +185,9 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(PracticeScreen(self.context))
 
     def action_mock(self) -> None:
-        from quizapp.ui.screens.quiz import QuizScreen
+        from quizapp.ui.screens.exam import open_exam
 
-        ctx = self.context
-        n = ctx.settings.mock_questions
-        queue = mock_queue(ctx.bank, n, exams=("G", "E"), seed=ctx.seed)
-        limit = len(queue) * ctx.settings.mock_seconds_per_question
-        try:
-            session = ctx.session("mock", queue, questions=len(queue), seconds=limit)
-        except WRITE_ERRORS as exc:
-            report(self.app, NOT_STARTED, exc)
-            return
-        self.app.push_screen(QuizScreen(ctx, session, title="模擬試験", time_limit=limit))
+        open_exam(self, self.context)
 
     def action_stats(self) -> None:
         from quizapp.ui.screens.stats import StatsScreen

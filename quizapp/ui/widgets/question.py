@@ -29,7 +29,11 @@ def answer_help(question: Question, feedback_now: bool = True) -> str:
     return f"数値を入力して Enter（{hint or '例: 16, 0.25, 1/9, 2^-10, 7x7'}）"
 
 
-def render_question(question: Question, selected: frozenset[int] = frozenset()) -> RenderableType:
+def render_question(
+    question: Question, selected: frozenset[int] = frozenset(), *, marks: bool = False
+) -> RenderableType:
+    """The prompt, any code, and the options; ``marks`` shows a box for every option (an
+    answer sheet, where a single answer can change too), not only for multiple answers."""
     parts: list[RenderableType] = [JText(question.prompt)]
     item = question.item
     if isinstance(item, Choice) and item.code is not None:
@@ -41,7 +45,7 @@ def render_question(question: Question, selected: frozenset[int] = frozenset()) 
     if question.options:
         parts.append(Text(""))
         for pos, option in enumerate(question.options):
-            mark = ("[✓] " if pos in selected else "[ ] ") if question.multi else ""
+            mark = ("[✓] " if pos in selected else "[ ] ") if question.multi or marks else ""
             head = f" {pos + 1}. {mark}"
             style = "bold" if pos in selected else ""
             parts.append(JText(f"{head}{option}", style, hang=cell_len(head)))
