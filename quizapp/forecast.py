@@ -16,7 +16,9 @@ from datetime import datetime
 
 from quizapp.bank import Bank
 from quizapp.coverage import syllabus_ids
+from quizapp.scheduler import SrsScheduler
 from quizapp.session import card_key_for
+from quizapp.store import Store
 
 GUESS = 0.25
 """Four options: what a candidate who does not remember still scores."""
@@ -122,4 +124,40 @@ def forecast(
         high=min(1.0, score + half),
         prior=prior,
         areas=areas,
+    )
+
+
+def from_store(
+    bank: Bank, store: Store, scheduler: SrsScheduler, exam: str, at: datetime
+) -> Forecast:
+    """The forecast for ``exam`` at ``at`` from the learner's log."""
+    return forecast(
+        bank,
+        exam,
+        at,
+        scheduler.recall_at(store.all_cards(), at),
+        first_answer_prior(store.first_results()),
+    )
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How far the forecast made at the start of each mock exam was from its score."""
+
+    mocks: int
+    mean_error: float
+    bias: float
+    """Forecast minus score, on average: positive when the forecast was optimistic."""
+
+
+def calibration(pairs: Iterable[tuple[float, float]], minimum: int = 3) -> Calibration | None:
+    """From (forecast, mock score) pairs; None before ``minimum`` mocks."""
+    pairs = list(pairs)
+    if len(pairs) < minimum:
+        return None
+    errors = [f - s for f, s in pairs]
+    return Calibration(
+        mocks=len(pairs),
+        mean_error=sum(abs(e) for e in errors) / len(errors),
+        bias=sum(errors) / len(errors),
     )
