@@ -1,0 +1,363 @@
+"""The open progress database (:class:`Store`): opening it safely, writing answers, reading them."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, Self
+
+from quizapp import paths
+from quizapp.store.errors import StoreError, is_busy, refusal
+from quizapp.store.inspection import inspect
+from quizapp.store.migrations import MIGRATIONS, TABLES, Migration, migrate
+from quizapp.store.records import CardState, ReviewRecord, SessionRecord, utc_iso
+from quizapp.store.rows import (
+    UPSERT_CARD,
+    card_from_row,
+    card_row,
+    dumps,
+    insert_answer,
+    review_from_row,
+    session_from_row,
+)
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_db_path() -> Path:
+    """``QUIZAPP_DB`` if set, else ``progress.db`` in the platform data dir (honours XDG_DATA_HOME).
+
+    The CLI's ``--db`` flag comes first; :func:`quizapp.paths.db_path` applies the whole order.
+    """
+    return paths.db_path(None)
+
+
+class Store:
+    """The open progress database. Build it with :meth:`Store.open`; use it from one thread.
+
+    Answers, queries and migrations go through the plain ``sqlite3`` connection; sqlite-utils
+    (whose import costs a tenth of a second of start-up) is loaded only when :attr:`db` is used
+    for inspection."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._closed = False
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection wrapped by sqlite-utils (table introspection, tests, benchmarks)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
+        migrations: Sequence[Migration] = MIGRATIONS,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> Self:
+        """Open (or create) the database at ``path`` and bring its schema up to date.
+
+        The file is first inspected without writing anything (no ``-wal``/``-shm`` files either), so
+        a refused file and its directory are left exactly as they were.
+
+        Args:
+            path: the database file; its parent directories are created when ``create`` is true.
+            create: when false (read-only commands), a missing file is an error and an empty file
+                reads as an empty log without being written.
+            synchronous: ``NORMAL`` survives process crashes, ``FULL`` also OS crashes (module doc).
+            migrations: the ordered migrations (tests pass their own lists).
+            busy_timeout_ms: how long to wait for another process's lock before giving up.
+
+        Raises:
+            StoreError: the file is missing (with ``create=False``), unreadable, not writable (with
+                ``create=True``), not a SQLite database, corrupt, another program's database, from a
+                newer quizapp, missing tables or columns, or locked by another process for longer
+                than ``busy_timeout_ms``. The file is left untouched.
+        """
+        path = Path(path)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise StoreError(f"{path}: 調べられません（{exc.strerror or exc}）") from exc
+        if st is None:
+            if not create:
+                raise StoreError(f"{path}: データベースがありません")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"{path}: 置き場所のディレクトリを作れません（{exc.strerror or exc}）"
+                ) from exc
+        elif stat.S_ISDIR(st.st_mode):
+            raise StoreError(f"{path}: ファイルではなくディレクトリです")
+        elif not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{path}: 通常のファイルではありません")
+        else:
+            tables = TABLES if migrations is MIGRATIONS else None
+            empty = inspect(path, len(migrations), tables, busy_timeout_ms)
+            if empty and not create:
+                return cls._empty(path, migrations)
+            if create and not os.access(path, os.W_OK):
+                raise StoreError(f"{path}: 書き込みが許可されていないので、解答を保存できません")
+        try:
+            conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise refusal(path, exc, busy_timeout_ms) from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            _enter_wal(conn, busy_timeout_ms)
+            conn.execute(f"PRAGMA synchronous = {synchronous}")
+            migrate(conn, migrations, path)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise refusal(path, exc, busy_timeout_ms) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    @classmethod
+    def _empty(cls, path: Path, migrations: Sequence[Migration]) -> Self:
+        """A zero-byte file opened by a reader: an empty, read-only log kept in memory."""
+        conn = sqlite3.connect(":memory:")
+        migrate(conn, migrations, path)
+        conn.execute("PRAGMA query_only = ON")
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction: takes the write lock up front so concurrent writers queue."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    # --- sessions ----------------------------------------------------------------------------
+
+    def start_session(
+        self, *, mode: str, settings: dict[str, Any] | None = None, now: datetime
+    ) -> int:
+        """Record the start of a session and return its id."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (mode, started_at, settings) VALUES (?, ?, ?)",
+                (mode, utc_iso(now), dumps(settings or {})),
+            )
+        return int(cur.lastrowid or 0)
+
+    def end_session(
+        self, session_id: int, *, now: datetime, summary: dict[str, Any] | None = None
+    ) -> None:
+        """Mark a session finished, with what it amounted to.
+
+        Raises:
+            KeyError: no session has this id.
+        """
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET ended_at = ?, summary = ? WHERE id = ?",
+                (utc_iso(now), None if summary is None else dumps(summary), session_id),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(session_id)
+
+    def get_session(self, session_id: int) -> SessionRecord | None:
+        rows = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return session_from_row(rows[0]) if rows else None
+
+    def unfinished_sessions(self) -> list[SessionRecord]:
+        """Sessions never ended (the app was quit or killed mid-session), oldest first."""
+        return [
+            session_from_row(r)
+            for r in self._query("SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY id")
+        ]
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def record_answer(self, review: ReviewRecord, card: CardState | None) -> int:
+        """Append the review and save the card's new state in one transaction, committed on return.
+
+        A ``card`` with an empty ``card_key`` (a brand-new card) takes the review's key.
+
+        Returns:
+            The new review's id.
+
+        Raises:
+            ValueError: the card belongs to another key, or a datetime is naive.
+        """
+        with self._write() as conn:
+            return insert_answer(conn, review, card)
+
+    def answer_card(
+        self, review: ReviewRecord, schedule: Callable[[CardState | None], CardState]
+    ) -> tuple[int, CardState]:
+        """Like :meth:`record_answer`, with the card's new state computed by ``schedule`` from
+        its stored state inside the same write transaction: two apps answering the same card at
+        once then schedule one after the other, and neither update is lost.
+
+        Returns:
+            The new review's id and the card's new state.
+        """
+        with self._write() as conn:
+            card = schedule(self.get_card(review.card_key))
+            return insert_answer(conn, review, card), card
+
+    def save_card(self, card: CardState, *, now: datetime) -> None:
+        """Write a card's state without a review (e.g. suspending it)."""
+        with self._write() as conn:
+            conn.execute(UPSERT_CARD, card_row(card, introduced_at=utc_iso(now)))
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def get_card(self, card_key: str) -> CardState | None:
+        rows = self._query("SELECT * FROM cards WHERE card_key = ?", (card_key,))
+        return card_from_row(rows[0]) if rows else None
+
+    def all_cards(self) -> list[CardState]:
+        """Every card ever answered, by key."""
+        return [card_from_row(r) for r in self._query("SELECT * FROM cards ORDER BY card_key")]
+
+    def due_cards(self, now: datetime, limit: int | None = None) -> list[CardState]:
+        """Cards due at ``now`` (not suspended), earliest due first."""
+        sql = "SELECT * FROM cards WHERE due <= ? AND suspended = 0 ORDER BY due, card_key"
+        params: tuple[Any, ...] = (utc_iso(now),)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return [card_from_row(r) for r in self._query(sql, params)]
+
+    def new_cards_since(self, since: datetime) -> int:
+        """How many cards were answered for the first time at or after ``since``."""
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM cards WHERE introduced_at >= ?", (utc_iso(since),)
+        ).fetchone()
+        return int(row[0])
+
+    def reviews(
+        self, since: datetime | None = None, card_key: str | None = None
+    ) -> list[ReviewRecord]:
+        """The review log (optionally from ``since`` on, or for one card), oldest first."""
+        where, params = [], []
+        if since is not None:
+            where.append("reviewed_at >= ?")
+            params.append(utc_iso(since))
+        if card_key is not None:
+            where.append("card_key = ?")
+            params.append(card_key)
+        sql = "SELECT * FROM reviews" + (" WHERE " + " AND ".join(where) if where else "")
+        return [review_from_row(r) for r in self._query(sql + " ORDER BY id", tuple(params))]
+
+    def review_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+
+    def answer_counts_by_item(self) -> dict[str, tuple[int, int]]:
+        """item id → (answers, correct answers) over the whole log."""
+        rows = self.conn.execute(
+            "SELECT item_id, COUNT(*), SUM(correct) FROM reviews"
+            " WHERE item_id IS NOT NULL GROUP BY item_id"
+        ).fetchall()
+        return {item: (int(n), int(ok)) for item, n, ok in rows}
+
+    def answer_counts_by_card(self) -> dict[str, tuple[int, int]]:
+        """card key → (answers, correct answers); generator cards count all their instances."""
+        rows = self.conn.execute(
+            "SELECT card_key, COUNT(*), SUM(correct) FROM reviews GROUP BY card_key"
+        ).fetchall()
+        return {key: (int(n), int(ok)) for key, n, ok in rows}
+
+    def last_results(self) -> dict[str, bool]:
+        """card key → whether its most recent answer was right."""
+        rows = self.conn.execute(
+            "SELECT card_key, correct FROM reviews"
+            " WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY card_key)"
+        ).fetchall()
+        return {key: bool(ok) for key, ok in rows}
+
+    def reviews_per_day(self, days: int, now: datetime, tz: tzinfo = UTC) -> list[tuple[date, int]]:
+        """Answers per calendar day in ``tz`` for the ``days`` days ending today, oldest first.
+
+        Days without answers are present with 0.
+        """
+        if days <= 0:
+            return []
+        today = now.astimezone(tz).date()
+        first = today - timedelta(days=days - 1)
+        start = datetime.combine(first, datetime.min.time(), tz)
+        counts = dict.fromkeys((first + timedelta(days=i) for i in range(days)), 0)
+        rows = self.conn.execute(
+            "SELECT reviewed_at FROM reviews WHERE reviewed_at >= ? AND reviewed_at <= ?",
+            (utc_iso(start), utc_iso(now)),
+        )
+        for (stamp,) in rows:
+            day = datetime.fromisoformat(stamp).astimezone(tz).date()
+            if day in counts:
+                counts[day] += 1
+        return list(counts.items())
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(sql, params).fetchall()
+
+
+def _enter_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
+    """Switch a database to WAL, retrying while another connection holds it for ``busy_ms``.
+
+    Changing the journal mode fails with "database is locked" at once, without calling the busy
+    handler, when another process is opening the same new database at that moment (two quizapp
+    started together lost one of them to this in about a third of tries)."""
+    deadline = time.monotonic() + busy_ms / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = wal")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
