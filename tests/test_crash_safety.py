@@ -28,7 +28,7 @@ from quizapp.store import SCHEMA_VERSION, Store
 BANK_DIR = Path(__file__).parent / "ui" / "bank"
 
 ZYGOTE = r"""
-import json, os, random, signal, sys, time
+import json, os, random, signal, sqlite3, sys, time
 from quizapp.bank import load_bank
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session, card_key_for
@@ -41,16 +41,27 @@ KEYS = sorted({card_key_for(item) for item in BANK.items.values()})
 RESPONSES = {"trap": ["o", "x"], "choice": [[1], [2], [1, 2]], "fill": [["最大値プーリング"], ["x"]],
              "numeric": ["16", "7x7", "1/9"]}
 
-def work(db, report, seed, count, go, die_at):
+def work(db, report, seed, count, go, die_at, from_start):
     rng = random.Random(seed)
     fd = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    maybe_die = None
+    if die_at is not None:
+        statements = iter(range(die_at, 0, -1))
+        def maybe_die(sql):
+            if next(statements, 0) == 1:
+                os.write(fd, b"dying at " + " ".join(sql.split()[:3]).encode() + b"\n")
+                os.kill(os.getpid(), signal.SIGKILL)
+    if from_start and maybe_die is not None:
+        # every connection Store.open makes, the inspection's included, counts statements
+        connect = sqlite3.connect
+        def traced(*args, **kwargs):
+            conn = connect(*args, **kwargs)
+            conn.set_trace_callback(maybe_die)
+            return conn
+        sqlite3.connect = traced
+    os.write(fd, b"opening\n")
     with Store.open(db) as store:
-        if die_at is not None:
-            statements = iter(range(die_at, 0, -1))
-            def maybe_die(sql):
-                if next(statements, 0) == 1:
-                    os.write(fd, b"dying at " + " ".join(sql.split()[:3]).encode() + b"\n")
-                    os.kill(os.getpid(), signal.SIGKILL)
+        if maybe_die is not None and not from_start:
             store.conn.set_trace_callback(maybe_die)
         total = count or 100_000
         session = Session(
@@ -116,9 +127,11 @@ class Zygote:
         count: int | None = None,
         go: Path | None = None,
         die_at: int | None = None,
+        from_start: bool = False,
     ) -> int:
         """Start a child answering into ``db`` (``count`` answers, or until killed); with
-        ``die_at``, it kills itself with SIGKILL as its ``die_at``-th SQL statement starts."""
+        ``die_at``, it kills itself with SIGKILL as its ``die_at``-th SQL statement starts,
+        counted after Store.open or, with ``from_start``, from its first statement."""
         arg = {
             "db": str(db),
             "report": str(report),
@@ -126,6 +139,7 @@ class Zygote:
             "count": count,
             "go": go and str(go),
             "die_at": die_at,
+            "from_start": from_start,
         }
         return self._ask("fork", arg)
 
@@ -175,6 +189,14 @@ def session_reviews(db: Path, child: int) -> list[int] | None:
         return [r[0] for r in ids]
     finally:
         conn.close()
+
+
+def wait_until_opening(report: Path, timeout: float = 20.0) -> None:
+    """Until the child is about to call Store.open."""
+    deadline = time.monotonic() + timeout
+    while not (report.exists() and "opening\n" in report.read_text()):
+        assert time.monotonic() < deadline, f"child never started ({report})"
+        time.sleep(0.001)
 
 
 def wait_until_ready(report: Path, *, answered: bool = False, timeout: float = 20.0) -> None:
@@ -257,6 +279,43 @@ def test_kill_9_never_loses_a_committed_answer(zygote: Zygote, tmp_path: Path) -
         owners = [s.settings["child"] for s in store.unfinished_sessions()]
         assert len(owners) == len(set(owners))
         assert ready_children <= set(owners) <= set(range(50))
+
+
+def test_kill_9_during_the_first_start_leaves_a_database_the_next_start_opens(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """Children start on a new database and answer three questions; each is killed during its
+    first start: by itself as its n-th SQL statement starts, for every n in turn and on every
+    connection, and by the test at random moments, which also land inside a statement (such as
+    the switch of the new file to WAL, which left a hot -journal that every later start refused
+    as "attempt to write a readonly database"). Each time the next start must open the database,
+    which must pass integrity_check and hold every answer the child reported."""
+    rng = random.Random(20250511)
+    deaths = set()
+    for i in range(160):
+        run = tmp_path / f"run{i}"
+        run.mkdir()
+        db, report = run / "progress.db", run / "report.txt"
+        if i < 60:
+            pid = zygote.fork(db, report, seed=i, count=3, die_at=i + 1, from_start=True)
+        else:
+            pid = zygote.fork(db, report, seed=i, count=3)
+            wait_until_opening(report)
+            time.sleep(rng.uniform(0.0, 0.008))
+            os.kill(pid, signal.SIGKILL)
+        zygote.wait(pid)
+        deaths.add(death(report))
+        _, ids, _ = reported(report)
+        with Store.open(db) as store:
+            assert store.schema_version == SCHEMA_VERSION
+            assert {r.id for r in store.reviews()} >= set(ids)
+        check_database(db, set(ids))
+    assert {
+        "PRAGMA journal_mode =",
+        "BEGIN IMMEDIATE",
+        'CREATE TABLE "sessions"',
+        "COMMIT",
+    } <= deaths
 
 
 def test_two_processes_answering_at_once(zygote: Zygote, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from quizapp.cli import main
-from quizapp.store import ReviewRecord, Store
+from quizapp.store import ReviewRecord, Store, StoreError
 
 SCRIPT = Path(sys.executable).with_name("quizapp")
 COMMANDS = {
@@ -234,6 +234,71 @@ def test_every_command_reports_a_refused_database_and_leaves_it(
     assert str(db) in err and expect in err
     assert not out.exists()
     assert snapshot(data) == before
+
+
+# --- a hot journal: a writer killed mid-transaction ------------------------------------------
+
+KILLED_WRITER = r"""
+import os, signal, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")
+conn.execute("PRAGMA cache_size = 4")  # spill: changed pages reach the file before COMMIT
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+for _ in range(40):
+    conn.execute("INSERT INTO filler VALUES (randomblob(4000))")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def kill_a_writer(path: Path) -> None:
+    """Leave a hot journal beside ``path``, as kill -9 during the first start's switch to WAL
+    does: the file holds pages of a transaction that never committed."""
+    subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path)], check=False)
+    assert path.with_name(path.name + "-journal").stat().st_size > 0
+    with pytest.raises(sqlite3.OperationalError):
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT * FROM sqlite_master").fetchall()
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize("answers", [None, 3])
+def test_a_hot_journal_is_rolled_back_not_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answers: int | None,
+) -> None:
+    """A new file (the first start killed) or a database with answers: stats reads it and the
+    app opens it, with the answers committed before the killed transaction and nothing of it."""
+    db = tmp_path / "progress.db"
+    if answers is not None:
+        make_db(db, answers)
+    kill_a_writer(db)
+    for key, value in cli_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    assert main(["stats", "--db", str(db)]) == 0, capsys.readouterr().err
+    with Store.open(db, create=False) as store:
+        assert store.review_count() == (answers or 0)
+    with Store.open(db) as store:
+        assert store.review_count() == (answers or 0)
+        assert store.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "filler" not in tables
+    assert not db.with_name(db.name + "-journal").exists()
+
+
+def test_a_hot_journal_beside_another_programs_database_is_still_refused(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.db"
+    sql(db, "CREATE TABLE contacts (name TEXT)", "INSERT INTO contacts VALUES ('山田')")
+    kill_a_writer(db)
+    with pytest.raises(StoreError, match=r"quizapp のデータベースではありません.*contacts"):
+        Store.open(db)
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    assert conn.execute("SELECT name FROM contacts").fetchall() == [("山田",)]
+    conn.close()
 
 
 # --- as real processes: a lock held by another process, and permissions ----------------------

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_NOTADB = 5, 6, 11, 26
+SQLITE_READONLY_ROLLBACK = 776
+"""A read-only connection met a hot journal it cannot roll back (an extended code)."""
 
 
 class StoreError(Exception):

@@ -1,7 +1,9 @@
 """Refusing a file before writing to it: the database is inspected read-only first.
 
 A file this code cannot trust (not SQLite, corrupt, from a newer version of quizapp, or another
-program's database) is refused with :class:`StoreError` and left exactly as it was.
+program's database) is refused with :class:`StoreError` and left exactly as it was. The one write
+made before that verdict is SQLite's own recovery of a hot journal, which restores the file's last
+committed state.
 """
 
 from __future__ import annotations
@@ -10,14 +12,20 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from quizapp.store.errors import StoreError, refusal
+from quizapp.store.errors import SQLITE_READONLY_ROLLBACK, StoreError, refusal
 from quizapp.store.migrations import newer_message, refuse_foreign, user_version
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 
 
 def inspect(
-    path: Path, known: int, tables: Mapping[str, Sequence[str]] | None, busy_ms: int
+    path: Path,
+    known: int,
+    tables: Mapping[str, Sequence[str]] | None,
+    busy_ms: int,
+    *,
+    recovered: bool = False,
 ) -> bool:
     """Refuse, without writing a byte, a file that is not a healthy quizapp database of a known
     version; return whether it is a zero-byte file (SQLite's empty database).
@@ -25,7 +33,8 @@ def inspect(
     A plain read-only open of a WAL database creates ``-wal`` and ``-shm`` files and leaves them
     behind. So when neither ``-shm`` nor ``-journal`` is beside the file (no other process has it
     open) it is read as ``immutable``, which touches nothing; should the file change during that
-    lock-free read (another quizapp started), a refusal is checked again with locks.
+    lock-free read (another quizapp started), a refusal is checked again with locks. A hot
+    journal (a writer killed mid-transaction) is rolled back first, then the file is inspected.
     """
     try:
         with path.open("rb") as fh:
@@ -41,7 +50,26 @@ def inspect(
             )
         return True
     if head != SQLITE_MAGIC:
+        if not recovered and _has_journal(path):
+            # a new file whose first transaction was killed after spilling pages, before page 1
+            _roll_back(path, busy_ms)
+            return inspect(path, known, tables, busy_ms, recovered=True)
         raise StoreError(f"{path}: SQLite データベースではありません（上書きしません）")
+    try:
+        _check_settled(path, known, tables, busy_ms)
+    except _HotJournal:
+        if recovered:
+            raise StoreError(f"{path}: 書きかけの {path.name}-journal を戻せません") from None
+        _roll_back(path, busy_ms)
+        return inspect(path, known, tables, busy_ms, recovered=True)
+    return False
+
+
+def _check_settled(
+    path: Path, known: int, tables: Mapping[str, Sequence[str]] | None, busy_ms: int
+) -> None:
+    """:func:`_check` lock-free when no other process has the file open, else with locks; a
+    refusal seen while the file changed under the lock-free read is checked again with locks."""
     in_use = any(sidecar(path, suffix).exists() for suffix in ("-shm", "-journal"))
     before = _fingerprint(path)
     try:
@@ -50,7 +78,41 @@ def inspect(
         if in_use or _fingerprint(path) == before:
             raise
         _check(path, known, tables, busy_ms, locked=True)
-    return False
+
+
+def _has_journal(path: Path) -> bool:
+    """Whether a rollback journal SQLite wrote (it starts with SQLite's magic) is beside ``path``."""
+    try:
+        with sidecar(path, "-journal").open("rb") as fh:
+            return fh.read(len(JOURNAL_MAGIC)) == JOURNAL_MAGIC
+    except OSError:
+        return False
+
+
+class _HotJournal(Exception):
+    """A writer died mid-transaction in rollback mode; only a read-write open can undo it."""
+
+
+def _roll_back(path: Path, busy_ms: int) -> None:
+    """Let SQLite roll back a hot journal: the file returns to its last committed state.
+
+    A kill -9 while the first start switches a new database to WAL leaves one; a read-only open
+    cannot roll it back, so without this every later start refused the database. It is what any
+    SQLite program does on its first read, and it restores, never changes, what was committed.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=busy_ms / 1000)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        if not _has_journal(path):
+            return  # rolled back; what the file is now, the inspection that follows says
+        raise StoreError(
+            f"{path}: 前回の書き込みが途中で止まっています（{path.name}-journal が残っています）。"
+            f"元に戻すにはファイルへの書き込みが必要ですが、できません（{exc}）"
+        ) from exc
 
 
 def _check(
@@ -84,6 +146,8 @@ def _check(
         if version == known and tables is not None:
             _check_tables(conn, path, tables)
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK:
+            raise _HotJournal from exc
         raise refusal(path, exc, busy_ms) from exc
     finally:
         conn.close()
