@@ -28,6 +28,7 @@ from quizapp.store.rows import (
     review_from_row,
     session_from_row,
 )
+from quizapp.store.snapshot import snapshot
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -53,6 +54,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self.note: str | None = None
+        """For a read-only store: what the learner should know about what it could not read."""
         self._closed = False
 
     @cached_property
@@ -79,8 +82,10 @@ class Store:
 
         Args:
             path: the database file; its parent directories are created when ``create`` is true.
-            create: when false (read-only commands), a missing file is an error and an empty file
-                reads as an empty log without being written.
+            create: when false (read-only commands), a missing file is an error, and the database
+                is read into memory without a byte written and without a ``-wal``/``-shm`` file
+                left beside it (an empty file reads as an empty log); :attr:`note` then says
+                what could not be read, if anything.
             synchronous: ``NORMAL`` survives process crashes, ``FULL`` also OS crashes (module doc).
             migrations: the ordered migrations (tests pass their own lists).
             busy_timeout_ms: how long to wait for another process's lock before giving up.
@@ -113,9 +118,9 @@ class Store:
             raise StoreError(f"{path}: 通常のファイルではありません")
         else:
             tables = TABLES if migrations is MIGRATIONS else None
-            empty = inspect(path, len(migrations), tables, busy_timeout_ms)
-            if empty and not create:
-                return cls._empty(path, migrations)
+            inspect(path, len(migrations), tables, busy_timeout_ms)
+            if not create:
+                return cls._read_only(path, migrations, busy_timeout_ms)
             if create and not os.access(path, os.W_OK):
                 raise StoreError(f"{path}: 書き込みが許可されていないので、解答を保存できません")
         try:
@@ -137,12 +142,20 @@ class Store:
         return cls(conn, path)
 
     @classmethod
-    def _empty(cls, path: Path, migrations: Sequence[Migration]) -> Self:
-        """A zero-byte file opened by a reader: an empty, read-only log kept in memory."""
-        conn = sqlite3.connect(":memory:")
-        migrate(conn, migrations, path)
-        conn.execute("PRAGMA query_only = ON")
-        return cls(conn, path)
+    def _read_only(cls, path: Path, migrations: Sequence[Migration], busy_ms: int) -> Self:
+        """A read-only command's store: the committed database copied into memory, so that reading
+        leaves no file beside it (:mod:`~quizapp.store.snapshot`). An empty or older database
+        reads as the current schema; the file itself is not migrated."""
+        conn, note = snapshot(path, busy_ms)
+        try:
+            migrate(conn, migrations, path)
+            conn.execute("PRAGMA query_only = ON")
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(conn, path)
+        store.note = note
+        return store
 
     def close(self) -> None:
         """Close the connection (idempotent)."""

@@ -26,13 +26,13 @@ def inspect(
     busy_ms: int,
     *,
     recovered: bool = False,
-) -> bool:
+) -> None:
     """Refuse, without writing a byte, a file that is not a healthy quizapp database of a known
-    version; return whether it is a zero-byte file (SQLite's empty database).
+    version (a zero-byte file is SQLite's empty database, and passes).
 
     A plain read-only open of a WAL database creates ``-wal`` and ``-shm`` files and leaves them
-    behind. So when neither ``-shm`` nor ``-journal`` is beside the file (no other process has it
-    open) it is read as ``immutable``, which touches nothing; should the file change during that
+    behind. So unless both are beside the file, or a ``-journal`` is (another process may have it
+    open), it is read as ``immutable``, which touches nothing; should the file change during that
     lock-free read (another quizapp started), a refusal is checked again with locks. A hot
     journal (a writer killed mid-transaction) is rolled back first, then the file is inspected.
     """
@@ -48,12 +48,13 @@ def inspect(
                 f"{path}: ファイルは空ですが、{wal.name} に書き込みが残っています。"
                 "開くと SQLite がそれを消してしまうので開きません（どちらもそのままです）"
             )
-        return True
+        return
     if head != SQLITE_MAGIC:
         if not recovered and _has_journal(path):
             # a new file whose first transaction was killed after spilling pages, before page 1
             _roll_back(path, busy_ms)
-            return inspect(path, known, tables, busy_ms, recovered=True)
+            inspect(path, known, tables, busy_ms, recovered=True)
+            return
         raise StoreError(f"{path}: SQLite データベースではありません（上書きしません）")
     try:
         _check_settled(path, known, tables, busy_ms)
@@ -61,8 +62,7 @@ def inspect(
         if recovered:
             raise StoreError(f"{path}: 書きかけの {path.name}-journal を戻せません") from None
         _roll_back(path, busy_ms)
-        return inspect(path, known, tables, busy_ms, recovered=True)
-    return False
+        inspect(path, known, tables, busy_ms, recovered=True)
 
 
 def _check_settled(
@@ -70,7 +70,7 @@ def _check_settled(
 ) -> None:
     """:func:`_check` lock-free when no other process has the file open, else with locks; a
     refusal seen while the file changed under the lock-free read is checked again with locks."""
-    in_use = any(sidecar(path, suffix).exists() for suffix in ("-shm", "-journal"))
+    in_use = in_use_by_another(path) or sidecar(path, "-journal").exists()
     before = _fingerprint(path)
     try:
         _check(path, known, tables, busy_ms, locked=in_use)
@@ -174,6 +174,12 @@ def _check_tables(
 
 def sidecar(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
+
+
+def in_use_by_another(path: Path) -> bool:
+    """Whether a WAL connection may have the database open: it keeps both files beside it (and a
+    killed one leaves them). Then a read-only open needs locks, and creates no file."""
+    return sidecar(path, "-wal").exists() and sidecar(path, "-shm").exists()
 
 
 def _fingerprint(path: Path) -> tuple[object, ...]:
