@@ -10,9 +10,10 @@ on slow disks. Pass ``synchronous="FULL"`` to :meth:`Store.open` to fsync every 
 
 The package, one concern per module: :mod:`~quizapp.store.records` (what is kept),
 :mod:`~quizapp.store.migrations` (the versioned schema), :mod:`~quizapp.store.inspection` (refusing
-a file before writing to it), :mod:`~quizapp.store.snapshot` (reading for a read-only command),
-:mod:`~quizapp.store.rows` (records to rows and back) and :mod:`~quizapp.store.database` (the
-:class:`Store` itself).
+a file before writing to it), :mod:`~quizapp.store.opening` (opening it),
+:mod:`~quizapp.store.snapshot` (reading for a read-only command), :mod:`~quizapp.store.claims`
+(two review sessions at once), :mod:`~quizapp.store.rows` (records to rows and back) and
+:mod:`~quizapp.store.database` (the :class:`Store` itself).
 """
 
 from quizapp.store.database import BUSY_TIMEOUT_MS, Store, default_db_path

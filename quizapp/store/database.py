@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import stat
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -15,9 +12,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from quizapp import paths
-from quizapp.store.errors import StoreError, is_busy, refusal
-from quizapp.store.inspection import inspect
-from quizapp.store.migrations import MIGRATIONS, TABLES, Migration, migrate
+from quizapp.store import claims
+from quizapp.store.migrations import MIGRATIONS, Migration
+from quizapp.store.opening import connect
 from quizapp.store.records import CardState, ReviewRecord, SessionRecord, utc_iso
 from quizapp.store.rows import (
     UPSERT_CARD,
@@ -28,7 +25,6 @@ from quizapp.store.rows import (
     review_from_row,
     session_from_row,
 )
-from quizapp.store.snapshot import snapshot
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -97,62 +93,13 @@ class Store:
                 than ``busy_timeout_ms``. The file is left untouched.
         """
         path = Path(path)
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            st = None
-        except OSError as exc:
-            raise StoreError(f"{path}: 調べられません（{exc.strerror or exc}）") from exc
-        if st is None:
-            if not create:
-                raise StoreError(f"{path}: データベースがありません")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"{path}: 置き場所のディレクトリを作れません（{exc.strerror or exc}）"
-                ) from exc
-        elif stat.S_ISDIR(st.st_mode):
-            raise StoreError(f"{path}: ファイルではなくディレクトリです")
-        elif not stat.S_ISREG(st.st_mode):
-            raise StoreError(f"{path}: 通常のファイルではありません")
-        else:
-            tables = TABLES if migrations is MIGRATIONS else None
-            inspect(path, len(migrations), tables, busy_timeout_ms)
-            if not create:
-                return cls._read_only(path, migrations, busy_timeout_ms)
-            if create and not os.access(path, os.W_OK):
-                raise StoreError(f"{path}: 書き込みが許可されていないので、解答を保存できません")
-        try:
-            conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
-        except sqlite3.Error as exc:
-            raise refusal(path, exc, busy_timeout_ms) from exc
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            _enter_wal(conn, busy_timeout_ms)
-            conn.execute(f"PRAGMA synchronous = {synchronous}")
-            migrate(conn, migrations, path)
-        except sqlite3.Error as exc:
-            conn.close()
-            raise refusal(path, exc, busy_timeout_ms) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path)
-
-    @classmethod
-    def _read_only(cls, path: Path, migrations: Sequence[Migration], busy_ms: int) -> Self:
-        """A read-only command's store: the committed database copied into memory, so that reading
-        leaves no file beside it (:mod:`~quizapp.store.snapshot`). An empty or older database
-        reads as the current schema; the file itself is not migrated."""
-        conn, note = snapshot(path, busy_ms)
-        try:
-            migrate(conn, migrations, path)
-            conn.execute("PRAGMA query_only = ON")
-        except BaseException:
-            conn.close()
-            raise
+        conn, note = connect(
+            path,
+            create=create,
+            synchronous=synchronous,
+            migrations=migrations,
+            busy_ms=busy_timeout_ms,
+        )
         store = cls(conn, path)
         store.note = note
         return store
@@ -207,7 +154,7 @@ class Store:
     def end_session(
         self, session_id: int, *, now: datetime, summary: dict[str, Any] | None = None
     ) -> None:
-        """Mark a session finished, with what it amounted to.
+        """Mark a session finished, with what it amounted to, and drop its claims.
 
         Raises:
             KeyError: no session has this id.
@@ -219,6 +166,7 @@ class Store:
             )
             if cur.rowcount == 0:
                 raise KeyError(session_id)
+            claims.release(conn, session_id)
 
     def get_session(self, session_id: int) -> SessionRecord | None:
         rows = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
@@ -245,6 +193,7 @@ class Store:
             ValueError: the card belongs to another key, or a datetime is naive.
         """
         with self._write() as conn:
+            claims.release(conn, review.session_id, review.card_key)
             return insert_answer(conn, review, card)
 
     def answer_card(
@@ -259,7 +208,38 @@ class Store:
         """
         with self._write() as conn:
             card = schedule(self.get_card(review.card_key))
+            claims.release(conn, review.session_id, review.card_key)
             return insert_answer(conn, review, card), card
+
+    def claim_card(
+        self,
+        card_key: str,
+        *,
+        session_id: int,
+        now: datetime,
+        new_limit: int | None = None,
+        day_start: datetime | None = None,
+    ) -> bool:
+        """Claim a card a review session is about to show (:mod:`~quizapp.store.claims`).
+
+        Args:
+            new_limit: for a card never answered, the most new cards a day may introduce
+                (counting those other sessions have claimed); None: no limit.
+            day_start: when the learner's day began (``now`` when not given).
+
+        Returns:
+            Whether to show it: false when another session is showing it, it was answered since
+            (it is no longer due) or suspended, or the day's new cards are used up.
+        """
+        with self._write() as conn:
+            return claims.claim(
+                conn,
+                card_key,
+                session_id=session_id,
+                now=now,
+                new_limit=new_limit,
+                day_start=now if day_start is None else day_start,
+            )
 
     def save_card(self, card: CardState, *, now: datetime) -> None:
         """Write a card's state without a review (e.g. suspending it)."""
@@ -357,20 +337,3 @@ class Store:
         cur = self.conn.cursor()
         cur.row_factory = sqlite3.Row
         return cur.execute(sql, params).fetchall()
-
-
-def _enter_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
-    """Switch a database to WAL, retrying while another connection holds it for ``busy_ms``.
-
-    Changing the journal mode fails with "database is locked" at once, without calling the busy
-    handler, when another process is opening the same new database at that moment (two quizapp
-    started together lost one of them to this in about a third of tries)."""
-    deadline = time.monotonic() + busy_ms / 1000
-    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        try:
-            conn.execute("PRAGMA journal_mode = wal")
-            return
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.005)

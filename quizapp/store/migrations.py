@@ -84,6 +84,21 @@ _M001 = (
     ),
 )
 
+
+def m002_claims(conn: sqlite3.Connection) -> None:
+    """Which session is showing a card right now, so that two review sessions at once neither
+    show the same due card nor together introduce more new cards than a day allows."""
+    conn.execute(
+        """CREATE TABLE "claims" (
+   "card_key" TEXT PRIMARY KEY,
+   "session_id" INTEGER NOT NULL REFERENCES "sessions"("id"),
+   "claimed_at" TEXT NOT NULL,
+   "new" INTEGER NOT NULL
+) STRICT"""
+    )
+    conn.execute('CREATE INDEX "idx_claims_session_id" ON "claims" ("session_id")')
+
+
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
    "version" INTEGER PRIMARY KEY,
    "name" TEXT,
@@ -91,7 +106,7 @@ _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
 )"""
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_claims)
 """In order: migration ``n`` (1-based) takes the schema from version n−1 to n. Append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -129,6 +144,7 @@ TABLES: Mapping[str, tuple[str, ...]] = {
         "introduced_at",
     ),
     "migrations": ("version", "name", "applied_at"),
+    "claims": ("card_key", "session_id", "claimed_at", "new"),
 }
 """Each table's columns at :data:`SCHEMA_VERSION`. A database of that version lacking one is
 refused when opened (it was altered by hand); a test keeps this equal to what the migrations build,
