@@ -11,6 +11,7 @@ on slow disks. Pass ``synchronous="FULL"`` to :meth:`Store.open` to fsync every 
 The package, one concern per module: :mod:`~quizapp.store.records` (what is kept),
 :mod:`~quizapp.store.migrations` (the versioned schema), :mod:`~quizapp.store.inspection` (refusing
 a file before writing to it), :mod:`~quizapp.store.opening` (opening it),
+:mod:`~quizapp.store.skew` (cards stamped by a clock that ran ahead),
 :mod:`~quizapp.store.snapshot` (reading for a read-only command), :mod:`~quizapp.store.claims`
 (two review sessions at once), :mod:`~quizapp.store.rows` (records to rows and back) and
 :mod:`~quizapp.store.database` (the :class:`Store` itself).

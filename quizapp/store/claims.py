@@ -2,9 +2,10 @@
 
 A review session claims each card just before showing it, inside a write transaction, and the
 claim goes when the card is answered, when the session ends or claims its next card, or when it
-is older than :data:`CLAIM_TTL` (its app was killed, or the learner walked away). A claim is
-refused for a due card another session is showing or has answered since the queue was built, and
-for a new card when the day's new cards (introduced plus claimed by other sessions) are used up.
+is older than :data:`CLAIM_TTL` (its app was killed, or the learner walked away) or as far in the
+future (a clock that ran ahead). A claim is refused for a due card another session is showing or
+has answered since the queue was built, and for a new card when the day's new cards (introduced
+plus claimed by other sessions) are used up.
 Nothing here stops an answer from being recorded: a stale claim taken over means, at worst, one
 card reviewed twice.
 """
@@ -29,9 +30,10 @@ def claim(
     day_start: datetime,
 ) -> bool:
     """Claim ``card_key`` for ``session_id``; the caller holds the write transaction."""
-    fresh = utc_iso(now - CLAIM_TTL)
+    fresh = (utc_iso(now - CLAIM_TTL), utc_iso(now + CLAIM_TTL))
     holder = conn.execute(
-        "SELECT session_id FROM claims WHERE card_key = ? AND claimed_at > ?", (card_key, fresh)
+        "SELECT session_id FROM claims WHERE card_key = ? AND claimed_at BETWEEN ? AND ?",
+        (card_key, *fresh),
     ).fetchone()
     if holder is not None and holder[0] != session_id:
         return False
@@ -45,8 +47,9 @@ def claim(
             "SELECT COUNT(*) FROM cards WHERE introduced_at >= ?", (utc_iso(day_start),)
         ).fetchone()[0]
         claimed = conn.execute(
-            "SELECT COUNT(*) FROM claims WHERE new = 1 AND session_id != ? AND claimed_at > ?",
-            (session_id, fresh),
+            "SELECT COUNT(*) FROM claims"
+            " WHERE new = 1 AND session_id != ? AND claimed_at BETWEEN ? AND ?",
+            (session_id, *fresh),
         ).fetchone()[0]
         if introduced + claimed >= new_limit:
             return False

@@ -70,6 +70,7 @@ class Store:
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         migrations: Sequence[Migration] = MIGRATIONS,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        now: datetime | None = None,
     ) -> Self:
         """Open (or create) the database at ``path`` and bring its schema up to date.
 
@@ -85,6 +86,10 @@ class Store:
             synchronous: ``NORMAL`` survives process crashes, ``FULL`` also OS crashes (module doc).
             migrations: the ordered migrations (tests pass their own lists).
             busy_timeout_ms: how long to wait for another process's lock before giving up.
+            now: the present by the app's clock, when it starts. Cards stamped more than an hour
+                after it (the clock ran ahead when they were answered) are treated as reviewed and
+                due now, and the change is logged (:mod:`~quizapp.store.skew`). None, and a
+                read-only open, leave them as they are.
 
         Raises:
             StoreError: the file is missing (with ``create=False``), unreadable, not writable (with
@@ -99,6 +104,7 @@ class Store:
             synchronous=synchronous,
             migrations=migrations,
             busy_ms=busy_timeout_ms,
+            now=now,
         )
         store = cls(conn, path)
         store.note = note

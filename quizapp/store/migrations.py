@@ -99,6 +99,20 @@ def m002_claims(conn: sqlite3.Connection) -> None:
     conn.execute('CREATE INDEX "idx_claims_session_id" ON "claims" ("session_id")')
 
 
+def m003_repairs(conn: sqlite3.Connection) -> None:
+    """A log of what the store changed in a card's state on its own (a clock that ran ahead), with
+    the values it replaced: the review log is never changed, and this keeps the state's history."""
+    conn.execute(
+        """CREATE TABLE "repairs" (
+   "id" INTEGER PRIMARY KEY,
+   "repaired_at" TEXT NOT NULL,
+   "card_key" TEXT NOT NULL,
+   "reason" TEXT NOT NULL,
+   "before" TEXT NOT NULL
+) STRICT"""
+    )
+
+
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
    "version" INTEGER PRIMARY KEY,
    "name" TEXT,
@@ -106,7 +120,7 @@ _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
 )"""
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_claims)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_claims, m003_repairs)
 """In order: migration ``n`` (1-based) takes the schema from version n−1 to n. Append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -145,6 +159,7 @@ TABLES: Mapping[str, tuple[str, ...]] = {
     ),
     "migrations": ("version", "name", "applied_at"),
     "claims": ("card_key", "session_id", "claimed_at", "new"),
+    "repairs": ("id", "repaired_at", "card_key", "reason", "before"),
 }
 """Each table's columns at :data:`SCHEMA_VERSION`. A database of that version lacking one is
 refused when opened (it was altered by hand); a test keeps this equal to what the migrations build,

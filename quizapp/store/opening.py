@@ -7,12 +7,14 @@ import sqlite3
 import stat
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from quizapp.store.errors import StoreError, is_busy, refusal
 from quizapp.store.inspection import inspect
 from quizapp.store.migrations import MIGRATIONS, TABLES, Migration, migrate
+from quizapp.store.skew import settle_future
 from quizapp.store.snapshot import snapshot
 
 
@@ -23,6 +25,7 @@ def connect(
     synchronous: Literal["NORMAL", "FULL"],
     migrations: Sequence[Migration],
     busy_ms: int,
+    now: datetime | None,
 ) -> tuple[sqlite3.Connection, str | None]:
     """The connection :meth:`quizapp.store.Store.open` describes, and its read-only note.
 
@@ -65,6 +68,8 @@ def connect(
         _enter_wal(conn, busy_ms)
         conn.execute(f"PRAGMA synchronous = {synchronous}")
         migrate(conn, migrations, path)
+        if now is not None and migrations is MIGRATIONS:
+            settle_future(conn, now)
     except sqlite3.Error as exc:
         conn.close()
         raise refusal(path, exc, busy_ms) from exc
