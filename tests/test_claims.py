@@ -226,3 +226,16 @@ def test_a_database_of_the_first_schema_gains_claims(db: Path) -> None:
         assert store.schema_version == SCHEMA_VERSION
         assert store.get_session(1) is not None
         assert store.claim_card(GEN_PREFIX + "conv_output_size", session_id=1, now=T0)
+
+
+def test_a_claim_from_a_clock_that_ran_ahead_does_not_block_a_card(
+    bank: Bank, two: tuple[Store, Store]
+) -> None:
+    first, second = two
+    make_due(first, bank)
+    a = review(bank, first, Clock(T0 + timedelta(days=365)), 0)
+    shown = a.next_question()
+    assert shown is not None
+    b = review(bank, second, Clock(), 0)
+    again = b.next_question()
+    assert again is not None and again.card_key == shown.card_key
