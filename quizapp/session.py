@@ -26,7 +26,7 @@ from quizapp.grading import (
 )
 from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.scheduler import SrsScheduler
-from quizapp.store import CardState, ReviewRecord, Store
+from quizapp.store import CardState, ReviewRecord, Store, StoreWriteError
 from solvers.problem import Problem
 
 Mode = Literal["drill", "review", "practice", "mock"]
@@ -190,13 +190,16 @@ class Session:
         if self.mode != "review":
             return True
         now = self.clock()
-        return self.store.claim_card(
-            key,
-            session_id=self.session_id,
-            now=now,
-            new_limit=self.new_limit,
-            day_start=_start_of_day(now),
-        )
+        try:
+            return self.store.claim_card(
+                key,
+                session_id=self.session_id,
+                now=now,
+                new_limit=self.new_limit,
+                day_start=_start_of_day(now),
+            )
+        except StoreWriteError:
+            return True  # a claim only shares the work: the learner goes on (the answer says why)
 
     def resolvable(self, key: str) -> bool:
         if key.startswith(GEN_PREFIX):

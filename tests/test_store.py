@@ -22,6 +22,7 @@ from quizapp.store import (
     ReviewRecord,
     Store,
     StoreError,
+    StoreWriteError,
     default_db_path,
     m001_initial,
 )
@@ -376,7 +377,7 @@ def test_empty_file_is_read_as_an_empty_log_without_writing(tmp_path: Path) -> N
     path.touch()
     with Store.open(path, create=False) as store:
         assert store.reviews() == [] and store.all_cards() == []
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(StoreWriteError, match="読み取り専用"):
             store.record_answer(review("a"), None)
     assert path.read_bytes() == b""
     assert [p.name for p in tmp_path.iterdir()] == ["p.db"]

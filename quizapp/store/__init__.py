@@ -18,7 +18,7 @@ a file before writing to it), :mod:`~quizapp.store.opening` (opening it),
 """
 
 from quizapp.store.database import BUSY_TIMEOUT_MS, Store, default_db_path
-from quizapp.store.errors import StoreError
+from quizapp.store.errors import StoreError, StoreWriteError
 from quizapp.store.inspection import SQLITE_MAGIC
 from quizapp.store.migrations import (
     MIGRATIONS,
@@ -42,6 +42,7 @@ __all__ = [
     "SessionRecord",
     "Store",
     "StoreError",
+    "StoreWriteError",
     "default_db_path",
     "m001_initial",
     "migrate",

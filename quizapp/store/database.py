@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from quizapp import paths
 from quizapp.store import claims
+from quizapp.store.errors import write_error
 from quizapp.store.migrations import MIGRATIONS, Migration
 from quizapp.store.opening import connect
 from quizapp.store.records import CardState, ReviewRecord, SessionRecord, utc_iso
@@ -47,9 +49,12 @@ class Store:
     (whose import costs a tenth of a second of start-up) is loaded only when :attr:`db` is used
     for inspection."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
         self.conn = conn
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self.note: str | None = None
         """For a read-only store: what the learner should know about what it could not read."""
         self._closed = False
@@ -106,7 +111,7 @@ class Store:
             busy_ms=busy_timeout_ms,
             now=now,
         )
-        store = cls(conn, path)
+        store = cls(conn, path, busy_timeout_ms)
         store.note = note
         return store
 
@@ -133,16 +138,27 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One IMMEDIATE transaction: takes the write lock up front so concurrent writers queue."""
+        """One IMMEDIATE transaction: takes the write lock up front so concurrent writers queue.
+
+        Raises:
+            StoreWriteError: the disk is full, another process held the lock for longer than the
+                busy timeout, the file is read-only or an I/O error occurred. Nothing was written
+                and the store can be used again.
+        """
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                _roll_back(conn)
+                raise
+        except sqlite3.Error as exc:
+            error = write_error(self.path, exc, self.busy_timeout_ms)
+            if error is None:
+                raise
+            raise error from exc
 
     # --- sessions ----------------------------------------------------------------------------
 
@@ -343,3 +359,12 @@ class Store:
         cur = self.conn.cursor()
         cur.row_factory = sqlite3.Row
         return cur.execute(sql, params).fetchall()
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """End a failed transaction. SQLite has already rolled back after some errors (a full disk,
+    an I/O error); a rollback that fails too leaves the error being handled as the one to report.
+    """
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
