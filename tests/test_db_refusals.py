@@ -183,7 +183,7 @@ def run_jobs(jobs: dict[Any, Job], width: int = 2) -> dict[Any, subprocess.Compl
         for key, proc in list(running.items()):
             if proc.poll() is not None:
                 out, err = proc.communicate()
-                done[key] = subprocess.CompletedProcess(argv, proc.returncode, out, err)
+                done[key] = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
                 del running[key]
         time.sleep(0.005)
     return done
