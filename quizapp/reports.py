@@ -39,8 +39,10 @@ def stats_text(
         view = progress.overview(bank, REGISTRY, store, scheduler, now)
         forecast = progress.due_forecast(store, now, 8)
         retention = progress.retention(store)
+        note = store.note
     pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
     lines = [
+        *([note, ""] if note else []),
         f"復習の予定: 今日 {forecast[0][1]} 枚 / 明日 {forecast[1][1]} 枚 / "
         f"7日以内 {sum(n for _, n in forecast[:7])} 枚",
         f"解答 {view.answers} 回、正答率 {pct(view.accuracy)}、復習時の再生率（retention） {pct(retention)}",

@@ -27,7 +27,7 @@ from quizapp.grading import (
 )
 from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.scheduler import SrsScheduler
-from quizapp.store import CardState, ReviewRecord, Store
+from quizapp.store import CardState, ReviewRecord, Store, StoreWriteError
 from solvers.problem import Problem
 
 Mode = Literal["drill", "review", "practice", "mock"]
@@ -134,6 +134,7 @@ class Session:
         settings: Mapping[str, Any] | None = None,
         numeric_choices: bool = False,
         topics: Sequence[str] = (),
+        new_limit: int | None = None,
     ) -> None:
         self.bank = bank
         self.store = store
@@ -153,6 +154,8 @@ class Session:
         self.topics = tuple(topics)
         """The topics a drill was started for: a shared generator's problem is framed by their
         item."""
+        self.new_limit = new_limit
+        """A review's daily new-card limit, enforced across processes as each card is claimed."""
         self.summary = Summary()
         self.total = len(self._queue)
         self.session_id = store.start_session(mode=mode, settings=dict(settings or {}), now=clock())
@@ -189,9 +192,27 @@ class Session:
             return self._relearn.popleft()[1]
         while self._queue:
             key = self._queue.popleft()
-            if self.resolvable(key):
+            if self.resolvable(key) and self._claim(key):
                 return key
         return None
+
+    def _claim(self, key: str) -> bool:
+        """A review shows a queued card only once it holds the card's claim: another review
+        running at the same time may be showing it or have answered it since the queue was built,
+        or have introduced the day's last new card (:mod:`quizapp.store.claims`)."""
+        if self.mode != "review":
+            return True
+        now = self.clock()
+        try:
+            return self.store.claim_card(
+                key,
+                session_id=self.session_id,
+                now=now,
+                new_limit=self.new_limit,
+                day_start=_start_of_day(now),
+            )
+        except StoreWriteError:
+            return True  # a claim only shares the work: the learner goes on (the answer says why)
 
     def resolvable(self, key: str) -> bool:
         if key.startswith(GEN_PREFIX):

@@ -19,16 +19,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fsrs import Rating
 
-from quizapp.store import SCHEMA_VERSION, Store
+from quizapp.scheduler import SrsScheduler
+from quizapp.store import SCHEMA_VERSION, ReviewRecord, Store
 
 BANK_DIR = Path(__file__).parent / "ui" / "bank"
+NEW_PER_DAY = 20
 
 ZYGOTE = r"""
-import json, os, random, signal, sys, time
+import json, os, random, signal, sqlite3, sys, time
 from quizapp.bank import load_bank
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session, card_key_for
@@ -41,16 +45,27 @@ KEYS = sorted({card_key_for(item) for item in BANK.items.values()})
 RESPONSES = {"trap": ["o", "x"], "choice": [[1], [2], [1, 2]], "fill": [["最大値プーリング"], ["x"]],
              "numeric": ["16", "7x7", "1/9"]}
 
-def work(db, report, seed, count, go, die_at):
+def work(db, report, seed, count, go, die_at, from_start):
     rng = random.Random(seed)
     fd = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    maybe_die = None
+    if die_at is not None:
+        statements = iter(range(die_at, 0, -1))
+        def maybe_die(sql):
+            if next(statements, 0) == 1:
+                os.write(fd, b"dying at " + " ".join(sql.split()[:3]).encode() + b"\n")
+                os.kill(os.getpid(), signal.SIGKILL)
+    if from_start and maybe_die is not None:
+        # every connection Store.open makes, the inspection's included, counts statements
+        connect = sqlite3.connect
+        def traced(*args, **kwargs):
+            conn = connect(*args, **kwargs)
+            conn.set_trace_callback(maybe_die)
+            return conn
+        sqlite3.connect = traced
+    os.write(fd, b"opening\n")
     with Store.open(db) as store:
-        if die_at is not None:
-            statements = iter(range(die_at, 0, -1))
-            def maybe_die(sql):
-                if next(statements, 0) == 1:
-                    os.write(fd, b"dying at " + " ".join(sql.split()[:3]).encode() + b"\n")
-                    os.kill(os.getpid(), signal.SIGKILL)
+        if maybe_die is not None and not from_start:
             store.conn.set_trace_callback(maybe_die)
         total = count or 100_000
         session = Session(
@@ -68,14 +83,40 @@ def work(db, report, seed, count, go, die_at):
         session.finish()
     os.write(fd, b"done\n")
 
+def review(db, report, bank_dir, seed, go, new_limit):
+    from quizapp.session import review_queue, utc_now
+
+    bank = load_bank([bank_dir], generators=REGISTRY)
+    rng = random.Random(seed)
+    fd = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    with Store.open(db) as store:
+        scheduler = SrsScheduler(fuzz=False)
+        queue = review_queue(bank, REGISTRY, store, scheduler, utc_now(), new_limit, seed=seed)
+        session = Session(
+            bank=bank, store=store, scheduler=scheduler, generators=REGISTRY, mode="review",
+            queue=queue, seed=seed, new_limit=new_limit,
+        )
+        os.write(fd, b"ready %d\n" % len(queue))
+        while not os.path.exists(go):
+            time.sleep(0.001)
+        while (question := session.next_question()) is not None:
+            right = rng.random() < 0.8
+            response = "o" if question.item.truth == right else "x"
+            feedback = session.answer(question, response, 5.0)
+            os.write(fd, b"%d %s\n" % (feedback.review_id, question.card_key.encode()))
+        session.finish()
+    os.write(fd, b"done\n")
+
+TASKS = {"fork": work, "review": review}
+
 for line in sys.stdin:
     command, arg = json.loads(line)
-    if command == "fork":
+    if command in TASKS:
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                work(**arg)
+                TASKS[command](**arg)
             except BaseException:
                 import traceback
                 traceback.print_exc()
@@ -116,9 +157,11 @@ class Zygote:
         count: int | None = None,
         go: Path | None = None,
         die_at: int | None = None,
+        from_start: bool = False,
     ) -> int:
         """Start a child answering into ``db`` (``count`` answers, or until killed); with
-        ``die_at``, it kills itself with SIGKILL as its ``die_at``-th SQL statement starts."""
+        ``die_at``, it kills itself with SIGKILL as its ``die_at``-th SQL statement starts,
+        counted after Store.open or, with ``from_start``, from its first statement."""
         arg = {
             "db": str(db),
             "report": str(report),
@@ -126,8 +169,23 @@ class Zygote:
             "count": count,
             "go": go and str(go),
             "die_at": die_at,
+            "from_start": from_start,
         }
         return self._ask("fork", arg)
+
+    def review(self, db: Path, report: Path, bank_dir: Path, seed: int, go: Path) -> int:
+        """Start a child reviewing ``db`` (its due cards and up to 20 new ones, from the bank in
+        ``bank_dir``) once ``go`` exists; it reports ``ready <queue length>``, then
+        ``<review id> <card key>`` per answer."""
+        arg = {
+            "db": str(db),
+            "report": str(report),
+            "bank_dir": str(bank_dir),
+            "seed": seed,
+            "go": str(go),
+            "new_limit": NEW_PER_DAY,
+        }
+        return self._ask("review", arg)
 
     def wait(self, pid: int) -> int:
         """The child's wait status."""
@@ -175,6 +233,14 @@ def session_reviews(db: Path, child: int) -> list[int] | None:
         return [r[0] for r in ids]
     finally:
         conn.close()
+
+
+def wait_until_opening(report: Path, timeout: float = 20.0) -> None:
+    """Until the child is about to call Store.open."""
+    deadline = time.monotonic() + timeout
+    while not (report.exists() and "opening\n" in report.read_text()):
+        assert time.monotonic() < deadline, f"child never started ({report})"
+        time.sleep(0.001)
 
 
 def wait_until_ready(report: Path, *, answered: bool = False, timeout: float = 20.0) -> None:
@@ -259,6 +325,43 @@ def test_kill_9_never_loses_a_committed_answer(zygote: Zygote, tmp_path: Path) -
         assert ready_children <= set(owners) <= set(range(50))
 
 
+def test_kill_9_during_the_first_start_leaves_a_database_the_next_start_opens(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """Children start on a new database and answer three questions; each is killed during its
+    first start: by itself as its n-th SQL statement starts, for every n in turn and on every
+    connection, and by the test at random moments, which also land inside a statement (such as
+    the switch of the new file to WAL, which left a hot -journal that every later start refused
+    as "attempt to write a readonly database"). Each time the next start must open the database,
+    which must pass integrity_check and hold every answer the child reported."""
+    rng = random.Random(20250511)
+    deaths = set()
+    for i in range(160):
+        run = tmp_path / f"run{i}"
+        run.mkdir()
+        db, report = run / "progress.db", run / "report.txt"
+        if i < 60:
+            pid = zygote.fork(db, report, seed=i, count=3, die_at=i + 1, from_start=True)
+        else:
+            pid = zygote.fork(db, report, seed=i, count=3)
+            wait_until_opening(report)
+            time.sleep(rng.uniform(0.0, 0.008))
+            os.kill(pid, signal.SIGKILL)
+        zygote.wait(pid)
+        deaths.add(death(report))
+        _, ids, _ = reported(report)
+        with Store.open(db) as store:
+            assert store.schema_version == SCHEMA_VERSION
+            assert {r.id for r in store.reviews()} >= set(ids)
+        check_database(db, set(ids))
+    assert {
+        "PRAGMA journal_mode =",
+        "BEGIN IMMEDIATE",
+        'CREATE TABLE "sessions"',
+        "COMMIT",
+    } <= deaths
+
+
 def test_two_processes_answering_at_once(zygote: Zygote, tmp_path: Path) -> None:
     db = tmp_path / "progress.db"
     go = tmp_path / "go"
@@ -281,3 +384,64 @@ def test_two_processes_answering_at_once(zygote: Zygote, tmp_path: Path) -> None
     with Store.open(db) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.unfinished_sessions() == []
+
+
+def trap_bank(directory: Path, n: int) -> list[str]:
+    """A bank of ``n`` true-or-false items; returns their ids."""
+    directory.mkdir()
+    (directory / "topics.yaml").write_text(
+        "topics:\n  - {id: relu, title: ReLU, area: ディープラーニングの概要}\n", encoding="utf-8"
+    )
+    ids = [f"t-{n:03d}" for n in range(n)]
+    items = "".join(
+        f"  - {{id: {i}, kind: trap, exams: [G], topic: relu, difficulty: 1,"
+        f" prompt: 問 {i}, truth: true, confused_with: なし, explanation: 説明,"
+        f" source: {{doc: x.txt, section: 要点}}}}\n"
+        for i in ids
+    )
+    (directory / "items.yaml").write_text("items:\n" + items, encoding="utf-8")
+    return ids
+
+
+def test_two_reviews_at_once_share_the_due_cards_and_the_new_card_limit(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """Two `quizapp review` processes on one database, both started before either answers: each
+    due card is answered by one of them only, the two together introduce no more new cards than
+    the day allows, and every answer either reported is in the log."""
+    ids = trap_bank(tmp_path / "bank", 200)
+    due, new = ids[:150], ids[150:]
+    db = tmp_path / "progress.db"
+    scheduler = SrsScheduler(fuzz=False)
+    week_ago = datetime.now(UTC) - timedelta(days=7)
+    with Store.open(db) as store:
+        for key in due:
+            store.record_answer(
+                ReviewRecord(key, key, None, None, None, "o", True, 3, 5.0, week_ago, None),
+                scheduler.review(None, Rating.Good, week_ago, card_key=key),
+            )
+    go = tmp_path / "go"
+    reports = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    pids = [
+        zygote.review(db, report, tmp_path / "bank", seed=n, go=go)
+        for n, report in enumerate(reports)
+    ]
+    deadline = time.monotonic() + 60
+    while not all(r.exists() and r.read_text().startswith("ready ") for r in reports):
+        assert time.monotonic() < deadline, "a child never became ready"
+        time.sleep(0.005)
+    go.touch()
+    statuses = [zygote.wait(pid) for pid in pids]
+    assert [os.WIFEXITED(s) and os.WEXITSTATUS(s) for s in statuses] == [0, 0], "a child failed"
+    answered: list[dict[int, str]] = []
+    for report in reports:
+        lines = report.read_text().splitlines()
+        assert lines[0] == f"ready {len(due) + NEW_PER_DAY}" and lines[-1] == "done"
+        answered.append({int(i): key for i, key in (line.split() for line in lines[1:-1])})
+    a, b = ({*keys.values()} for keys in answered)
+    assert not a & b, f"{len(a & b)} cards reviewed by both, e.g. {sorted(a & b)[:3]}"
+    assert set(due) <= a | b
+    assert len((a | b) & set(new)) == NEW_PER_DAY
+    with Store.open(db) as store:
+        logged = {r.id: r.card_key for r in store.reviews(since=week_ago + timedelta(days=1))}
+    assert logged == answered[0] | answered[1], "an answer was lost"

@@ -22,6 +22,7 @@ from quizapp.store import (
     ReviewRecord,
     Store,
     StoreError,
+    StoreWriteError,
     default_db_path,
     m001_initial,
 )
@@ -182,7 +183,7 @@ def test_m001_is_the_schema_sqlite_utils_created(tmp_path: Path) -> None:
         finally:
             conn.close()
 
-    Store.open(tmp_path / "plain.db").close()
+    Store.open(tmp_path / "plain.db", migrations=[m001_initial]).close()
     Store.open(
         tmp_path / "utils.db",
         migrations=[lambda conn: _sqlite_utils_m001(sqlite_utils.Database(conn))],
@@ -195,7 +196,9 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     for _ in range(3):
         Store.open(path).close()
     rows = list(sqlite_utils.Database(path)["migrations"].rows)
-    assert [(r["version"], r["name"]) for r in rows] == [(1, "m001_initial")]
+    assert [(r["version"], r["name"]) for r in rows] == [
+        (n, step.__name__) for n, step in enumerate(MIGRATIONS, start=1)
+    ]
 
 
 def test_missing_file_without_create(tmp_path: Path) -> None:
@@ -216,39 +219,39 @@ def test_new_migrations_run_once_each_in_order(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     calls: list[str] = []
 
-    def m002_add_notes(conn: sqlite3.Connection) -> None:
-        calls.append("m002")
+    def add_notes(conn: sqlite3.Connection) -> None:
+        calls.append("notes")
         conn.execute("CREATE TABLE notes (card_key TEXT PRIMARY KEY, text TEXT)")
 
-    def m003_add_column(conn: sqlite3.Connection) -> None:
+    def add_column(conn: sqlite3.Connection) -> None:
         # a migration may use sqlite-utils' helpers on the connection it is given
-        calls.append("m003")
+        calls.append("column")
         sqlite_utils.Database(conn, execute_plugins=False)["notes"].add_column("created_at", str)
 
     with Store.open(path) as store:
         store.start_session(mode="drill", now=NOW)
     for _ in range(2):
-        with Store.open(path, migrations=[m001_initial, m002_add_notes, m003_add_column]) as store:
-            assert store.schema_version == 3
+        with Store.open(path, migrations=[*MIGRATIONS, add_notes, add_column]) as store:
+            assert store.schema_version == SCHEMA_VERSION + 2
             assert "created_at" in store.db["notes"].columns_dict
             assert store.get_session(1) is not None, "data survives the upgrade"
-    assert calls == ["m002", "m003"]
+    assert calls == ["notes", "column"]
 
 
 def test_failing_migration_rolls_back_and_stays_pending(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     Store.open(path).close()
 
-    def m002_broken(conn: sqlite3.Connection) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE half (x INTEGER)")
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        Store.open(path, migrations=[m001_initial, m002_broken])
+        Store.open(path, migrations=[*MIGRATIONS, broken])
     db = sqlite_utils.Database(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "half" not in db.table_names()
-    assert db["migrations"].count == 1
+    assert db["migrations"].count == SCHEMA_VERSION
 
 
 def newer_database(path: Path) -> Path:
@@ -374,7 +377,7 @@ def test_empty_file_is_read_as_an_empty_log_without_writing(tmp_path: Path) -> N
     path.touch()
     with Store.open(path, create=False) as store:
         assert store.reviews() == [] and store.all_cards() == []
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(StoreWriteError, match="読み取り専用"):
             store.record_answer(review("a"), None)
     assert path.read_bytes() == b""
     assert [p.name for p in tmp_path.iterdir()] == ["p.db"]

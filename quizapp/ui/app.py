@@ -141,7 +141,7 @@ def build_context(
             f"問題集にエラーがあります（quizapp validate で確認できます）:\n{lines}{more}"
         )
     try:
-        store = Store.open(db_path)
+        store = Store.open(db_path, now=(clock or utc_now)())
     except StoreError as exc:
         raise StartupError(
             f"進捗データベースを開けません（ファイルはそのまま残しています）:\n{exc}"

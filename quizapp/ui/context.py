@@ -39,6 +39,7 @@ class AppContext:
         queue: list[str],
         endless: str | None = None,
         numeric_choices: bool = False,
+        new_limit: int | None = None,
         **settings: Any,
     ) -> Session:
         return Session(
@@ -54,4 +55,5 @@ class AppContext:
             settings=settings,
             numeric_choices=numeric_choices,
             topics=settings.get("topics", ()),
+            new_limit=new_limit,
         )

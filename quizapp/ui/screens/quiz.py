@@ -338,4 +338,5 @@ def review_screen(ctx: AppContext) -> Screen[None] | None:
     )
     if not queue:
         return None
-    return QuizScreen(ctx, ctx.session("review", queue), title="復習")
+    session = ctx.session("review", queue, new_limit=ctx.settings.new_per_day)
+    return QuizScreen(ctx, session, title="復習")
