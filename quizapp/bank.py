@@ -19,6 +19,7 @@ from typing import Any
 
 from quizapp.files import write_cache_entry
 from quizapp.items import Item, Topic, item_from
+from quizapp.safetext import visible
 from quizapp.syllabus import Syllabus, syllabus_from
 
 CACHE_FORMAT = 4
@@ -33,7 +34,9 @@ class BankError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.item_id}: {self.message}"
+        """One line, every control character escaped: the path, the id and the message carry
+        bank text, which must not start a line of its own or steer a terminal."""
+        return visible(f"{self.path}:{self.line}: {self.item_id}: {self.message}", newlines=False)
 
 
 class BankLoadError(Exception):
@@ -95,7 +98,8 @@ def load_bank(
         topics_path: topics.yaml; defaults to the first directory's.
         generators: the solvers generator registry used to check ``generated`` items
             (None skips that check).
-        run_checks: also recompute every ``check:`` and run every code option (imports solvers).
+        run_checks: also recompute every ``check:`` (imports solvers) and run every code option
+            (in :mod:`quizapp.sandbox`, never in this process).
         strict: raise :class:`BankLoadError` when anything is wrong.
         cache_dir: keep parsed files there (see :func:`quizapp.loader.read_yaml`) and, without
             ``run_checks``, the validated bank (see :func:`_bank_entry`); None parses and
@@ -117,12 +121,9 @@ def load_bank(
     if run_checks:
         from quizapp import checks
 
-        for item_id, item in bank.items.items():
+        for item_id, problems in checks.check_items(bank.items, bank.raw_lines).items():
             path, line = bank.locations[item_id]
-            bank.errors.extend(
-                BankError(path, line + offset, item_id, msg)
-                for offset, msg in checks.run_item_checks(item, bank.raw_lines.get(item_id, {}))
-            )
+            bank.errors.extend(BankError(path, line + at, item_id, msg) for at, msg in problems)
     bank.errors.sort(key=lambda e: (str(e.path), e.line))
     if entry is not None:
         _write_bank(entry, bank)

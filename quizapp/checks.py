@@ -1,40 +1,52 @@
 """Recompute the numbers a hand-written item states, and run its code options, with solvers.
 
 This is how the bank stays true: an item's ``check:`` entries name solvers functions and the values
-the item relies on; a ``code:`` item's options are executed and compared with a solvers reference.
+the item relies on; a ``code:`` item's options are run in :mod:`quizapp.sandbox` (never here) and
+compared with a solvers reference computed here.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from quizapp.items import CODE_BLANK, Check, Choice, CodeSpec, Fill
+from quizapp import sandbox
+from quizapp.items import CODE_BLANK, Check, Choice, CodeSpec, Fill, Item
+from quizapp.safetext import visible
 
 
 class CheckError(Exception):
     """A check that cannot run: unknown function, bad arguments, an exception inside solvers."""
 
 
+_SOLVERS_NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+
+
 def resolve(name: str) -> Callable[..., Any]:
     """``module.function`` → the public function ``solvers.module.function``.
+
+    Only a plain function defined in that module qualifies: never a class, a module, an imported
+    name (``conv.np``) or anything private or dunder, so a bank cannot name ``os.system``.
 
     Raises:
         CheckError: the module or function does not exist or is not a public solvers function.
     """
+    if not _SOLVERS_NAME.fullmatch(name):
+        raise CheckError(f"{name}: only public solvers functions (module.function) may be named")
     module_name, _, func_name = name.partition(".")
-    if module_name.startswith("_") or func_name.startswith("_"):
-        raise CheckError(f"{name}: only public solvers functions may be named")
     try:
         module = importlib.import_module(f"solvers.{module_name}")
     except ImportError as exc:
         raise CheckError(f"{name}: no solvers module {module_name!r}") from exc
-    func = getattr(module, func_name, None)
-    if not callable(func) or not getattr(func, "__module__", "").startswith("solvers"):
+    func = vars(module).get(func_name)
+    if not inspect.isfunction(func) or func.__module__ != module.__name__:
         raise CheckError(f"{name}: solvers.{module_name} has no public function {func_name!r}")
     return func
 
@@ -96,37 +108,30 @@ def _format_args(args: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in args.items())
 
 
-def run_option(spec: CodeSpec, option_text: str) -> list[str]:
-    """Run one code option on every case; returns why it disagrees with the reference (or [])."""
-    reference = resolve(spec.reference)
-    source = spec.template.replace(CODE_BLANK, option_text)
-    namespace: dict[str, Any] = {"np": np, "__name__": "quizapp_code_item"}
-    problems: list[str] = []
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            exec(compile(source, "<code item>", "exec"), namespace)
-            entry = namespace[spec.entry]
-        except Exception as exc:
-            return [f"does not compile: {type(exc).__name__}: {exc}"]
-        for i, case in enumerate(spec.cases, start=1):
-            want = reference(*[_arg(a) for a in case])
-            try:
-                got = entry(*[_arg(a) for a in case])
-            except Exception as exc:
-                problems.append(f"case {i} raises {type(exc).__name__}")
-                continue
-            if not close(got, _plain(want), 1e-6, 1e-9):
-                problems.append(f"case {i} gives {_short(got)} instead of {_short(want)}")
-    return problems
+def check_items(
+    items: Mapping[str, Item], lines: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[tuple[int, str]]]:
+    """Every problem with the items' numbers and code, per item id, as (line offset within the
+    item, message). The code options of all items run together in one sandbox."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    plans: list[_CodePlan] = []
+    for item_id, item in items.items():
+        item_lines = lines.get(item_id, {})
+        out[item_id] = _number_problems(item, item_lines)
+        if isinstance(item, Choice) and item.code is not None:
+            plan = _plan_code(item, item.code, item_lines)
+            if isinstance(plan, _CodePlan):
+                plans.append(plan)
+            else:
+                out[item_id].append(plan)
+    outcomes = iter(sandbox.run([p for plan in plans for p in plan.programs]))
+    for plan in plans:
+        judged = [next(outcomes) for _ in plan.programs]
+        out[plan.item.id].extend(_judge(plan, judged))
+    return out
 
 
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def run_item_checks(item: Any, lines: Mapping[str, Any]) -> list[tuple[int, str]]:
-    """Every problem with an item's numbers and code, as (line offset within the item, message)."""
+def _number_problems(item: Item, lines: Mapping[str, Any]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     check_lines: Sequence[int] = lines.get("check", [])
     for i, check in enumerate(item.check):
@@ -141,18 +146,81 @@ def run_item_checks(item: Any, lines: Mapping[str, Any]) -> list[tuple[int, str]
                 for e in expects
             ):
                 out.append((0, f"blanks.{n}: numeric answer {blank.number} has no matching check"))
-    if isinstance(item, Choice) and item.code is not None:
-        option_lines: Sequence[int] = lines.get("options", [])
-        try:
-            resolve(item.code.reference)
-        except CheckError as exc:
-            return [*out, (lines.get("code", 0), f"code.reference: {exc}")]
-        for i, option in enumerate(item.options):
-            problems = run_option(item.code, option.text)
-            offset = option_lines[i] if i < len(option_lines) else 0
-            keyed = i in item.correct
-            if keyed and problems:
-                out.append((offset, f"code: keyed option {i + 1} is wrong: {problems[0]}"))
-            elif not keyed and not problems:
-                out.append((offset, f"code: option {i + 1} also agrees with {item.code.reference}"))
     return out
+
+
+@dataclass(frozen=True)
+class _CodePlan:
+    item: Choice
+    reference: str
+    programs: list[sandbox.Program]
+    wants: list[Any]
+    option_lines: Sequence[int]
+
+
+def _plan_code(
+    item: Choice, spec: CodeSpec, lines: Mapping[str, Any]
+) -> _CodePlan | tuple[int, str]:
+    """The programs to run for a code item and the reference's answers, or why there are none.
+
+    The template is read (never run) first, with a harmless name in the blank, so that a problem
+    in it is reported once at the code block rather than once per option."""
+    at = lines.get("code", 0)
+    found = sandbox.refusals(spec.template.replace(CODE_BLANK, "_"))
+    if found:
+        return at, f"code.template line {found[0].line}: {found[0].reason}"
+    try:
+        reference = resolve(spec.reference)
+        programs = [
+            sandbox.Program(spec.template.replace(CODE_BLANK, o.text), spec.entry, spec.cases)
+            for o in item.options
+        ]
+    except CheckError as exc:
+        return at, f"code.reference: {exc}"
+    except ValueError as exc:
+        return at, f"code.cases: {exc}"
+    wants = []
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i, case in enumerate(spec.cases, start=1):
+            try:
+                wants.append(_plain(reference(*[_arg(a) for a in case])))
+            except Exception as exc:
+                return (
+                    at,
+                    f"code.reference {spec.reference} raises {type(exc).__name__} on case {i}",
+                )
+    return _CodePlan(item, spec.reference, programs, wants, lines.get("options", []))
+
+
+def _judge(plan: _CodePlan, outcomes: Sequence[sandbox.Outcome]) -> list[tuple[int, str]]:
+    """The keyed options, and only they, must agree with the reference on every case."""
+    out = []
+    for i, outcome in enumerate(outcomes):
+        at = plan.option_lines[i] if i < len(plan.option_lines) else 0
+        keyed = i in plan.item.correct
+        if outcome.stopped:
+            out.append((at, f"code: option {i + 1}: {visible(outcome.stopped, newlines=False)}"))
+            continue
+        problems = _disagreements(outcome, plan.wants)
+        if keyed and problems:
+            out.append((at, f"code: keyed option {i + 1} is wrong: {problems[0]}"))
+        elif not keyed and not problems:
+            out.append((at, f"code: option {i + 1} also agrees with {plan.reference}"))
+    return out
+
+
+def _disagreements(outcome: sandbox.Outcome, wants: Sequence[Any]) -> list[str]:
+    if outcome.broken:
+        return [visible(outcome.broken, newlines=False)]
+    problems = []
+    for i, (got, want) in enumerate(zip(outcome.results, wants, strict=False), start=1):
+        if isinstance(got, sandbox.Raised):
+            problems.append(f"case {i} {got.what}")
+        elif not close(got, want, 1e-6, 1e-9):
+            problems.append(f"case {i} gives {_short(got)} instead of {_short(want)}")
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

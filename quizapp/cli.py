@@ -9,13 +9,28 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from quizapp import __version__, paths
+from quizapp.safetext import visible
 
 if TYPE_CHECKING:
     from quizapp.bank import Bank
     from quizapp.ui.app import QuizApp
+
+
+def _say(message: object, *, err: bool = False) -> None:
+    """Print ``message`` as one line (stderr when ``err``): the one place the command's messages
+    reach the terminal. A message carries paths, ids and text from a bank, a settings file or the
+    command line, and none of them may move the cursor, clear the screen or start a line that
+    looks like the command's own; every control character, a newline included, is escaped."""
+    print(visible(str(message), newlines=False), file=sys.stderr if err else sys.stdout)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """argparse quotes most values with repr(), but not unrecognised arguments."""
+        super().error(visible(message, newlines=False))
 
 
 def _path_options(default: object) -> argparse.ArgumentParser:
@@ -24,7 +39,7 @@ def _path_options(default: object) -> argparse.ArgumentParser:
     The copy on each subcommand uses ``argparse.SUPPRESS`` as its default so that leaving the
     option out after the command does not erase a value given before it.
     """
-    options = argparse.ArgumentParser(add_help=False)
+    options = _Parser(add_help=False)
     options.add_argument(
         "--db",
         type=Path,
@@ -49,7 +64,7 @@ def _path_options(default: object) -> argparse.ArgumentParser:
 def _parser() -> argparse.ArgumentParser:
     common = _path_options(argparse.SUPPRESS)
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="quizapp",
         description="G検定 / E資格 drills in the terminal. With no command, the app opens.",
         parents=[_path_options(None)],
@@ -85,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("stats", parents=[common], help="due cards, retention and per-topic accuracy")
+    cov = sub.add_parser(
+        "coverage", parents=[common], help="how the bank and your log cover each exam's syllabus"
+    )
+    cov.add_argument("--exam", choices=["G", "E"], help="one exam (default: both)")
 
     export = sub.add_parser(
         "export", parents=[common], help="export the review log or an Anki deck"
@@ -111,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        print(f"quizapp: {exc}", file=sys.stderr)
+        _say(f"quizapp: {exc}", err=True)
         return 1
 
 
@@ -133,10 +152,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         _print_stale(bank, args.stale)
     if bank.errors:
         for error in bank.errors:
-            print(error)
-        print(f"{len(bank.errors)} error(s)", file=sys.stderr)
+            _say(error)
+        _say(f"{len(bank.errors)} error(s)", err=True)
         return 1
-    print(f"ok: {bank.summary()}")
+    _say(f"ok: {bank.summary()}")
     return 0
 
 
@@ -181,10 +200,7 @@ def _cmd_gen(args: argparse.Namespace) -> int:
         return 0
     gen = REGISTRY.get(args.name)
     if gen is None:
-        print(
-            f"quizapp gen: unknown generator {args.name!r}; try `quizapp gen --list`",
-            file=sys.stderr,
-        )
+        _say(f"quizapp gen: unknown generator {args.name!r}; try `quizapp gen --list`", err=True)
         return 2
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     for i in range(max(args.n, 1)):
@@ -206,7 +222,9 @@ def _cmd_run(args: argparse.Namespace, start: str = "home") -> int:
     try:
         app = _app(args, start)
     except StartupError as exc:
-        print(f"quizapp: {exc}", file=sys.stderr)
+        # the message's own lines (a heading, then one bank error each) stay lines
+        for line in f"quizapp: {exc}".split("\n"):
+            _say(line, err=True)
         return 1
     app.run()
     return app.return_code or 0
@@ -257,15 +275,37 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from quizapp.reports import print_coverage
+
+    return print_coverage(
+        bank_dirs=paths.bank_dirs(args.bank),
+        exam=args.exam,
+        db_path=paths.db_path(args.db),
+        config_path=paths.config_path(args.config),
+    )
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from quizapp import export
 
-    if args.csv is not None:
-        return export.export_csv(paths.db_path(args.db), args.csv)
-    return export.export_anki(paths.bank_dirs(args.bank), args.anki)
+    db_path = paths.db_path(args.db)
+    try:
+        if args.csv is not None:
+            count = export.export_csv(db_path, args.csv)
+            _say(f"{count} reviews written to {args.csv}")
+        else:
+            count = export.export_anki(paths.bank_dirs(args.bank), args.anki, db_path=db_path)
+            _say(f"{count} notes written to {args.anki}")
+    except export.ExportError as exc:
+        for message in exc.args:
+            _say(message, err=True)
+        return 1
+    return 0
 
 
 _COMMANDS = {
+    "coverage": _cmd_coverage,
     "run": _cmd_run,
     "review": _cmd_review,
     "validate": _cmd_validate,

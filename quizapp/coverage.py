@@ -1,12 +1,23 @@
-"""How the bank covers the exams' syllabi, and which of its facts are due for a re-check."""
+"""How the bank covers the exams' syllabi, and which of its facts are due for a re-check.
+
+One place counts items by syllabus item (kinds, generators, keywords taught), so the coverage
+command and screen, the content tests and the forecast agree on what "covered" means.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from quizapp.bank import Bank
-from quizapp.items import Item
+from quizapp.items import Choice, Fill, Generated, Item, Trap
+from quizapp.syllabus import ADVANCED_TAG, SyllabusItem
+
+KIND_ORDER = ("choice", "code", "trap", "fill", "generated")
+"""Kinds as coverage counts them: a choice item with code is a code item."""
 
 
 @dataclass(frozen=True)
@@ -27,3 +38,155 @@ def stale_items(bank: Bank, today: date, years: float) -> list[Stale]:
         if item.as_of is not None and date.fromisoformat(item.as_of) < cutoff
     ]
     return sorted(found, key=lambda s: (s.as_of, s.item.id))
+
+
+def kind_of(item: Item) -> str:
+    return "code" if isinstance(item, Choice) and item.code is not None else item.kind
+
+
+def syllabus_ids(bank: Bank, item: Item) -> list[str]:
+    """The syllabus items an item serves: its own ids, else its topic's (none when 発展)."""
+    if ADVANCED_TAG in item.tags and not item.syllabus:
+        topic = bank.topics.get(item.topic)
+        if topic is None or topic.advanced:
+            return []
+    if item.syllabus:
+        return item.syllabus
+    topic = bank.topics.get(item.topic)
+    return topic.syllabus if topic is not None else []
+
+
+def items_by_syllabus(bank: Bank) -> dict[str, list[Item]]:
+    """Syllabus id → the items serving it, for every id of the bank's syllabus."""
+    out: dict[str, list[Item]] = {sid: [] for sid in (bank.syllabus.items if bank.syllabus else {})}
+    for item in bank.items.values():
+        for sid in syllabus_ids(bank, item):
+            out.setdefault(sid, []).append(item)
+    return out
+
+
+def fold(text: str) -> str:
+    """Width- and case-insensitive form for matching keywords."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def text_of(item: Item) -> str:
+    """Everything an item teaches in words: prompt, explanation, options and their rationales."""
+    parts = [item.prompt, item.explanation]
+    if isinstance(item, Trap):
+        parts.append(item.confused_with)
+    if isinstance(item, Choice):
+        parts += [p for o in item.options for p in (o.text, o.rationale)]
+    if isinstance(item, Fill):
+        parts += [a for b in item.blanks for a in (b.answers or [])]
+    return fold("\n".join(parts))
+
+
+def keyword_forms(keyword: str) -> list[list[str]]:
+    """The ways an item may mention an official keyword: each form is a list of parts that must
+    all appear. 「確率的勾配降下法(SGD)」 is met by either name, 「ReLU関数」 by 「ReLU」, and
+    「偽陽性・偽陰性」 by both terms."""
+    base = fold(keyword)
+    forms = [[base]]
+    if "(" in base and base.endswith(")"):
+        outside, _, inside = base[:-1].partition("(")
+        forms += [[outside.strip()], [inside.strip()]]
+    elif "・" in base:
+        forms.append([part for part in base.split("・") if part])
+    if base.endswith("関数") and len(base) > 2:
+        forms.append([base[: -len("関数")]])
+    return forms
+
+
+def missing_keywords(keywords: list[str], items: list[Item]) -> list[str]:
+    """The keywords none of ``items`` mentions in any of its accepted forms."""
+    taught = "\n".join(text_of(i) for i in items)
+    return [
+        k
+        for k in keywords
+        if not any(all(part in taught for part in form) for form in keyword_forms(k))
+    ]
+
+
+@dataclass(frozen=True)
+class Learner:
+    """What the learner's log says of a set of cards."""
+
+    seen: int = 0
+    answers: int = 0
+    correct: int = 0
+    recall: float | None = None
+    """Mean predicted recall now over the seen cards (FSRS retrievability)."""
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One syllabus item: what the bank has for it and, with a log, how the learner does."""
+
+    item: SyllabusItem
+    kinds: Counter[str]
+    generators: tuple[str, ...]
+    missing: tuple[str, ...]
+    """Official keywords no item mentions yet."""
+    oldest_as_of: date | None
+    cards: frozenset[str]
+    learner: Learner
+
+    @property
+    def hand_written(self) -> int:
+        return sum(n for k, n in self.kinds.items() if k != "generated")
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.cards)
+
+
+def coverage(
+    bank: Bank,
+    exam: str | None = None,
+    counts: Mapping[str, tuple[int, int]] | None = None,
+    recall: Mapping[str, float] | None = None,
+) -> list[Coverage]:
+    """Per syllabus item (of ``exam``, or both), in syllabus order.
+
+    Args:
+        counts: card key → (answers, right answers), from the store.
+        recall: card key → predicted recall now, for the cards answered at least once.
+    """
+    from quizapp.session import card_key_for
+
+    if bank.syllabus is None:
+        return []
+    counts = counts or {}
+    recall = recall or {}
+    serving = items_by_syllabus(bank)
+    out = []
+    for sid, sitem in bank.syllabus.items.items():
+        if exam is not None and sitem.exam != exam:
+            continue
+        items = serving.get(sid, [])
+        cards = frozenset(card_key_for(i) for i in items)
+        seen = [k for k in cards if k in counts]
+        recalls = [recall[k] for k in seen if k in recall]
+        dates = [date.fromisoformat(i.as_of) for i in items if i.as_of]
+        out.append(
+            Coverage(
+                item=sitem,
+                kinds=Counter(kind_of(i) for i in items),
+                generators=tuple(sorted({i.generator for i in items if isinstance(i, Generated)})),
+                missing=tuple(missing_keywords(sitem.keywords, items)),
+                oldest_as_of=min(dates) if dates else None,
+                cards=cards,
+                learner=Learner(
+                    seen=len(seen),
+                    answers=sum(counts[k][0] for k in seen),
+                    correct=sum(counts[k][1] for k in seen),
+                    recall=sum(recalls) / len(recalls) if recalls else None,
+                ),
+            )
+        )
+    return out

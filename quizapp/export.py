@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import html
+import itertools
 import json
 import os
-import sys
-from collections.abc import Sequence
+import sqlite3
+import time
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from quizapp.bank import Bank, load_bank
-from quizapp.files import replace_file
+from quizapp.files import replace_file, replace_file_bytes
 from quizapp.items import Choice, Fill, Generated, Trap
 
 if TYPE_CHECKING:
@@ -39,33 +42,45 @@ ANKI_MODEL_ID = 1_716_203_401
 ANKI_DECK_ID = 1_716_203_402
 
 
+class ExportError(Exception):
+    """An export that changed nothing. Each argument is one message for the user."""
+
+
 def export_csv(db_path: Path, out: Path) -> int:
-    """Write every review in the log to ``out``; print what happened and return the exit code.
+    """Write every review in the log to ``out``; return how many.
 
     UTF-8 with a BOM and CRLF line ends: Excel in a Japanese locale reads a CSV without a BOM as
     Shift_JIS and garbles every Japanese answer. The rows go to a temporary file renamed over
     ``out`` at the end, so a failed export leaves an existing ``out`` as it was, and ``out`` may not
     be the database (or its ``-wal``/``-shm`` files).
+
+    Raises:
+        ExportError: nothing was written.
     """
     from quizapp.store import Store, StoreError
 
-    if _is_database_file(out, db_path):
-        print(f"quizapp export: {out}: 進捗データベースそのものには書き出せません", file=sys.stderr)
-        return 1
+    _refuse_database(out, db_path)
     try:
         with Store.open(db_path, create=False) as store:
             reviews = store.reviews()
     except StoreError as exc:
-        print(f"quizapp export: {exc}", file=sys.stderr)
-        return 1
+        raise ExportError(f"quizapp export: {exc}") from exc
+    rows = [CSV_COLUMNS, *(_csv_row(review) for review in reviews)]
+
+    def write_rows(fh: TextIO) -> None:
+        csv.writer(fh).writerows(rows)
+
+    _write(out, lambda target: replace_file(target, write_rows, encoding="utf-8-sig"))
+    return len(reviews)
+
+
+def _write(out: Path, write_to: Callable[[Path], None]) -> None:
+    """``write_to`` the file ``out`` names (through a symlink, which stays); an error, as the
+    user's message."""
     try:
-        rows = [CSV_COLUMNS, *(_csv_row(review) for review in reviews)]
-        replace_file(out, lambda fh: csv.writer(fh).writerows(rows), encoding="utf-8-sig")
+        write_to(_resolved(out))
     except OSError as exc:
-        print(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})", file=sys.stderr)
-        return 1
-    print(f"{len(reviews)} reviews written to {out}")
-    return 0
+        raise ExportError(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})") from exc
 
 
 def _csv_row(review: ReviewRecord) -> list[object]:
@@ -76,13 +91,38 @@ def _csv_row(review: ReviewRecord) -> list[object]:
     return ["" if row.get(c) is None else row[c] for c in CSV_COLUMNS]
 
 
-def _is_database_file(out: Path, db_path: Path) -> bool:
-    target = out.resolve()
-    db = db_path.resolve()
-    if target in {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))}:
+def _refuse_database(out: Path, db_path: Path) -> None:
+    if is_database_file(out, db_path):
+        raise ExportError(f"quizapp export: {out}: 進捗データベースそのものには書き出せません")
+
+
+def is_database_file(path: Path, db_path: Path) -> bool:
+    """Whether writing ``path`` would write the database ``db_path`` or one of SQLite's files
+    beside it (``-wal``, ``-shm``, ``-journal``): the same name as given or through symlinks,
+    the same name in another case (a case-insensitive file system), or a hard link."""
+    names = {db_path.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    databases = {db_path.absolute(), _resolved(db_path)}
+    files = {d.with_name(n) for d in databases for n in names}
+    target = _resolved(path)
+    if path.absolute() in files or target in files:
         return True
+    folded = {n.casefold() for n in names}
+    for db in databases:
+        if target.name.casefold() in folded and _same(target.parent, db.parent):
+            return True
+    return any(_same(path, f) for f in files)
+
+
+def _resolved(path: Path) -> Path:
     try:
-        return os.path.samefile(out, db_path)
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: RuntimeError before Python 3.13
+        return path.absolute()
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
     except OSError:
         return False
 
@@ -150,19 +190,42 @@ def build_deck(bank: Bank):
     return deck
 
 
-def export_anki(bank_dirs: Sequence[Path], out: Path) -> int:
-    import genanki
+def export_anki(bank_dirs: Sequence[Path], out: Path, *, db_path: Path) -> int:
+    """Write the hand-written items of the bank as an Anki package to ``out``; return how many.
 
+    The deck goes to a temporary file renamed over ``out`` (:func:`replace_file_bytes`): a kill
+    leaves the previous ``out`` (or none), never a truncated deck. Its collection is built in
+    memory: genanki's own ``write_to_file`` leaves it in the system's temporary directory.
+    ``out`` may not be the progress database ``db_path`` or one of its files.
+
+    Raises:
+        ExportError: nothing was written; the bank's errors or why ``out`` cannot be written.
+    """
+    _refuse_database(out, db_path)
     bank = load_bank(bank_dirs)
     if bank.errors:
-        for error in bank.errors:
-            print(error, file=sys.stderr)
-        return 1
+        raise ExportError(*map(str, bank.errors))
     deck = build_deck(bank)
+    _write(out, lambda target: replace_file_bytes(target, lambda fh: write_package(deck, fh)))
+    return len(deck.notes)
+
+
+def write_package(deck, fh: BinaryIO) -> None:
+    """Write the ``.apkg`` of ``deck`` to ``fh``: a zip of the collection (an SQLite database,
+    built in memory here) and an empty media map, laid out as genanki's
+    ``Package.write_to_file`` lays it out."""
+    import genanki
+
+    timestamp = time.time()
+    conn = sqlite3.connect(":memory:")
     try:
-        genanki.Package(deck).write_to_file(str(out))
-    except OSError as exc:
-        print(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})", file=sys.stderr)
-        return 1
-    print(f"{len(deck.notes)} notes written to {out}")
-    return 0
+        genanki.Package(deck).write_to_db(
+            conn.cursor(), timestamp, itertools.count(int(timestamp * 1000))
+        )
+        conn.commit()
+        collection = conn.serialize()
+    finally:
+        conn.close()
+    with zipfile.ZipFile(fh, "w") as package:
+        package.writestr("collection.anki2", collection)
+        package.writestr("media", json.dumps({}))

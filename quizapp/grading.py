@@ -2,7 +2,9 @@
 
 Free text is normalized before it is compared with an item's accepted spellings, and numeric input is
 parsed by a tiny arithmetic grammar (no ``eval``). Nothing here raises on user input: an odd answer is
-simply wrong, with a hint when it could not be read.
+simply wrong, with a hint when it could not be read. Invisible format characters (a zero-width space,
+a bidi mark, a BOM) are dropped before anything is compared, and an answer longer than
+:data:`MAX_INPUT` is refused before any normalisation, so a huge paste is wrong at once, never slow.
 """
 
 from __future__ import annotations
@@ -14,7 +16,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from quizapp.items import Choice, Fill, Trap
+from quizapp.safetext import strip_format
 from solvers.problem import Misconception, Problem, check
+
+MAX_INPUT = 200
+"""The longest answer read, in characters (the longest accepted spelling in the bank is about 60).
+Longer input is refused before NFKC, which turns one U+FDFA into 18 characters."""
+TOO_LONG = f"入力が長すぎます（{MAX_INPUT} 文字まで）"
+
+
+def received(text: str) -> str | None:
+    """The learner's text as it is graded and logged: without format characters, or None when it
+    is too long to read."""
+    return None if len(text) > MAX_INPUT else strip_format(text)
+
+
+def recorded(text: str) -> str:
+    """What the review log keeps of an answer: :func:`received`, or the start of a too-long one."""
+    kept = received(text)
+    return kept if kept is not None else strip_format(text[:MAX_INPUT]) + "…"
+
 
 # --- text ---------------------------------------------------------------------------------------
 
@@ -31,10 +52,11 @@ def _to_hiragana(text: str) -> str:
 def normalize_text(text: str) -> str:
     """Fold the differences a learner should not be marked down for.
 
-    NFKC (full/half width), case, white space, long-vowel marks and dashes, katakana vs hiragana,
-    and punctuation or brackets around the answer.
+    Invisible format characters, NFKC (full/half width), case, white space, long-vowel marks and
+    dashes, katakana vs hiragana, and punctuation or brackets around the answer. Callers bound the
+    length (:data:`MAX_INPUT`).
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", strip_format(text))
     text = _to_hiragana(text.casefold())
     text = "".join(text.split())
     text = text.translate(_DASH_TABLE).strip(_EDGE_PUNCT)
@@ -43,7 +65,10 @@ def normalize_text(text: str) -> str:
 
 
 def matches_any(answer: str, accepted: Iterable[str]) -> bool:
-    """True when ``answer`` equals one of ``accepted`` after normalization (empty never matches)."""
+    """True when ``answer`` equals one of ``accepted`` after normalization (empty never matches, nor
+    does an answer longer than :data:`MAX_INPUT`)."""
+    if len(answer) > MAX_INPUT:
+        return False
     given = normalize_text(answer)
     return bool(given) and any(given == normalize_text(a) for a in accepted)
 
@@ -55,7 +80,6 @@ _SUPER_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])")
 _COUNTERS = ("倍", "個", "回", "層", "枚", "次元", "ステップ", "パラメータ", "バイト", "ch", "px")
 _SHAPE_SPLIT = re.compile(r"[x×*,、]")
-MAX_INPUT = 200
 
 
 class ParseError(ValueError):
@@ -176,8 +200,8 @@ def parse_number(text: str, *, unit: str = "") -> float:
     A trailing ``%`` divides by 100 unless ``unit`` is ``%``. Raises :class:`ParseError`.
     """
     if len(text) > MAX_INPUT:
-        raise ParseError("入力が長すぎます")
-    prepared = _prepare(text, unit)
+        raise ParseError(TOO_LONG)
+    prepared = _prepare(strip_format(text), unit)
     percent = prepared.endswith("%")
     if percent:
         prepared = prepared[:-1]
@@ -196,8 +220,8 @@ def parse_shape(text: str, length: int, *, unit: str = "") -> tuple[float, ...]:
         ParseError: wrong number of parts or an unreadable part.
     """
     if len(text) > MAX_INPUT:
-        raise ParseError("入力が長すぎます")
-    cleaned = unicodedata.normalize("NFKC", text).strip().strip("()[]（）").casefold()
+        raise ParseError(TOO_LONG)
+    cleaned = unicodedata.normalize("NFKC", strip_format(text)).strip().strip("()[]（）").casefold()
     parts = [p for p in _SHAPE_SPLIT.split(cleaned.replace(" ", "x")) if p.strip()]
     if len(parts) != length:
         raise ParseError(f"{length} 個の数を × で区切って入力してください（例: 16×6×6）")
@@ -213,7 +237,7 @@ class Grade:
 
     correct: bool
     answer: str
-    """The learner's answer as recorded."""
+    """The learner's answer as recorded (see :func:`recorded`: bounded, no format characters)."""
     expected: str
     """The right answer, for display."""
     hint: str = ""
@@ -228,11 +252,14 @@ _FALSE = {"x", "×", "✕", "✖", "❌", "false", "f", "no", "n", "誤", "誤�
 
 
 def parse_truth(text: str) -> bool | None:
-    """○/× (and o/x, true/false, 正/誤) → bool; None when it is neither."""
+    """○/× (and o/x, true/false, 正/誤) → bool; None when it is neither (or too long)."""
+    if len(text) > MAX_INPUT:
+        return None
+    text = strip_format(text).strip()
     folded = unicodedata.normalize("NFKC", text).strip().casefold()
-    if folded in _TRUE or text.strip() in _TRUE:
+    if folded in _TRUE or text in _TRUE:
         return True
-    if folded in _FALSE or text.strip() in _FALSE:
+    if folded in _FALSE or text in _FALSE:
         return False
     return None
 
@@ -241,7 +268,8 @@ def grade_trap(item: Trap, answer: str) -> Grade:
     expected = "○" if item.truth else "×"
     given = parse_truth(answer)
     if given is None:
-        return Grade(False, answer, expected, hint="○ (o) か × (x) で答えてください")
+        hint = TOO_LONG if received(answer) is None else "○ (o) か × (x) で答えてください"
+        return Grade(False, recorded(answer), expected, hint=hint)
     return Grade(given == item.truth, "○" if given else "×", expected)
 
 
@@ -258,7 +286,11 @@ def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
     results: list[bool] = []
     hint = ""
     for i, blank in enumerate(item.blanks):
-        given = answers[i] if i < len(answers) else ""
+        given = received(answers[i]) if i < len(answers) else ""
+        if given is None:
+            hint = hint or TOO_LONG
+            results.append(False)
+            continue
         if blank.answers is not None:
             results.append(matches_any(given, blank.answers))
             continue
@@ -273,11 +305,13 @@ def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
             math.isclose(value, blank.number, rel_tol=blank.rel_tol, abs_tol=blank.abs_tol)
         )
     expected = " / ".join(b.answers[0] if b.answers else f"{b.number:g}" for b in item.blanks)
-    return Grade(all(results), " / ".join(answers), expected, hint=hint, blanks=tuple(results))
+    answer = " / ".join(recorded(a) for a in answers[: len(item.blanks)])
+    return Grade(all(results), answer, expected, hint=hint, blanks=tuple(results))
 
 
 def grade_problem(problem: Problem, answer: str) -> Grade:
     """Grade a numeric answer to a generated problem and diagnose a wrong one."""
+    shown = recorded(answer)
     try:
         if isinstance(problem.answer, tuple):
             value: float | tuple[float, ...] = parse_shape(
@@ -286,9 +320,9 @@ def grade_problem(problem: Problem, answer: str) -> Grade:
         else:
             value = parse_number(answer, unit=problem.unit)
     except ParseError as exc:
-        return Grade(False, answer, problem.answer_text, hint=f"{exc}。{problem.hint}".strip("。"))
+        return Grade(False, shown, problem.answer_text, hint=f"{exc}。{problem.hint}".strip("。"))
     verdict = check(problem, value)
-    return Grade(verdict.correct, answer, problem.answer_text, misconception=verdict.misconception)
+    return Grade(verdict.correct, shown, problem.answer_text, misconception=verdict.misconception)
 
 
 def grade_problem_choice(problem: Problem, index: int) -> Grade:

@@ -49,8 +49,9 @@ def read_bank(
         if not directory.is_dir():
             bank.errors.append(BankError(directory, 1, "-", "bank directory not found"))
             continue
+        home = directory if syllabus is not None and directory == topics_path.parent else None
         for path in bank_files(directory):
-            _load_file(bank, path, generators, cache_dir)
+            _load_file(bank, path, generators, cache_dir, home)
     return bank
 
 
@@ -263,7 +264,11 @@ _KIND_TAGS = {"trap", "choice", "fill", "generated"}
 
 
 def _load_file(
-    bank: Bank, path: Path, generators: Mapping[str, Any] | None, cache_dir: Path | None
+    bank: Bank,
+    path: Path,
+    generators: Mapping[str, Any] | None,
+    cache_dir: Path | None,
+    home: Path | None = None,
 ) -> None:
     try:
         data = read_yaml(path, cache_dir)
@@ -284,10 +289,18 @@ def _load_file(
     for key in sorted(extra, key=str):
         bank.errors.append(BankError(path, data.key_lines[key], "-", f"{key}: unknown key"))
     for raw in data["items"]:
-        _load_item(bank, path, raw, generators)
+        _load_item(bank, path, raw, generators, home)
 
 
-def _load_item(bank: Bank, path: Path, raw: Any, generators: Mapping[str, Any] | None) -> None:
+def _load_item(
+    bank: Bank,
+    path: Path,
+    raw: Any,
+    generators: Mapping[str, Any] | None,
+    home: Path | None = None,
+) -> None:
+    """Validate one item into ``bank``; ``home`` is the directory of the bank's syllabus, whose
+    files must sit in the folder of their topic's syllabus area."""
     line = getattr(raw, "line", 1)
     item_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
     item_id = item_id if isinstance(item_id, str) else str(item_id)
@@ -327,6 +340,13 @@ def _load_item(bank: Bank, path: Path, raw: Any, generators: Mapping[str, Any] |
     if bank.syllabus is not None and topic is not None and (topic.syllabus or topic.advanced):
         for problem, key in _syllabus_problems(item, topic, bank.syllabus):
             err(problem, key_line(key))
+            ok = False
+        folder = bank.syllabus.folder_for(topic.syllabus)
+        if home is not None and path != home / folder / f"{topic.id}.yaml":
+            err(
+                f"topic: the items of {topic.id} belong in {folder}/{topic.id}.yaml",
+                key_line("topic"),
+            )
             ok = False
     if ok:
         bank.items[item.id] = schema.to_item(item)

@@ -184,6 +184,8 @@ class Area(_Model):
     name: str
     share: float = Field(gt=0)
     """Estimated percent of the exam's questions (JDLA publishes no official counts)."""
+    folder: str = Field(pattern=SLUG)
+    """The bank folder holding the topic files of this area."""
 
 
 class Exam(_Model):

@@ -197,8 +197,9 @@ class Session:
         )
         return preferred[0] if preferred else None
 
-    def question_for(self, key: str) -> Question:
-        number = self._shown
+    def question_for(self, key: str, *, number: int | None = None) -> Question:
+        """A showing of card ``key``, numbered ``number`` (default: the count shown so far)."""
+        number = self._shown if number is None else number
         if key.startswith(GEN_PREFIX):
             name = key[len(GEN_PREFIX) :]
             gen = self.generators[name]

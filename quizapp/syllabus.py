@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 ADVANCED_TAG = "発展"
 """The tag every item of a topic beyond both syllabi carries."""
+ADVANCED_FOLDER = "advanced"
+"""Where the topic files beyond both syllabi live."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -19,6 +21,7 @@ class Area:
 
     name: str
     share: float
+    folder: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -49,6 +52,14 @@ class Syllabus:
     def exams_of(self, ids: list[str]) -> set[str]:
         """The exams whose syllabus the given ids touch."""
         return {self.items[i].exam for i in ids if i in self.items}
+
+    def area_of(self, syllabus_id: str) -> Area:
+        item = self.items[syllabus_id]
+        return next(a for a in self.exams[item.exam].areas if a.name == item.area)
+
+    def folder_for(self, ids: list[str]) -> str:
+        """The bank folder of a topic serving ``ids``: its first id's area's."""
+        return self.area_of(ids[0]).folder if ids else ADVANCED_FOLDER
 
 
 def syllabus_from(data: dict) -> Syllabus:

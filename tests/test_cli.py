@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,31 +14,59 @@ from quizapp.cli import main
 SCRIPT = Path(sys.executable).with_name("quizapp")
 
 
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
+def run_cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command with exactly ``env`` (the ``cli_env`` fixture: nothing of the user's)."""
     return subprocess.run(
-        [str(SCRIPT), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+        [str(SCRIPT), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
 
 
 @pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed")
-def test_validate_shipped_bank_from_another_directory(tmp_path: Path) -> None:
-    result = run_cli("validate", cwd=tmp_path)
+def test_validate_shipped_bank_from_another_directory(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    result = run_cli("validate", cwd=tmp_path, env=cli_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok: ")
     assert "items" in result.stdout
 
 
 @pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed")
-def test_validate_reports_errors_and_exits_1(tmp_path: Path) -> None:
+def test_validate_reports_errors_and_exits_1(tmp_path: Path, cli_env: dict[str, str]) -> None:
     bank = tmp_path / "mybank"
     bank.mkdir()
     (bank / "mine.yaml").write_text("items:\n  - id: Bad Id\n    kind: trap\n", encoding="utf-8")
-    result = run_cli("validate", str(bank), cwd=tmp_path)
+    result = run_cli("validate", str(bank), cwd=tmp_path, env=cli_env)
     assert result.returncode == 1
     assert f"{bank / 'mine.yaml'}:2: Bad Id: id:" in result.stdout
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed")
+def test_the_suite_never_loads_the_users_bank(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """A user bank in QUIZAPP_BANK (its code options would run under validate), database and
+    settings, set when the suite is started, do not reach the commands the tests run."""
+    bank = tmp_path / "userbank"
+    bank.mkdir()
+    (bank / "mine.yaml").write_text("items:\n  - id: Bad Id\n    kind: trap\n", encoding="utf-8")
+    env = {
+        **cli_env,
+        "QUIZAPP_BANK": str(bank),
+        "QUIZAPP_DB": str(tmp_path / "user.db"),
+        "QUIZAPP_CONFIG": str(tmp_path / "user.toml"),
+    }
+    test = f"{Path(__file__).name}::test_validate_shipped_bank_from_another_directory"
+    inner = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--basetemp", tmp_path / "inner"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *map(str, inner), test],
+        cwd=Path(__file__).parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert not (tmp_path / "user.db").exists()
 
 
 def test_version_matches_the_installed_distribution(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,12 +112,11 @@ except ValueError as exc:
 """
 
 
-def test_the_app_is_built_as_the_command_builds_it(tmp_path: Path) -> None:
+def test_the_app_is_built_as_the_command_builds_it(tmp_path: Path, cli_env: dict[str, str]) -> None:
     """app_from_argv (used by the start-up benchmark) takes the command's flags and environment,
     and freezes what start-up loaded out of the cyclic GC; in a child process, as it does that
     for good."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    env = {k: v for k, v in env.items() if not k.startswith("QUIZAPP_")}
+    env = {**cli_env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     db, config = tmp_path / "p.db", tmp_path / "c.toml"
     args = ["review", "--db", str(db), "--config", str(config)]
     result = subprocess.run(

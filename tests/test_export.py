@@ -6,8 +6,13 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,14 +76,11 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def test_export_csv_writes_a_header_and_one_row_per_review(
-    bank: Bank, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_csv_writes_a_header_and_one_row_per_review(bank: Bank, tmp_path: Path) -> None:
     db = tmp_path / "progress.db"
     answered = fill_log(bank, db)
     out = tmp_path / "log.csv"
-    assert export.export_csv(db, out) == 0
-    assert "3 reviews" in capsys.readouterr().out
+    assert export.export_csv(db, out) == 3
 
     header = next(csv.reader(io.StringIO(out.read_bytes()[len(BOM) :].decode("utf-8"))))
     assert tuple(header) == export.CSV_COLUMNS
@@ -110,38 +112,32 @@ def test_export_csv_of_an_empty_log_is_just_the_header(tmp_path: Path) -> None:
     assert out.read_bytes()[len(BOM) :].decode("utf-8").strip() == ",".join(export.CSV_COLUMNS)
 
 
-def test_export_csv_without_a_database_fails_cleanly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_csv_without_a_database_fails_cleanly(tmp_path: Path) -> None:
     db = tmp_path / "missing.db"
     out = tmp_path / "log.csv"
-    assert export.export_csv(db, out) == 1
-    err = capsys.readouterr().err
-    assert "quizapp export" in err and str(db) in err
+    with pytest.raises(export.ExportError) as exc:
+        export.export_csv(db, out)
+    assert "quizapp export" in str(exc.value) and str(db) in str(exc.value)
     assert not out.exists() and not db.exists()
 
 
-def test_export_csv_refuses_a_file_that_is_not_a_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_csv_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     db = tmp_path / "progress.db"
     db.write_bytes(b"not a database at all" * 50)
     before = db.read_bytes()
     out = tmp_path / "log.csv"
-    assert export.export_csv(db, out) == 1
-    assert str(db) in capsys.readouterr().err
+    with pytest.raises(export.ExportError, match=re.escape(str(db))):
+        export.export_csv(db, out)
     assert not out.exists()
     assert db.read_bytes() == before
 
 
-def test_export_csv_into_a_missing_directory_fails_cleanly(
-    bank: Bank, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_csv_into_a_missing_directory_fails_cleanly(bank: Bank, tmp_path: Path) -> None:
     db = tmp_path / "progress.db"
     fill_log(bank, db)
     out = tmp_path / "no" / "such" / "log.csv"
-    assert export.export_csv(db, out) == 1
-    assert str(out) in capsys.readouterr().err
+    with pytest.raises(export.ExportError, match=re.escape(str(out))):
+        export.export_csv(db, out)
     assert not out.parent.exists()
 
 
@@ -150,7 +146,7 @@ def test_export_csv_is_what_excel_in_japan_expects(bank: Bank, tmp_path: Path) -
     db = tmp_path / "progress.db"
     fill_log(bank, db)
     out = tmp_path / "log.csv"
-    assert export.export_csv(db, out) == 0
+    assert export.export_csv(db, out) == 3
     raw = out.read_bytes()
     assert raw.startswith(BOM)
     assert raw.count(b"\r\n") == 4 and raw.count(b"\n") == 4
@@ -158,21 +154,19 @@ def test_export_csv_is_what_excel_in_japan_expects(bank: Bank, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("target", ["progress.db", "progress.db-wal", "link.db"])
-def test_export_csv_never_writes_over_the_database(
-    bank: Bank, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
-) -> None:
+def test_export_csv_never_writes_over_the_database(bank: Bank, tmp_path: Path, target: str) -> None:
     db = tmp_path / "progress.db"
     fill_log(bank, db)
     (tmp_path / "link.db").hardlink_to(db)
     before = db.read_bytes()
-    assert export.export_csv(db, tmp_path / target) == 1
-    assert "進捗データベースそのもの" in capsys.readouterr().err
+    with pytest.raises(export.ExportError, match="進捗データベースそのもの"):
+        export.export_csv(db, tmp_path / target)
     assert db.read_bytes() == before
     assert not (tmp_path / "progress.db-wal").exists()
 
 
 def test_a_failed_export_leaves_the_previous_csv(
-    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "progress.db"
     fill_log(bank, db)
@@ -183,8 +177,8 @@ def test_a_failed_export_leaves_the_previous_csv(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export.os, "replace", full_disk)
-    assert export.export_csv(db, out) == 1
-    assert "No space left" in capsys.readouterr().err
+    with pytest.raises(export.ExportError, match="No space left"):
+        export.export_csv(db, out)
     assert out.read_text(encoding="utf-8") == "earlier export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv", "progress.db"]
 
@@ -195,7 +189,7 @@ def test_exported_csv_gets_ordinary_permissions(bank: Bank, tmp_path: Path) -> N
     out = tmp_path / "log.csv"
     umask = os.umask(0o022)
     try:
-        assert export.export_csv(db, out) == 0
+        assert export.export_csv(db, out) == 3
     finally:
         os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o644
@@ -225,12 +219,9 @@ def apkg_notes(path: Path, tmp_path: Path) -> dict[str, tuple[str, list[str], st
     return out
 
 
-def test_export_anki_writes_hand_written_items_only(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_anki_writes_hand_written_items_only(tmp_path: Path) -> None:
     out = tmp_path / "deck.apkg"
-    assert export.export_anki([BANK_DIR], out) == 0
-    assert "4 notes" in capsys.readouterr().out
+    assert export.export_anki([BANK_DIR], out, db_path=tmp_path / "p.db") == 4
     assert zipfile.is_zipfile(out)
     notes = apkg_notes(out, tmp_path)
     assert set(notes) == HAND_WRITTEN
@@ -244,8 +235,8 @@ def test_export_anki_writes_hand_written_items_only(
 
 def test_anki_notes_keep_their_guids_across_exports(tmp_path: Path) -> None:
     first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
-    assert export.export_anki([BANK_DIR], first) == 0
-    assert export.export_anki([BANK_DIR], second) == 0
+    assert export.export_anki([BANK_DIR], first, db_path=tmp_path / "p.db") == 4
+    assert export.export_anki([BANK_DIR], second, db_path=tmp_path / "p.db") == 4
     a, b = apkg_notes(first, tmp_path), apkg_notes(second, tmp_path)
     assert {k: v[0] for k, v in a.items()} == {k: v[0] for k, v in b.items()}
     assert len({v[0] for v in a.values()}) == len(a)
@@ -260,31 +251,28 @@ def test_anki_guid_survives_editing_an_item(tmp_path: Path) -> None:
     assert old in text
     items.write_text(text.replace(old, "Dying ReLU の原因です（説明を改訂）。"), "utf-8")
     before, after = tmp_path / "before.apkg", tmp_path / "after.apkg"
-    assert export.export_anki([BANK_DIR], before) == 0
-    assert export.export_anki([edited], after) == 0
+    assert export.export_anki([BANK_DIR], before, db_path=tmp_path / "p.db") == 4
+    assert export.export_anki([edited], after, db_path=tmp_path / "p.db") == 4
     a, b = apkg_notes(before, tmp_path), apkg_notes(after, tmp_path)
     assert a["t-relu-zero"][1] != b["t-relu-zero"][1], "the note's text changed"
     assert {k: v[0] for k, v in a.items()} == {k: v[0] for k, v in b.items()}
 
 
-def test_export_anki_with_bank_errors_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_anki_with_bank_errors_writes_nothing(tmp_path: Path) -> None:
     broken = tmp_path / "bank"
     shutil.copytree(BANK_DIR, broken)
     (broken / "bad.yaml").write_text("items:\n  - id: Bad Id\n    kind: trap\n", "utf-8")
     out = tmp_path / "deck.apkg"
-    assert export.export_anki([broken], out) == 1
-    assert "bad.yaml" in capsys.readouterr().err
+    with pytest.raises(export.ExportError) as exc:
+        export.export_anki([broken], out, db_path=tmp_path / "p.db")
+    assert all("bad.yaml" in message for message in exc.value.args)
     assert not out.exists()
 
 
-def test_export_anki_into_a_missing_directory_fails_cleanly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_export_anki_into_a_missing_directory_fails_cleanly(tmp_path: Path) -> None:
     out = tmp_path / "no" / "deck.apkg"
-    assert export.export_anki([BANK_DIR], out) == 1
-    assert str(out) in capsys.readouterr().err
+    with pytest.raises(export.ExportError, match=re.escape(str(out))):
+        export.export_anki([BANK_DIR], out, db_path=tmp_path / "p.db")
     assert not out.parent.exists()
 
 
@@ -317,6 +305,183 @@ def test_anki_fields_escape_html_and_mark_answers(bank: Bank) -> None:
     assert back.count("<b>正解</b>") == 1
     multi = bank.items["c-gap-multi"]
     assert export.anki_fields(multi)[1].count("<b>正解</b>") == 2  # type: ignore[arg-type]
+
+
+# --- Anki: never over the database, never a half deck, no temporary file left -------------
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system temporary directory, made private to the test so that what is left there shows."""
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    return system_tmp
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["progress.db", "progress.db-wal", "progress.db-shm", "progress.db-journal", "hard", "soft"],
+)
+def test_export_anki_never_writes_over_the_database(
+    bank: Bank, tmp_path: Path, target: str
+) -> None:
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    (tmp_path / "hard").hardlink_to(db)
+    (tmp_path / "soft").symlink_to(db)
+    before = db.read_bytes()
+    with pytest.raises(export.ExportError, match="進捗データベースそのもの"):
+        export.export_anki([BANK_DIR], tmp_path / target, db_path=db)
+    assert db.read_bytes() == before
+    assert (tmp_path / "soft").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard", "progress.db", "soft"]
+
+
+@pytest.mark.parametrize("target", ["PROGRESS.DB", "Progress.db-WAL"])
+def test_the_database_in_another_case_is_the_database(tmp_path: Path, target: str) -> None:
+    """A case-insensitive file system (macOS, Windows) opens ``PROGRESS.DB`` as ``progress.db``."""
+    db = tmp_path / "progress.db"
+    assert export.is_database_file(tmp_path / target, db)
+    assert not export.is_database_file(tmp_path / "progress.db.csv", db)
+    assert not export.is_database_file(tmp_path / "other" / "progress.db", db)
+
+
+def test_export_anki_leaves_no_temporary_file(tmp_path: Path, private_tmp: Path) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "deck.apkg"
+    for _ in range(2):
+        assert export.export_anki([BANK_DIR], out, db_path=tmp_path / "p.db") == 4
+        assert list(private_tmp.iterdir()) == []
+        assert list(out_dir.iterdir()) == [out]
+    assert set(apkg_notes(out, tmp_path)) == HAND_WRITTEN
+
+
+def test_a_failed_anki_export_leaves_the_previous_deck_and_no_temporary_file(
+    tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "deck.apkg"
+    out.write_bytes(b"previous deck")
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
+    with pytest.raises(export.ExportError, match="No space left"):
+        export.export_anki([BANK_DIR], out, db_path=tmp_path / "p.db")
+    assert out.read_bytes() == b"previous deck"
+    assert sorted(tmp_path.iterdir()) == sorted([private_tmp, out])
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_export_anki_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "synced" / "deck.apkg"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "deck.apkg"
+    link.symlink_to(real)
+    assert export.export_anki([BANK_DIR], link, db_path=tmp_path / "p.db") == 4
+    assert link.is_symlink()
+    assert set(apkg_notes(real, tmp_path)) == HAND_WRITTEN
+
+
+# The child dies by SIGKILL once the collection is in the file and the zip is not yet complete.
+DIE_WRITING_ANKI = r"""
+import os, signal, sys, zipfile
+from pathlib import Path
+from quizapp import export
+
+real = zipfile.ZipFile.writestr
+def writestr(self, name, *args, **kwargs):
+    if name == "media":
+        self.fp.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, name, *args, **kwargs)
+zipfile.ZipFile.writestr = writestr
+export.export_anki([Path(sys.argv[1])], Path(sys.argv[2]), db_path=Path(sys.argv[3]))
+"""
+
+DIE_WRITING_CSV = r"""
+import csv, os, signal, sys
+from pathlib import Path
+from quizapp import export
+
+real = csv.writer
+class HalfWriter:
+    def __init__(self, fh):
+        self.fh, self.writer = fh, real(fh)
+    def writerows(self, rows):
+        self.writer.writerows(list(rows)[:2])
+        self.fh.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+csv.writer = HalfWriter
+export.export_csv(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def run_killed(script: str, *args: Path, system_tmp: Path) -> None:
+    """Run ``script`` in a child with its own temporary directory; it must die by SIGKILL."""
+    env = {**os.environ, "TMPDIR": str(system_tmp)}
+    child = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+@pytest.mark.parametrize("previous", [b"previous deck", None])
+def test_anki_export_killed_mid_write_leaves_the_previous_deck(
+    tmp_path: Path, private_tmp: Path, previous: bytes | None
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "deck.apkg"
+    if previous is not None:
+        out.write_bytes(previous)
+    db = tmp_path / "p.db"
+    for _ in range(2):
+        run_killed(DIE_WRITING_ANKI, BANK_DIR, out, db, system_tmp=private_tmp)
+        if previous is None:
+            assert not out.exists()
+        else:
+            assert out.read_bytes() == previous
+        assert list(private_tmp.iterdir()) == []
+        # each start removed what the writer killed before it left; the last one's file is here
+        assert len(list(out_dir.iterdir())) == (previous is not None) + 1
+
+    assert export.export_anki([BANK_DIR], out, db_path=db) == 4
+    assert list(out_dir.iterdir()) == [out]
+    assert list(private_tmp.iterdir()) == []
+    assert set(apkg_notes(out, tmp_path)) == HAND_WRITTEN
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_csv_export_killed_mid_write_leaves_nothing_after_the_next_export(
+    bank: Bank, tmp_path: Path, private_tmp: Path
+) -> None:
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "log.csv"
+    out.write_text("earlier export\n", encoding="utf-8")
+    unrelated = [out_dir / ".log.csv.notmine.tmp", out_dir / "log.csv.12345678.tmp"]
+    for path in unrelated:
+        path.write_text("someone else's", encoding="utf-8")
+    for _ in range(3):
+        run_killed(DIE_WRITING_CSV, db, out, system_tmp=private_tmp)
+        assert out.read_text(encoding="utf-8") == "earlier export\n"
+        # each start removed what the writer killed before it left; the last one's file is here
+        assert len(list(out_dir.iterdir())) == 1 + len(unrelated) + 1
+
+    assert export.export_csv(db, out) == 3
+    assert sorted(out_dir.iterdir()) == sorted([out, *unrelated])
+    assert len(read_csv(out)) == 3
 
 
 # --- through the CLI ------------------------------------------------------------------------
@@ -359,6 +524,23 @@ def test_cli_export_anki(tmp_path: Path, cli_bank: Path) -> None:
     assert main(["export", "--anki", str(out), *args]) == 0
     assert set(apkg_notes(out, tmp_path)) == HAND_WRITTEN
     assert not (tmp_path / "p.db").exists()
+
+
+def test_cli_export_anki_refuses_the_database(
+    bank: Bank, tmp_path: Path, cli_bank: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export that destroyed ten answers: the deck written over the progress database."""
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    before = db.read_bytes()
+    args = ["--db", str(db), "--bank", str(cli_bank)]
+    assert main(["export", "--anki", str(db), *args]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"quizapp export: {db}: 進捗データベースそのものには書き出せません"
+    ]
+    assert db.read_bytes() == before
+    with Store.open(db) as store:
+        assert len(store.reviews()) == 3
 
 
 def test_cli_export_needs_a_target(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import math
+import unicodedata
+from functools import cache
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizapp.bank import load_bank
 from quizapp.grading import (
+    MAX_INPUT,
+    TOO_LONG,
     ParseError,
     grade_choice,
     grade_fill,
+    grade_problem,
     grade_trap,
     matches_any,
     normalize_text,
@@ -20,6 +26,8 @@ from quizapp.grading import (
     parse_truth,
 )
 from quizapp.items import Blank, Choice, Fill, Option, Source, Trap
+from quizapp.paths import shipped_bank_dir
+from solvers.generators import REGISTRY
 
 SRC = Source(doc="000_1cc36260ef192bf7.txt", section="要点")
 COMMON = dict(exams=["G"], topic="relu", difficulty=1, explanation="説明", source=SRC)
@@ -231,3 +239,150 @@ def test_grade_trap_never_raises(answer: str) -> None:
 def test_sequential_brackets_are_not_counted_as_nesting() -> None:
     assert parse_number("+".join(["(1)"] * 45)) == 45
     assert parse_number("(" * 20 + "2" + ")" * 20) == 2
+
+
+# --- invisible characters -------------------------------------------------------------------------
+
+FORMAT_CHARS = st.characters(categories=["Cf"])
+"""Unicode format characters: zero-width space and joiner, bidi marks, BOM, soft hyphen, …"""
+
+
+def sprinkle(text: str, inserts: list[tuple[int, str]]) -> str:
+    """``text`` with each character of ``inserts`` put at its position (modulo the length)."""
+    chars = list(text)
+    for at, char in inserts:
+        chars.insert(at % (len(chars) + 1), char)
+    return "".join(chars)
+
+
+@pytest.mark.parametrize("given", ["G\u200bAP", "GAP\u200e", "\ufeffGAP", "G\u2060A\u00adP\u202c"])
+def test_invisible_characters_do_not_make_a_right_answer_wrong(given: str) -> None:
+    grade = grade_fill(FILL, [given, "1\u200b6\u200f"])
+    assert grade.correct
+    assert grade.answer == "GAP / 16"  # the log and the feedback keep no invisible string
+    assert parse_truth("\ufeffx\u200e") is False
+    assert grade_trap(TRAP, "\u200bx").correct
+
+
+@cache
+def bank_answers() -> list[tuple[Fill, int, str]]:
+    """Every accepted spelling and number of the shipped bank's fill-ins: (item, blank, text)."""
+    bank = load_bank([shipped_bank_dir()])
+    return [
+        (item, i, text)
+        for item in bank.items.values()
+        if isinstance(item, Fill)
+        for i, blank in enumerate(item.blanks)
+        for text in (blank.answers or [f"{blank.number:g}"])
+    ]
+
+
+@settings(deadline=None)
+@given(data=st.data(), inserts=st.lists(st.tuples(st.integers(0, 99), FORMAT_CHARS), max_size=8))
+def test_format_characters_anywhere_keep_a_bank_answer_right(
+    data: st.DataObject, inserts: list[tuple[int, str]]
+) -> None:
+    item, blank, text = data.draw(st.sampled_from(bank_answers()))
+    answers = [
+        b.answers[0] if b.answers else f"{b.number:g}" for b in item.blanks
+    ]  # every other blank answered right
+    answers[blank] = sprinkle(text, inserts)
+    assert grade_fill(item, answers).correct, answers[blank]
+
+
+@given(
+    accepted=st.text(max_size=60).filter(normalize_text),
+    inserts=st.lists(st.tuples(st.integers(0, 99), FORMAT_CHARS), max_size=8),
+)
+def test_format_characters_anywhere_keep_any_spelling_right(
+    accepted: str, inserts: list[tuple[int, str]]
+) -> None:
+    assert matches_any(sprinkle(accepted, inserts), [accepted])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    name=st.sampled_from(sorted(REGISTRY)),
+    seed=st.integers(0, 2**31 - 1),
+    inserts=st.lists(st.tuples(st.integers(0, 99), FORMAT_CHARS), max_size=8),
+)
+def test_format_characters_anywhere_keep_a_computed_answer_right(
+    name: str, seed: int, inserts: list[tuple[int, str]]
+) -> None:
+    problem = REGISTRY[name].generate(seed)
+    assert grade_problem(problem, problem.answer_text).correct  # the premise
+    assert grade_problem(problem, sprinkle(problem.answer_text, inserts)).correct
+
+
+# --- length -------------------------------------------------------------------------------------
+
+HUGE = {
+    "1 MB": "7" * 1_000_000,
+    "NFKC bomb": "\ufdfa" * 100_000,  # each U+FDFA becomes 18 characters under NFKC
+    "right answer, then blanks": "GAP" + " " * 1_000_000,
+}
+NFKC_MAX_EXPANSION = 18
+"""The most characters NFKC makes of one (U+FDFA)."""
+
+
+@pytest.mark.parametrize("huge", HUGE.values(), ids=HUGE.keys())
+def test_a_huge_answer_is_refused_before_it_is_normalised(
+    huge: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    normalised: list[int] = []
+    nfkc = unicodedata.normalize
+
+    def spy(form: str, text: str) -> str:
+        normalised.append(len(text))
+        return nfkc(form, text)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unicodedata, "normalize", spy)
+    term = Fill(id="t", kind="fill", prompt="【1】", blanks=[Blank(answers=["GAP"])], **COMMON)
+    number = Fill(id="n", kind="fill", prompt="【1】", blanks=[Blank(number=7)], **COMMON)
+    problem = REGISTRY["conv_output_size"].generate(1)
+    grades = [
+        grade_fill(term, [huge]),
+        grade_fill(number, [huge]),
+        grade_trap(TRAP, huge),
+        grade_problem(problem, huge),
+    ]
+    for grade in grades:
+        assert not grade.correct
+        assert grade.hint.startswith(TOO_LONG)
+        assert len(grade.answer) <= MAX_INPUT + 1
+    assert not matches_any(huge, [huge])
+    assert parse_truth(huge) is None
+    with pytest.raises(ParseError, match="長すぎ"):
+        parse_number(huge)
+    assert max(normalised, default=0) <= MAX_INPUT * NFKC_MAX_EXPANSION
+
+
+def test_an_answer_at_the_limit_is_still_read() -> None:
+    assert grade_fill(FILL, ["GAP" + " " * (MAX_INPUT - 3), "16"]).correct
+    assert parse_number("0" * (MAX_INPUT - 2) + "16") == 16
+
+
+def has_format_character(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cf" for c in text)
+
+
+@settings(deadline=None)
+@given(st.text(max_size=40))
+def test_hints_and_recorded_answers_hold_no_invisible_format_character(text: str) -> None:
+    """A hint that quotes the answer (「…」を数として読めません) never quotes an invisible one."""
+    number = Fill(id="n", kind="fill", prompt="【1】", blanks=[Blank(number=7)], **COMMON)
+    problem = REGISTRY["conv_output_size"].generate(1)
+    for grade in (
+        grade_fill(number, [text]),
+        grade_problem(problem, text),
+        grade_trap(TRAP, text),
+        grade_fill(FILL, [text, text]),
+    ):
+        assert not has_format_character(grade.hint), grade.hint
+        assert not has_format_character(grade.answer), grade.answer
+
+
+def test_a_hint_for_an_answer_of_invisible_characters_asks_for_a_number() -> None:
+    number = Fill(id="n", kind="fill", prompt="【1】", blanks=[Blank(number=7)], **COMMON)
+    assert grade_fill(number, ["\u200b\u200e"]).hint == "数値を入力してください"
+    assert grade_fill(number, ["x\u200e"]).hint == "「x」を数として読めません"

@@ -12,6 +12,7 @@ CORE = [
     "quizapp.loader",
     "quizapp.schema",
     "quizapp.checks",
+    "quizapp.sandbox",
     "quizapp.grading",
     "quizapp.store",
     "quizapp.scheduler",

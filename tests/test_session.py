@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizapp.bank import Bank, load_bank
+from quizapp.grading import MAX_INPUT
 from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import (
@@ -29,7 +31,7 @@ from quizapp.session import (
     new_cards_today,
     review_queue,
 )
-from quizapp.store import CardState, ReviewRecord, Store
+from quizapp.store import CardState, ReviewRecord, Store, StoreError
 from solvers.generators import REGISTRY
 from solvers.problem import Problem
 
@@ -602,6 +604,37 @@ def test_arbitrary_text_never_raises(
     assert stored.correct == fb.grade.correct
     if kind not in ("choice", "multi"):
         assert stored.answer == fb.grade.answer
+
+
+def test_a_huge_answer_is_stored_bounded(bank: Bank, store: Store, clock: Clock) -> None:
+    for key, response in ((FILL, ["GAP" * 400_000]), (GEN, "9" * 1_000_000), (TRAP, "o" * 10**6)):
+        session = make_session(bank, store, clock, queue=[key])
+        fb = session.answer(first_question(session), response, 10)
+        assert not fb.grade.correct
+        assert len(store.reviews(card_key=key)[-1].answer) <= MAX_INPUT + 1
+
+
+def test_a_failed_write_leaves_the_session_as_it_was(
+    bank: Bank, db_path: Path, clock: Clock
+) -> None:
+    """A lock held by another process past the busy timeout: nothing is recorded, counted or
+    queued, and answering again records the answer once."""
+    with Store.open(db_path, busy_timeout_ms=50) as store:
+        session = make_session(bank, store, clock, mode="review", queue=[TRAP, SINGLE])
+        q = first_question(session)
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises((StoreError, sqlite3.Error)):
+            session.answer(q, wrong_response(q), 10)
+        assert store.review_count() == 0
+        assert session.summary.answered == 0 and session.remaining() == 1
+        other.execute("ROLLBACK")
+        other.close()
+        fb = session.answer(q, wrong_response(q), 10)
+        assert not fb.grade.correct
+        assert [r.card_key for r in store.reviews()] == [q.card_key]
+        assert session.summary.answered == 1 and session.remaining() == 2  # the miss comes back
+        assert store.get_card(q.card_key) is not None
 
 
 # --- determinism --------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def law_bank(root: Path) -> Path:
     shutil.copy(shipped_bank_dir() / "syllabus.yaml", root / "syllabus.yaml")
     items = item("old-rule", "2019-05-01") + item("new-rule", "2026-06-01")
     items += item("older-rule", "2018-01-10")
-    (root / "privacy.yaml").write_text("items:\n" + items, encoding="utf-8")
+    (root / "g-law").mkdir()
+    (root / "g-law" / "privacy.yaml").write_text("items:\n" + items, encoding="utf-8")
     return root
 
 
@@ -63,8 +64,11 @@ def test_validate_stale_lists_them_with_path_and_line(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[0] == f"{root / 'privacy.yaml'}:24: older-rule: as_of 2018-01-10 (個人情報保護法)"
-    assert lines[1].startswith(f"{root / 'privacy.yaml'}:2: old-rule: as_of 2019-05-01")
+    assert (
+        lines[0]
+        == f"{root / 'g-law' / 'privacy.yaml'}:24: older-rule: as_of 2018-01-10 (個人情報保護法)"
+    )
+    assert lines[1].startswith(f"{root / 'g-law' / 'privacy.yaml'}:2: old-rule: as_of 2019-05-01")
     assert lines[-1].startswith("ok:")
     assert "2 item(s)" in run.stderr
 

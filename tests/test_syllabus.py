@@ -3,6 +3,7 @@ items to it (known ids, every topic placed, exam tags the syllabus supports, law
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -104,13 +105,36 @@ items:
 {textwrap.indent(extra, "    ")}"""
 
 
-def errors(tmp_path: Path, text: str, topics: str = TOPICS) -> list[str]:
-    root = tmp_path / "bank"
+FOLDERS = {
+    "relu": "g-dl-overview",
+    "zero": "e-dev-env",
+    "privacy": "g-law",
+    "graphs": "advanced",
+}
+"""Where each topic's file belongs: the folder of its first syllabus id's area."""
+
+
+def write(root: Path, text: str, topics: str = TOPICS, where: str | None = None) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "topics.yaml").write_text(topics, encoding="utf-8")
     shutil.copy(shipped_bank_dir() / "syllabus.yaml", root / "syllabus.yaml")
-    (root / "items.yaml").write_text(text, encoding="utf-8")
+    topic = re.search(r"topic: (\S+)", text).group(1)
+    path = root / (where or f"{FOLDERS[topic]}/{topic}.yaml")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return root
+
+
+def errors(tmp_path: Path, text: str, topics: str = TOPICS, where: str | None = None) -> list[str]:
+    root = write(tmp_path / "bank", text, topics, where)
     return [str(e).split(": ", 1)[1] for e in load_bank([root]).errors]
+
+
+def test_a_topic_file_lives_in_its_syllabus_areas_folder(tmp_path: Path) -> None:
+    (message,) = errors(tmp_path / "1", item("relu"), where="relu.yaml")
+    assert message == "an-item: topic: the items of relu belong in g-dl-overview/relu.yaml"
+    (message,) = errors(tmp_path / "2", item("zero", exams="[E]"), where="g-dl-overview/zero.yaml")
+    assert "belong in e-dev-env/zero.yaml" in message
 
 
 def test_a_well_placed_item_loads(tmp_path: Path) -> None:
@@ -170,14 +194,76 @@ def test_a_source_is_a_seed_note_or_a_reference_never_both_or_half(tmp_path: Pat
 
 
 def test_as_of_survives_the_bank_cache(tmp_path: Path) -> None:
-    root = tmp_path / "bank"
-    root.mkdir()
-    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    shutil.copy(shipped_bank_dir() / "syllabus.yaml", root / "syllabus.yaml")
     dated = item("privacy", source='source: {ref: "個人情報保護法"}', extra="as_of: 2025-04-01")
-    (root / "items.yaml").write_text(dated, encoding="utf-8")
+    root = write(tmp_path / "bank", dated)
     cold = load_bank([root], cache_dir=tmp_path / "cache")
     warm = load_bank([root], cache_dir=tmp_path / "cache")
     assert cold.items["an-item"].as_of == warm.items["an-item"].as_of == "2025-04-01"
     assert warm.syllabus == cold.syllabus and warm.syllabus is not None
     assert warm.items["an-item"].source.ref == "個人情報保護法"
+
+
+# --- coverage: what the bank and the learner's log cover, per syllabus item ---------------------
+
+
+def choice(item_id: str, topic: str, text: str) -> str:
+    return f"""\
+  - id: {item_id}
+    kind: choice
+    exams: [G]
+    topic: {topic}
+    difficulty: 1
+    prompt: {text}
+    options:
+      - {{text: ア, rationale: 正しい}}
+      - {{text: イ, rationale: 別のもの}}
+    answer: 1
+    explanation: 説明。
+    source: {{doc: 000_1cc36260ef192bf7.txt, section: 要点}}
+"""
+
+
+def test_coverage_counts_kinds_keywords_and_the_learners_cards(tmp_path: Path) -> None:
+    from quizapp.coverage import coverage
+
+    text = item("relu") + choice("relu-choice", "relu", "ReLU関数とtanh関数の違いは何か。")
+    bank = load_bank([write(tmp_path / "bank", text)])
+    assert not bank.errors
+    rows = {r.item.id: r for r in coverage(bank, "G", counts={"relu-choice": (4, 3)})}
+    assert len(rows) == 55 and all(r.item.exam == "G" for r in rows.values())
+    t12 = rows["G-T12"]
+    assert (t12.kinds["trap"], t12.kinds["choice"], t12.hand_written) == (1, 1, 2)
+    assert t12.cards == {"an-item", "relu-choice"}
+    assert "ReLU関数" not in t12.missing and "tanh関数" not in t12.missing
+    assert "シグモイド関数" in t12.missing
+    assert (t12.learner.seen, t12.learner.answers, t12.learner.accuracy) == (1, 4, 0.75)
+    assert not rows["G-T01"].covered and rows["G-T01"].missing == tuple(rows["G-T01"].item.keywords)
+    assert {r.item.id for r in coverage(bank, "E")} >= {"E-3.1", "E-1.1"}
+
+
+def test_keyword_forms_accept_either_name_a_list_or_the_bare_function_name() -> None:
+    from quizapp.coverage import keyword_forms
+
+    assert ["sgd"] in keyword_forms("確率的勾配降下法(SGD)")
+    assert ["確率的勾配降下法"] in keyword_forms("確率的勾配降下法（SGD）")
+    assert ["偽陽性", "偽陰性"] in keyword_forms("偽陽性・偽陰性")
+    assert ["relu"] in keyword_forms("ReLU関数")
+    assert keyword_forms("Transformer") == [["transformer"]]
+
+
+def test_coverage_command_prints_every_syllabus_item_of_the_exam(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d")}
+    run = subprocess.run(
+        [sys.executable, "-m", "quizapp", "coverage", "--exam", "E"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    ids = [line.split()[0] for line in run.stdout.splitlines() if line.startswith("  E-")]
+    assert ids == [i["id"] for i in shipped()["items"] if i["exam"] == "E"]
+    assert "G-T" not in run.stdout
+    assert "出題範囲 22 項目中" in run.stdout, "E-1.1 and E-4.5 are not examined"

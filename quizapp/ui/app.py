@@ -56,15 +56,20 @@ class QuizApp(App[int]):
 
     def on_mount(self) -> None:
         if self.start == "review":
+            from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
             from quizapp.ui.screens.quiz import review_screen
 
             # straight into the review: home is built only when the review ends
-            review = review_screen(self.context)
-            if review is not None:
-                self.push_screen(review)
-                self.started = True
-                return
-            self.notify("今日の復習はありません。", title="復習")
+            try:
+                review = review_screen(self.context)
+            except WRITE_ERRORS as exc:
+                report(self, NOT_STARTED, exc)
+            else:
+                if review is not None:
+                    self.push_screen(review)
+                    self.started = True
+                    return
+                self.notify("今日の復習はありません。", title="復習")
         self.open_home()
         self.started = True
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
 
 from quizapp.ui.app import QuizApp, make_app
 
@@ -41,3 +43,17 @@ def app_factory(tmp_path: Path) -> Callable[..., QuizApp]:
 
     factory.clock = clock_value  # type: ignore[attr-defined]
     return factory
+
+
+def rendered(widget: Widget) -> str:
+    """The characters a widget sends to the terminal, line after line."""
+    return "\n".join(
+        "".join(segment.text for segment in widget.render_line(y))
+        for y in range(widget.size.height)
+    )
+
+
+def screen_chars(pilot: Pilot) -> str:
+    """Every character the current screen's widgets put on the terminal (toasts too, when the
+    test runs with ``notifications=True``)."""
+    return "\n".join(rendered(w) for w in pilot.app.screen.query("*") if w.display)

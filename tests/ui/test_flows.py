@@ -530,7 +530,7 @@ def test_topic_tables_keep_their_numbers_on_screen_at_80_columns(tmp_path) -> No
             assert isinstance(pilot.app.screen, StatsScreen)
             table = pilot.app.screen.query_one("#accuracy")
             assert table.virtual_size.width <= table.scrollable_content_region.width
-            titles = [table.get_row_at(i)[0] for i in range(table.row_count)]
+            titles = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
             assert any(t.endswith("…") and t.startswith("活性化関数の役割") for t in titles)
 
     run(scenario())

@@ -3,10 +3,13 @@ and the new retention and exam date take effect at once."""
 
 from __future__ import annotations
 
+import errno
+import os
 import tomllib
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from quizapp.config import load_settings
@@ -111,3 +114,87 @@ def test_a_file_broken_while_the_app_is_open_is_reported_not_overwritten(
 
     run(go())
     assert (tmp_path / "config.toml").read_text("utf-8") == broken
+
+
+def test_markup_typed_in_a_field_is_shown_as_typed(app_factory, tmp_path: Path) -> None:
+    """Rich markup in what the user typed comes back in the message as text, not a crash."""
+
+    async def go() -> None:
+        app = app_factory(config="new_per_day = 7\n")
+        async with app.run_test(size=(100, 40), notifications=True) as pilot:
+            screen = await _open(pilot)
+            _set(screen, "new_per_day", "[/]")
+            _set(screen, "theme", "[bold]light")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is screen
+            errors = str(screen.query_one("#errors", Static).render())
+            assert "'[/]'" in errors and "'[bold]light'" in errors
+            assert screen.query_one("#setting-new_per_day", Input).value == "[/]"
+            _set(screen, "new_per_day", "9")
+            _set(screen, "theme", "light")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+
+    run(go())
+    assert load_settings(tmp_path / "config.toml").new_per_day == 9
+
+
+def _app_with_config(tmp_path: Path, config_path: Path):
+    from quizapp.ui.app import make_app
+
+    from .conftest import BANK
+
+    return make_app(
+        db_path=tmp_path / "p.db", bank_dirs=[BANK], config_path=config_path, seed=7, fuzz=False
+    )
+
+
+def test_a_config_path_with_markup_opens_and_saves(tmp_path: Path) -> None:
+    config = tmp_path / "a[/]b[bold]" / "config.toml"
+    app = _app_with_config(tmp_path, config)
+
+    async def go() -> None:
+        async with app.run_test(size=(100, 40), notifications=True) as pilot:
+            screen = await _open(pilot)
+            assert str(config) in str(screen.query_one("#where", Static).render())
+            _set(screen, "new_per_day", "9")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+
+    run(go())
+    assert load_settings(config).new_per_day == 9
+
+
+def test_a_settings_file_that_cannot_be_written_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while saving: the message says so in Japanese, the form keeps what was typed,
+    and nothing is applied."""
+    config = tmp_path / "a[/]b" / "config.toml"
+    app = _app_with_config(tmp_path, config)
+
+    def full_disk(target: Path, write: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr("quizapp.config.replace_file", full_disk)
+
+    async def go() -> None:
+        async with app.run_test(size=(100, 40), notifications=True) as pilot:
+            screen = await _open(pilot)
+            _set(screen, "new_per_day", "9")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is screen
+            errors = str(screen.query_one("#errors", Static).render())
+            assert (
+                "設定ファイルを書き込めません" in errors and "ディスクの空きがありません" in errors
+            )
+            assert str(config) in errors
+            assert screen.query_one("#setting-new_per_day", Input).value == "9"
+            assert app.context.settings.new_per_day == 20
+
+    run(go())
+    assert not config.exists()

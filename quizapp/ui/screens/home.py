@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,8 +18,9 @@ from textual.widgets.option_list import Option
 from quizapp import progress
 from quizapp.session import mock_queue, new_cards_today
 from quizapp.ui.context import AppContext
+from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import clip
+from quizapp.ui.widgets.jtext import plain
 
 MENU = (
     ("review", "復習", "r"),
@@ -118,12 +120,12 @@ class HomeScreen(Screen[None]):
             )
         self.query_one("#summary", Static).update(" ・ ".join(parts))
         weakest = view.weakest(3)
-        self.query_one("#weakest", Static).update(
-            "苦手なトピック:\n"
-            + "\n".join(f"・{t.title}（{percent(t.accuracy)}）" for t in weakest)
-            if weakest
-            else "苦手なトピック:\nまだデータなし"
-        )
+        lines = Text("苦手なトピック:")
+        for t in weakest:
+            lines.append_text(Text("\n・") + plain(f"{t.title}（{percent(t.accuracy)}）"))
+        if not weakest:
+            lines.append("\nまだデータなし")
+        self.query_one("#weakest", Static).update(lines)
         self._fill_table(view)
         self._recheck_later(view, now)
 
@@ -150,7 +152,7 @@ class HomeScreen(Screen[None]):
         table.clear()
         for t in view.topics:
             table.add_row(
-                clip(t.title, title_cells),
+                plain(t.title, cells=title_cells),
                 f"{t.seen}/{t.total}",
                 str(t.mastered),
                 percent(t.accuracy),
@@ -164,7 +166,11 @@ class HomeScreen(Screen[None]):
     def action_review(self) -> None:
         from quizapp.ui.screens.quiz import review_screen
 
-        screen = review_screen(self.context)
+        try:
+            screen = review_screen(self.context)
+        except WRITE_ERRORS as exc:
+            report(self.app, NOT_STARTED, exc)
+            return
         if screen is None:
             self.notify("今日の復習はありません。トピック別演習か計算問題へどうぞ。", title="復習")
             return
@@ -187,7 +193,11 @@ class HomeScreen(Screen[None]):
         n = ctx.settings.mock_questions
         queue = mock_queue(ctx.bank, n, exams=("G", "E"), seed=ctx.seed)
         limit = len(queue) * ctx.settings.mock_seconds_per_question
-        session = ctx.session("mock", queue, questions=len(queue), seconds=limit)
+        try:
+            session = ctx.session("mock", queue, questions=len(queue), seconds=limit)
+        except WRITE_ERRORS as exc:
+            report(self.app, NOT_STARTED, exc)
+            return
         self.app.push_screen(QuizScreen(ctx, session, title="模擬試験", time_limit=limit))
 
     def action_stats(self) -> None:

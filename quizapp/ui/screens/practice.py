@@ -11,7 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quizapp.safetext import visible
 from quizapp.ui.context import AppContext
+from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.lists import StartList
 
@@ -23,7 +25,7 @@ def generator_row(title: str, topic: str, column: int) -> Text:
     two generators."""
     row = Text(title, no_wrap=True, overflow="ellipsis", end="")
     row.pad_right(max(column - cell_len(title), 0) + 2)
-    row.append(topic, style="dim")
+    row.append(visible(topic, newlines=False), style="dim")
     return row
 
 
@@ -86,9 +88,13 @@ class PracticeScreen(Screen[None]):
 
         name = str(event.option.id)
         ctx = self.context
-        session = ctx.session(
-            "practice", [], endless=name, numeric_choices=self.choices, generator=name
-        )
+        try:
+            session = ctx.session(
+                "practice", [], endless=name, numeric_choices=self.choices, generator=name
+            )
+        except WRITE_ERRORS as exc:
+            report(self.app, NOT_STARTED, exc)
+            return
         title = f"計算問題: {ctx.generators[name].title}"
         self.app.push_screen(QuizScreen(ctx, session, title=title))
 

@@ -13,8 +13,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Static
 
+from quizapp.safetext import visible
 from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
+from quizapp.ui.failures import WRITE_ERRORS, report
 from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView
 from quizapp.ui.widgets.footer import KeysFooter
@@ -70,6 +72,9 @@ class QuizScreen(Screen[None]):
         self.feedback: Feedback | None = None
         self.selected: frozenset[int] = frozenset()
         self.shown_at = 0.0
+        self.seconds: float | None = None
+        """The time the learner took, fixed at the first try to submit: waiting out a failed
+        save does not make the answer slow."""
         self.started_at = time.monotonic()
         self.closed = False
 
@@ -120,8 +125,9 @@ class QuizScreen(Screen[None]):
             self.finish()
             return
         self.question, self.feedback, self.selected = question, None, frozenset()
+        self.seconds = None
         self.query_one("#question", QuestionView).show(question)
-        self.query_one("#help", Static).update(answer_help(question))
+        self._help(answer_help(question))
         feedback = self.query_one("#feedback", FeedbackView)
         feedback.update("")
         feedback.display = False
@@ -147,11 +153,17 @@ class QuizScreen(Screen[None]):
         self.refresh_bindings()
         self.shown_at = time.monotonic()
 
+    def _help(self, text: str, *, failed: bool = False) -> None:
+        """The line under the question: how to answer, or why the answer was not saved."""
+        line = self.query_one("#help", Static)
+        line.update(Text(text))
+        line.set_class(failed, "ng")
+
     def _update_status(self) -> None:
         q = self.question
         s = self.session
         topic = (
-            self.context.bank.topics.get(q.topic).title
+            visible(self.context.bank.topics[q.topic].title, newlines=False)
             if q and q.topic in self.context.bank.topics
             else ""
         )
@@ -231,11 +243,23 @@ class QuizScreen(Screen[None]):
         self.submit(values if q.kind == "fill" else (values[0] if values else ""))
 
     def submit(self, response: object) -> None:
+        """Grade and save the answer, then show the feedback. When the save fails (a full disk,
+        a lock held by another process) the question stays as it is, with what was typed or
+        selected, and the next try saves it: the session moves on only once it is stored."""
         q = self.question
         if q is None or self.answered:
             return
-        seconds = time.monotonic() - self.shown_at
-        self.feedback = self.session.answer(q, response, seconds)
+        if self.seconds is None:
+            self.seconds = time.monotonic() - self.shown_at
+        try:
+            feedback = self.session.answer(q, response, self.seconds)
+        except WRITE_ERRORS as exc:
+            message = report(self.app, "解答を保存できませんでした", exc)
+            self._help(
+                f"{message}\nもう一度解答すると保存し直します。Escape で終了します。", failed=True
+            )
+            return
+        self.feedback = feedback
         if not self.session.feedback_now:
             self.next_question()
             return
@@ -243,9 +267,9 @@ class QuizScreen(Screen[None]):
         # restyles every Input and tripled the keypress-to-feedback time.
         self.query_one("#inputs").display = False
         view = self.query_one("#feedback", FeedbackView)
-        view.show(self.feedback)
+        view.show(feedback)
         view.display = True
-        self.query_one("#help", Static).update("Enter / n で次へ、Escape で戻る")
+        self._help("Enter / n で次へ、Escape で戻る")
         if self.focused is not None and self.focused.parent is self.query_one("#inputs"):
             # a leaf inside the scroll view: its scroll keys still apply, and focusing it
             # restyles one widget instead of the whole question area
@@ -276,7 +300,17 @@ class QuizScreen(Screen[None]):
         if self.closed:
             return
         self.closed = True
-        summary = self.session.finish()
+        try:
+            summary = self.session.finish()
+        except WRITE_ERRORS as exc:
+            # every answer is already saved: only the session's end mark and summary are missing
+            report(
+                self.app,
+                "セッションの終了を記録できませんでした（解答は保存済み）",
+                exc,
+                severity="warning",
+            )
+            summary = self.session.summary
         if self.session.mode == "practice" or (early and self.session.mode != "mock"):
             self.dismiss()
             return
@@ -288,7 +322,11 @@ class QuizScreen(Screen[None]):
 
 
 def review_screen(ctx: AppContext) -> Screen[None] | None:
-    """The review session over today's due and new cards, or None when there are none."""
+    """The review session over today's due and new cards, or None when there are none.
+
+    Raises:
+        the :data:`WRITE_ERRORS` of starting the session in the store.
+    """
     queue = review_queue(
         ctx.bank,
         ctx.generators,

@@ -14,7 +14,7 @@ from quizapp.session import Summary
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.feedback import render_feedback
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import JText, clip
+from quizapp.ui.widgets.jtext import JText, plain
 
 NUMBER_COLUMNS_CELLS = 30
 """Cells the number columns, the cell padding and the scroll bar take."""
@@ -72,7 +72,7 @@ class ResultScreen(Screen[None]):
         title_cells = max(16, self.app.size.width - NUMBER_COLUMNS_CELLS)
         for topic, (ok, n) in rows:
             title = topics[topic].title if topic in topics else topic
-            table.add_row(clip(title, title_cells), str(ok), str(n), f"{ok / n:.0%}")
+            table.add_row(plain(title, cells=title_cells), str(ok), str(n), f"{ok / n:.0%}")
         table.styles.height = len(rows) + 1
 
     def action_close(self) -> None:

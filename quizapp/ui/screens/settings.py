@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -9,10 +10,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from quizapp.config import SETTINGS, ConfigError, save_settings, settings_from_form
+from quizapp.safetext import visible
 from quizapp.ui.context import AppContext
+from quizapp.ui.failures import WRITE_ERRORS, reason
 from quizapp.ui.themes import THEMES
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import JText
+
+INPUT_CHARS = 40
+"""Longest value a field takes (a date needs 10): a huge paste would come back whole in the error
+message."""
 
 
 def _shown(value: object) -> str:
@@ -44,6 +51,7 @@ class SettingsScreen(Screen[None]):
                     _shown(getattr(self.context.settings, name)),
                     placeholder="未設定" if name == "exam_date" else "",
                     id=f"setting-{name}",
+                    max_length=INPUT_CHARS,
                     classes="setting-input",
                 )
         yield Static(id="errors", classes="ng")
@@ -54,7 +62,10 @@ class SettingsScreen(Screen[None]):
         path = self.context.config_path
         state = "" if path.exists() else "（まだありません。保存すると作成します）"
         self.query_one("#where", Static).update(
-            f"設定ファイル: {path}{state}\nEnter で次の項目、Ctrl+S で保存、Escape で保存せずに戻る"
+            Text(
+                f"設定ファイル: {visible(str(path))}{state}\n"
+                "Enter で次の項目、Ctrl+S で保存、Escape で保存せずに戻る"
+            )
         )
         self.query_one(Input).focus()
 
@@ -65,23 +76,25 @@ class SettingsScreen(Screen[None]):
         return {f.name: self.query_one(f"#setting-{f.name}", Input).value for f in SETTINGS}
 
     def action_save(self) -> None:
+        """Save and close; a value or a file that cannot be used is explained and the form kept
+        (what the user typed, a path and a file's text are shown as text, never read as markup)."""
         errors = self.query_one("#errors", Static)
         try:
             settings = settings_from_form(self._form())
         except ConfigError as exc:
-            errors.update(str(exc))
+            errors.update(Text(visible(str(exc))))
             return
         try:
             path = save_settings(settings, self.context.config_path)
         except ConfigError as exc:  # e.g. the file was broken by hand while the app was open
-            errors.update(str(exc))
+            errors.update(Text(visible(str(exc))))
             return
-        except OSError as exc:
-            errors.update(f"設定ファイルを書き込めません: {exc}")
+        except WRITE_ERRORS as exc:
+            errors.update(Text(f"設定ファイルを書き込めません: {reason(exc)}"))
             return
         self.context.apply(settings)
         self.app.theme = THEMES[settings.theme]
-        self.app.notify(f"{path} に保存しました", title="設定")
+        self.app.notify(f"{visible(str(path))} に保存しました", title="設定", markup=False)
         self.app.pop_screen()
 
     def action_close(self) -> None:

@@ -14,7 +14,7 @@ from quizapp.ui.context import AppContext
 from quizapp.ui.screens.home import percent
 from quizapp.ui.widgets.barchart import BarChart
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import clip
+from quizapp.ui.widgets.jtext import plain
 
 DAYS = 14
 NUMBER_COLUMNS_CELLS = 42
@@ -65,12 +65,15 @@ class StatsScreen(Screen[None]):
         leeches = progress.leeches(ctx.store, ctx.bank, ctx.generators)
         lines = Text()
         lines.append("苦手なトピック: ", style="bold")
-        lines.append(
-            "、".join(f"{t.title}（{percent(t.accuracy)}）" for t in weak)
-            or "まだデータがありません"
+        lines.append_text(
+            plain("、".join(f"{t.title}（{percent(t.accuracy)}）" for t in weak))
+            or Text("まだデータがありません")
         )
         lines.append("\n苦手カード（リーチ）: ", style="bold")
-        lines.append("、".join(f"{key}（{lapses}回）" for key, _, lapses in leeches[:10]) or "なし")
+        lines.append_text(
+            plain("、".join(f"{key}（{lapses}回）" for key, _, lapses in leeches[:10]))
+            or Text("なし")
+        )
         self.query_one("#weak", Static).update(lines)
         table = self.query_one("#accuracy", DataTable)
         table.add_columns("トピック", "解答", "正解", "正答率", "既習/総数")
@@ -79,7 +82,7 @@ class StatsScreen(Screen[None]):
         title_cells = max(16, self.app.size.width - NUMBER_COLUMNS_CELLS)
         for t in rows:
             table.add_row(
-                clip(t.title, title_cells),
+                plain(t.title, cells=title_cells),
                 str(t.answers),
                 str(t.correct_answers),
                 percent(t.accuracy),

@@ -11,7 +11,9 @@ from textual.widgets.selection_list import Selection
 
 from quizapp.session import drill_queue
 from quizapp.ui.context import AppContext
+from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
+from quizapp.ui.widgets.jtext import plain
 from quizapp.ui.widgets.lists import CheckList
 
 EXAM_FILTERS = (("G", "E"), ("G",), ("E",))
@@ -49,7 +51,7 @@ class TopicsScreen(Screen[None]):
             if set(item.exams) & set(self.exams):
                 counts[item.topic] = counts.get(item.topic, 0) + 1
         options = [
-            Selection(f"{topic.title}（{counts[tid]}問）", tid, tid in selected)
+            Selection(plain(f"{topic.title}（{counts[tid]}問）"), tid, tid in selected)
             for tid, topic in ctx.bank.topics.items()
             if counts.get(tid)
         ]
@@ -91,10 +93,14 @@ class TopicsScreen(Screen[None]):
         if not topics:
             self.notify("トピックを選んでください（スペースキー）。")
             return
-        queue = drill_queue(
-            ctx.bank, topics, self.exams, seed=ctx.seed, seen=ctx.store.answer_counts_by_card()
-        )
-        session = ctx.session("drill", queue, topics=topics, exams=list(self.exams))
+        try:
+            queue = drill_queue(
+                ctx.bank, topics, self.exams, seed=ctx.seed, seen=ctx.store.answer_counts_by_card()
+            )
+            session = ctx.session("drill", queue, topics=topics, exams=list(self.exams))
+        except WRITE_ERRORS as exc:
+            report(self.app, NOT_STARTED, exc)
+            return
         self.app.switch_screen(QuizScreen(ctx, session, title="トピック別演習"))
 
     def action_close(self) -> None:

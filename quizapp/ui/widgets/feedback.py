@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from quizapp.session import Feedback
-from quizapp.ui.widgets.jtext import JText
+from quizapp.ui.widgets.jtext import JText, plain
 
 
 def expected_text(feedback: Feedback) -> str:
@@ -27,7 +27,8 @@ def render_feedback(feedback: Feedback) -> RenderableType:
         parts.append(Text("✔ 正解", style="bold green"))
     else:
         verdict = Text("✘ 不正解", style="bold red")
-        verdict.append(f"   あなたの解答: {grade.answer or '（無回答）'}", style="")
+        verdict.append("   あなたの解答: ")
+        verdict.append_text(plain(grade.answer) if grade.answer else Text("（無回答）"))
         parts.append(verdict)
     parts.append(JText(f"正解: {expected_text(feedback)}", "bold", hang=cell_len("正解: ")))
     if grade.hint:

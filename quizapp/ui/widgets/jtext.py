@@ -2,7 +2,11 @@
 a short English word ("GAP はチャネルごとに…") is pushed to its own line. This renderable breaks
 between any two wide characters, keeps words of narrow characters whole (English, numbers and
 formulas such as "Σwᵢxᵢ" or "7×7"), and keeps closing punctuation off the start of a line
-(kinsoku)."""
+(kinsoku).
+
+Bank, config and learner text reaches the screen through :class:`JText` or :func:`plain`: neither
+reads Rich markup, and both show control characters as escapes (an OSC 52 in a prompt must not
+write the clipboard)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.style import Style, StyleType
 from rich.text import Text
+
+from quizapp.safetext import visible
 
 _NO_LINE_START = set(
     "、。，．,.)）」』】〕！？!?ー・：；:;…〜ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
@@ -141,12 +147,20 @@ def clip(text: str, cells: int) -> str:
     return f"{out.rstrip()}…" if out else ""
 
 
+def plain(text: str, style: StyleType = "", *, cells: int | None = None) -> Text:
+    """One line of text from a bank, a config file or the learner, as it is: no markup read,
+    control characters (newlines too) shown as escapes; cut to ``cells`` with :func:`clip`."""
+    line = visible(text, newlines=False)
+    return Text(line if cells is None else clip(line, cells), style=style)
+
+
 class JText:
     """A paragraph (or several, split on newlines) of Japanese text in one style; ``hang``
-    indents the continuation lines of each paragraph."""
+    indents the continuation lines of each paragraph. Control characters other than newlines and
+    tabs show as escapes."""
 
     def __init__(self, text: str, style: StyleType = "", *, hang: int = 0) -> None:
-        self.text = text
+        self.text = visible(text)
         self.style = style
         self.hang = hang
 

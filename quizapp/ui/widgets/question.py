@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from quizapp.items import Choice
+from quizapp.safetext import visible
 from quizapp.session import Question
 from quizapp.ui.widgets.jtext import JText
 
@@ -35,9 +36,8 @@ def render_question(question: Question, selected: frozenset[int] = frozenset()) 
         from rich.syntax import Syntax  # pygments: imported only when a code item is shown
 
         parts.append(Text(""))
-        parts.append(
-            Syntax(item.code.template.rstrip(), "python", theme="ansi_dark", word_wrap=True)
-        )
+        code = visible(item.code.template.rstrip())
+        parts.append(Syntax(code, "python", theme="ansi_dark", word_wrap=True))
     if question.options:
         parts.append(Text(""))
         for pos, option in enumerate(question.options):

@@ -1,0 +1,227 @@
+"""An exam-faithful mock exam: a draw by the syllabus's area shares, an answer sheet the learner
+moves around in (flag for review, go back, change an answer), and a result per area.
+
+Only the exam's own formats appear: four-option choice items (code items in E資格 only) and
+generated problems shown as four options; ○× and fill-ins stay drill formats, and items beyond the
+syllabus (発展) never appear. The pace is the exam's, scaled to the number of questions.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from quizapp.bank import Bank
+from quizapp.coverage import syllabus_ids
+from quizapp.items import Choice, Generated
+from quizapp.session import Question, Session, card_key_for
+from quizapp.syllabus import ADVANCED_TAG, Exam
+
+PASS_LINE = 0.7
+"""JDLA publishes no pass mark for either exam; about 70% is the common estimate."""
+
+
+def allocate(shares: Sequence[tuple[str, float]], n: int) -> dict[str, int]:
+    """``n`` questions over areas in proportion to their shares (largest remainder: every area
+    is within one question of its exact share, and the counts add up to ``n``)."""
+    total = sum(share for _, share in shares)
+    exact = [(name, n * share / total) for name, share in shares]
+    counts = {name: int(x) for name, x in exact}
+    left = n - sum(counts.values())
+    for name, _ in sorted(exact, key=lambda p: -(p[1] - int(p[1])))[:left]:
+        counts[name] += 1
+    return counts
+
+
+def exam_pool(bank: Bank, exam: str, generators: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Area → card keys that may appear in the exam's mock, each in the format the exam uses."""
+    assert bank.syllabus is not None
+    pool: dict[str, list[str]] = {a.name: [] for a in bank.syllabus.exams[exam].areas}
+    for item in bank.items.values():
+        if exam not in item.exams or ADVANCED_TAG in item.tags:
+            continue
+        if isinstance(item, Choice):
+            if len(item.options) != 4 or (item.code is not None and exam != "E"):
+                continue
+        elif not (isinstance(item, Generated) and item.generator in generators):
+            continue
+        key = card_key_for(item)
+        for sid in syllabus_ids(bank, item):
+            sitem = bank.syllabus.items[sid]
+            if sitem.exam == exam and sitem.examined and key not in pool[sitem.area]:
+                pool[sitem.area].append(key)
+                break
+    return pool
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The questions of one mock: card keys with the area each was drawn for, in exam order."""
+
+    exam: Exam
+    cards: list[tuple[str, str]]
+    seconds: int
+    target: dict[str, int]
+    """The questions each area would get from its share alone."""
+
+    @property
+    def shortfall(self) -> int:
+        """Questions the bank could not supply (areas without enough items)."""
+        return sum(self.target.values()) - len(self.cards)
+
+
+def draw(
+    bank: Bank, exam: str, n: int, generators: Mapping[str, Any], seed: int | None = None
+) -> Draw:
+    """``n`` distinct questions by area share; an area short of items passes its questions on to
+    the others in proportion to their shares. The time limit keeps the exam's pace."""
+    assert bank.syllabus is not None
+    spec = bank.syllabus.exams[exam]
+    rng = random.Random(seed)
+    pool = exam_pool(bank, exam, generators)
+    for keys in pool.values():
+        rng.shuffle(keys)
+    target = allocate([(a.name, a.share) for a in spec.areas], n)
+    counts = dict.fromkeys(target, 0)
+    remaining = n
+    open_areas = [a for a in spec.areas if pool[a.name]]
+    while remaining and open_areas:
+        want = allocate([(a.name, a.share) for a in open_areas], remaining)
+        for name, k in want.items():
+            take = min(k, len(pool[name]) - counts[name])
+            counts[name] += take
+            remaining -= take
+        open_areas = [a for a in open_areas if counts[a.name] < len(pool[a.name])]
+    cards = [(key, name) for name, k in counts.items() for key in pool[name][:k]]
+    rng.shuffle(cards)
+    seconds = round(len(cards) * spec.minutes * 60 / spec.questions)
+    return Draw(exam=spec, cards=cards, seconds=seconds, target=target)
+
+
+@dataclass
+class Sheet:
+    """The answer sheet: every question up front, answers that can change until submission."""
+
+    questions: list[Question]
+    areas: list[str]
+    answers: dict[int, Any] = field(default_factory=dict)
+    flags: set[int] = field(default_factory=set)
+
+    def answer(self, index: int, response: Any) -> None:
+        if response in (None, [], ()):
+            self.answers.pop(index, None)
+        else:
+            self.answers[index] = response
+
+    def toggle_flag(self, index: int) -> bool:
+        """Flag (見直し) or unflag a question; returns whether it is flagged now."""
+        self.flags.symmetric_difference_update({index})
+        return index in self.flags
+
+    def status(self, index: int) -> str:
+        """``flagged``, ``answered`` or ``unanswered`` (a flag shows over an answer)."""
+        if index in self.flags:
+            return "flagged"
+        return "answered" if index in self.answers else "unanswered"
+
+    def unanswered(self) -> list[int]:
+        return [i for i in range(len(self.questions)) if i not in self.answers]
+
+    def flagged(self) -> list[int]:
+        return sorted(self.flags)
+
+    def to_json(self) -> dict[str, Any]:
+        """What to keep so an interrupted mock is not lost: keys, answers, flags."""
+        return {
+            "cards": [q.card_key for q in self.questions],
+            "answers": {str(i): r for i, r in self.answers.items()},
+            "flags": sorted(self.flags),
+        }
+
+
+def sheet_for(session: Session, picked: Draw) -> Sheet:
+    """Build every question of a draw through the session (a generator gets its instance now)."""
+    questions = [
+        session.question_for(key, number=n) for n, (key, _) in enumerate(picked.cards, start=1)
+    ]
+    return Sheet(questions=questions, areas=[area for _, area in picked.cards])
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    name: str
+    correct: int
+    asked: int
+
+
+@dataclass(frozen=True)
+class Result:
+    exam: str
+    correct: int
+    asked: int
+    seconds: float
+    limit: int
+    areas: list[AreaResult]
+    unanswered: list[int]
+    wrong: list[int]
+    flagged: list[int]
+    pass_line: float = PASS_LINE
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.asked if self.asked else 0.0
+
+    @property
+    def passed(self) -> bool:
+        """Whether the score reaches the estimated pass line (an estimate, never a verdict)."""
+        return self.score >= self.pass_line
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exam": self.exam,
+            "correct": self.correct,
+            "asked": self.asked,
+            "seconds": round(self.seconds, 1),
+            "limit": self.limit,
+            "areas": {a.name: [a.correct, a.asked] for a in self.areas},
+            "unanswered": self.unanswered,
+            "pass_line": self.pass_line,
+        }
+
+
+def submit(
+    session: Session, sheet: Sheet, exam: Exam, limit: int, seconds: float, now: datetime
+) -> Result:
+    """Grade the sheet: every answered question is graded, scheduled and committed through the
+    session; an unanswered one counts as wrong but is not logged (no answer was given)."""
+    per_area: dict[str, list[int]] = {a.name: [0, 0] for a in exam.areas}
+    wrong = []
+    each = seconds / max(len(sheet.answers), 1)
+    for index, question in enumerate(sheet.questions):
+        area = per_area[sheet.areas[index]]
+        area[1] += 1
+        if index not in sheet.answers:
+            continue
+        feedback = session.answer(question, sheet.answers[index], each)
+        if feedback.grade.correct:
+            area[0] += 1
+        else:
+            wrong.append(index)
+    areas = [AreaResult(name, c, n) for name, (c, n) in per_area.items() if n]
+    result = Result(
+        exam=exam.id,
+        correct=sum(a.correct for a in areas),
+        asked=len(sheet.questions),
+        seconds=seconds,
+        limit=limit,
+        areas=areas,
+        unanswered=sheet.unanswered(),
+        wrong=wrong,
+        flagged=sheet.flagged(),
+    )
+    session.store.end_session(session.session_id, now=now, summary=result.to_json())
+    session.finished = True
+    return result

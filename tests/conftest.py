@@ -1,0 +1,39 @@
+"""What every test shares: an environment that holds nothing of the person running the suite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+XDG_DIRS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+
+
+def user_free_environment(home: Path) -> dict[str, str]:
+    """``os.environ`` without any ``QUIZAPP_*`` and with every XDG directory inside ``home``: a
+    command started with it cannot load the user's bank (whose code options would run), database
+    or settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_")}
+    return env | {name: str(home / name.lower()) for name in XDG_DIRS}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """For the whole run, including every process a test starts without its own environment.
+    One home for the session: the bank cache in it is keyed by content, so sharing is safe."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [k for k in os.environ if k.startswith("QUIZAPP_")]:
+            patch.delenv(name)
+        for name in XDG_DIRS:
+            patch.setenv(name, str(home / name.lower()))
+        yield
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for a ``quizapp`` command a test starts: nothing of the user's, and its
+    own data, settings and cache directories under ``tmp_path``."""
+    return user_free_environment(tmp_path / "home")
