@@ -44,6 +44,8 @@ def test_every_topic_meets_the_minimums() -> None:
     b = bank()
     short = []
     for topic in b.topics:
+        if not b.topics[topic].seeds:
+            continue  # written from the syllabus: counted per syllabus item (test_syllabus_coverage)
         kinds = Counter(i.kind for i in b.by_topic(topic) if not isinstance(i, Generated))
         total = sum(kinds.values())
         if total < MIN_PER_TOPIC["total"] or any(

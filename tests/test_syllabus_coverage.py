@@ -1,0 +1,73 @@
+"""The bank teaches the whole syllabus: per syllabus item, enough items in the exam's forms, and
+every official keyword taught somewhere (a script over the shipped bank, not a timed test)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from quizapp.bank import Bank, load_bank
+from quizapp.coverage import items_by_syllabus, missing_keywords
+from quizapp.items import Choice, Generated, Item
+from quizapp.paths import shipped_bank_dir
+from solvers.generators import REGISTRY
+
+LAW_IDS = [f"G-L{n:02d}" for n in range(1, 19)]
+MINIMUMS = dict.fromkeys(LAW_IDS, (10, 8))
+"""Syllabus id → (hand-written items, four-option choices) it must have at least."""
+
+
+@cache
+def bank() -> Bank:
+    return load_bank([shipped_bank_dir()], generators=REGISTRY)
+
+
+@cache
+def serving() -> dict[str, list[Item]]:
+    return items_by_syllabus(bank())
+
+
+@pytest.mark.parametrize("syllabus_id", sorted(MINIMUMS))
+def test_each_syllabus_item_meets_its_minimums(syllabus_id: str) -> None:
+    items = [i for i in serving()[syllabus_id] if not isinstance(i, Generated)]
+    four = [i for i in items if isinstance(i, Choice) and len(i.options) == 4]
+    total, choices = MINIMUMS[syllabus_id]
+    assert len(items) >= total, f"{syllabus_id}: {len(items)} items"
+    assert len(four) >= choices, f"{syllabus_id}: {len(four)} four-option choices"
+
+
+@pytest.mark.parametrize("syllabus_id", sorted(MINIMUMS))
+def test_every_official_keyword_is_taught(syllabus_id: str) -> None:
+    syllabus = bank().syllabus
+    assert syllabus is not None
+    missing = missing_keywords(syllabus.items[syllabus_id].keywords, serving()[syllabus_id])
+    assert not missing, f"{syllabus_id}: no item mentions {missing}"
+
+
+@pytest.mark.parametrize("syllabus_id", LAW_IDS)
+def test_every_law_item_names_its_basis_and_date(syllabus_id: str) -> None:
+    for item in serving()[syllabus_id]:
+        assert item.source.ref and item.as_of, item.id
+
+
+def test_law_items_use_the_exam_forms() -> None:
+    """About a third ask for the inappropriate option; every syllabus item has a combination."""
+    items = [i for sid in LAW_IDS for i in serving()[sid] if isinstance(i, Choice)]
+    inappropriate = sum("不適切" in i.prompt for i in items)
+    assert inappropriate >= len(items) // 4, inappropriate
+    for sid in LAW_IDS:
+        combos = [i for i in serving()[sid] if "（ア）" in i.prompt and "（イ）" in i.prompt]
+        assert combos, f"{sid}: no two-blank combination"
+
+
+def test_law_answers_are_spread_over_the_positions() -> None:
+    firsts = Counter(
+        i.answer if isinstance(i.answer, int) else i.answer[0]
+        for sid in LAW_IDS
+        for i in serving()[sid]
+        if isinstance(i, Choice)
+    )
+    assert set(firsts) == {1, 2, 3, 4}
+    assert max(firsts.values()) / sum(firsts.values()) < 0.4
