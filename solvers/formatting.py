@@ -274,22 +274,31 @@ def fmt_plain(x: Number, max_places: int = 6) -> str:
     return fmt_fixed(x, max_places)
 
 
-def _is_short(x: Fraction, max_places: int) -> bool:
-    """Whether ``x`` is a decimal with at most ``max_places`` places."""
+def _places(x: Fraction) -> int | None:
+    """How many decimals ``x`` has, or None when its decimal does not end (1/3)."""
     den, twos, fives = x.denominator, 0, 0
     while den % 2 == 0:
         den, twos = den // 2, twos + 1
     while den % 5 == 0:
         den, fives = den // 5, fives + 1
-    return den == 1 and max(twos, fives) <= max_places
+    return max(twos, fives) if den == 1 else None
+
+
+def _is_short(x: Fraction, max_places: int) -> bool:
+    """Whether ``x`` is a decimal with at most ``max_places`` places."""
+    places = _places(x)
+    return places is not None and places <= max_places
 
 
 def fmt_rational(x: Fraction, max_places: int = 6) -> str:
     """A rational as written by hand, never rounded: a short decimal when it has one (0.25,
     −1.2), else the reduced fraction (−2/3, 14/3)."""
-    if _is_short(x, max_places):
-        return fmt_plain(x, max_places)
-    return _minus(f"{x.numerator}/{x.denominator}")
+    places = _places(x)
+    if places is None or places > max_places:
+        return _minus(f"{x.numerator}/{x.denominator}")
+    if places == 0:
+        return fmt_int(x.numerator)
+    return fmt_units(x.numerator * 10**places // x.denominator, places)
 
 
 def shown_value(text: str) -> Decimal:

@@ -194,7 +194,7 @@ def _build_temperature(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
         ),
     ]
     numerator, denominator = fmt_units(shown[i], 3), fmt_units(sum(shown), 3)
-    scaled = [written(v) / written(t) for v in z]
+    scaled = [Fraction(v, t) if isinstance(t, int) else written(v) / written(t) for v in z]
     return Draft(
         params={
             "temperature": t,

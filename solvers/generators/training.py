@@ -211,6 +211,10 @@ def _build_linear_scaling(p: dict[str, Any], rng: np.random.Generator) -> Draft 
 # ---------------------------------------------------------------------------------- zero_memory
 
 
+_ZERO_BYTES = {0: (16, 0), 1: (4, 12), 2: (2, 14), 3: (0, 16)}
+"""Bytes per parameter each GPU keeps whole, and bytes split across the N GPUs, per stage."""
+
+
 def _build_zero(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     n_b, gpus, stage = p["n_params_billion"], p["n_gpus"], p["stage"]
     if stage not in (0, 1, 2, 3) or gpus < 2 or n_b <= 0:
@@ -221,13 +225,10 @@ def _build_zero(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         return memory.zero_memory_per_gpu(psi, gpus, k, bytes_optim=optim_bytes) / 1e9
 
     answer = per_gpu(stage)
-    psi_b, n = written(n_b), Fraction(gpus)  # in units of 10⁹, so GB
-    exact = {
-        0: 16 * psi_b,
-        1: 4 * psi_b + 12 * psi_b / n,
-        2: 2 * psi_b + 14 * psi_b / n,
-        3: 16 * psi_b / n,
-    }[stage]
+    # bytes per parameter (kept + partitioned/N) = (kept·N + partitioned)/N; Ψ in 10⁹, so GB
+    kept, split = _ZERO_BYTES[stage]
+    psi_b = written(n_b)
+    exact = Fraction(psi_b.numerator * (kept * gpus + split), psi_b.denominator * gpus)
     candidates: list[Candidate] = [
         ("no-partitioning", "ZeRO の分割を考えていません（16Ψ はステージ 0 の値）", per_gpu(0)),
         (
