@@ -87,6 +87,18 @@ def _build_cosine(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         ("ignored-lr-min", "η_min を無視しています", 0.5 * lr_max * (1 + c) if lr_min else None),
     ]
     fmt = sig(3)
+    # cos is shown to 4 decimals, or more where η from the shown cos would round otherwise
+    # (cos 0.6π ≈ −0.3090 gives exactly 0.3455·η_max, but the answer is 0.34549…·η_max)
+    exact_min = written(lr_max) * written(ratio)
+    half_span = (written(lr_max) - exact_min) / 2
+    target = fmt.text(answer)
+    for places in range(4, 12):
+        cos_text = "0" if abs(c) < 1e-12 else fmt_dec(c, places)  # cos(π/2) is exactly 0
+        hand = exact_min + half_span * (1 + Fraction(shown_value(cos_text)))
+        if fmt.text(hand) == target:
+            break
+    else:
+        return None
     return Draft(
         params={
             "total_steps": total,
@@ -104,9 +116,10 @@ def _build_cosine(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         fmt=fmt,
         candidates=candidates,
         steps=[
-            f"πt/T = π×{int(step)}/{total}、cos(π×{fmt_plain(progress / 100)}) = {fmt_dec(c, 4)}",
+            f"πt/T = π×{int(step)}/{total}、cos(π×{fmt_plain(progress / 100)}) "
+            f"{'=' if cos_text == '0' else '≈'} {cos_text}",
             f"η_t = {fmt_plain(lr_min)} + ½×({fmt_plain(lr_max)} − {fmt_plain(lr_min)})×"
-            f"(1 + {paren(fmt_dec(c, 4))}) = {fmt_sig(answer, 6)}",
+            f"(1 + {paren(cos_text)}) {fmt_result(hand, fmt)}",
         ],
     )
 

@@ -189,8 +189,10 @@ TOKEN = re.compile(r"(?<![\d.,])−?\d[\d,]*(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵
 
 
 def places(text: str) -> int:
-    mantissa = text.partition("×")[0]
-    return len(mantissa.partition(".")[2])
+    """Decimal places of a shown number: 3 for 0.123, 9 for 9.77975×10⁻⁴."""
+    mantissa, _, power = text.partition("×10")
+    shift = int("".join(_SUPER[c] for c in power)) if power else 0
+    return len(mantissa.partition(".")[2]) - shift
 
 
 def sig_digits(text: str) -> int:
@@ -207,7 +209,7 @@ def dec_of(text: str) -> Fraction:
     return Fraction(read_number(text))
 
 
-LAST = re.compile(r"(−?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s*(?:倍)?$")
+LAST = re.compile(r"(−?\d[\d,]*(?:\.\d+)?(?:/\d+|×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)\s*(?:倍)?$")
 
 
 def last_number(line: str) -> str:

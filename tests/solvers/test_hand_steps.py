@@ -1,10 +1,11 @@
 """Worked solutions followed step by step, and problems worked by hand the way a learner would.
 
 * In the solutions that carry numbers from step to step (softmax, temperature softmax, batch
-  norm, EfficientNet, the scaling-law ratio) every shown number follows from the shown numbers
-  before it, and the last one rounds to the answer.
+  norm, EfficientNet, the scaling-law ratio, cosine annealing) every shown number follows from
+  the shown numbers before it, and the last one rounds to the answer.
 * A careful learner who works with the constants the prompt gives (e ≈ 2.718, Φ(x) ≈ …) and rounds
-  intermediates the way the solution does (exp to 3 decimals, σ and x̂ to 4) is graded correct.
+  intermediates the way the solution does (exp to 3 decimals, σ and x̂ to 4, cos as shown) is
+  graded correct.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from solvers.problem import Problem, check
 from .hand_exact import EXACT, problems
 from .hand_numbers import (
     CTX,
+    PI,
     TOKEN,
     Exact,
     correctly_rounded,
+    cos,
     dec,
     dec_of,
     exp,
@@ -31,6 +34,7 @@ from .hand_numbers import (
     pow_,
     q,
     read_number,
+    rounded,
     rule,
     sqrt,
 )
@@ -146,12 +150,34 @@ def steps_loss_ratio(p: Problem) -> list[str]:
     return errors
 
 
+def _cosine_parts(p: Problem) -> tuple[Fraction, Fraction, str, str]:
+    """η_min, η_max, and the cos value and η_t the solution shows."""
+    a = p.params
+    lr_max = q(a["lr_max"])
+    lines = p.solution.splitlines()
+    return lr_max * q(a["lr_min_ratio"]), lr_max, last_number(lines[0]), last_number(lines[1])
+
+
+def steps_cosine(p: Problem) -> list[str]:
+    lr_min, lr_max, c, eta = _cosine_parts(p)
+    angle = CTX.multiply(PI, dec(Fraction(p.params["step"], p.params["total_steps"])))
+    errors = []
+    if not correctly_rounded(c, cos(angle)):
+        errors.append(f"cos shown as {c}")
+    if not correctly_rounded(eta, lr_min + (lr_max - lr_min) / 2 * (1 + dec_of(c))):
+        errors.append(f"η from cos = {c} shown as {eta}")
+    if rounded(dec_of(eta), rule(p)) != read_number(p.answer_text):
+        errors.append(f"{eta} then 答え {p.answer_text}")
+    return errors
+
+
 STEPS = {
     "softmax_probs": steps_softmax_probs,
     "softmax_temperature": steps_softmax_temperature,
     "batch_norm_values": steps_batch_norm,
     "efficientnet_compound": steps_efficientnet,
     "scaling_loss_ratio": steps_loss_ratio,
+    "cosine_lr": steps_cosine,
 }
 
 
@@ -223,12 +249,19 @@ def hand_scaling_fit(p: Problem) -> list[Fraction]:
     return [Fraction(-log10(last / first) / decades)]
 
 
+def hand_cosine(p: Problem) -> list[Fraction]:
+    """With cos(πt/T) as the solution shows it."""
+    lr_min, lr_max, c, _ = _cosine_parts(p)
+    return [lr_min + (lr_max - lr_min) / 2 * (1 + dec_of(c))]
+
+
 HAND = {
     "softmax_probs": hand_softmax_probs,
     "softmax_temperature": hand_softmax_temperature,
     "batch_norm_values": hand_batch_norm,
     "gelu_value": hand_gelu,
     "scaling_fit": hand_scaling_fit,
+    "cosine_lr": hand_cosine,
 }
 
 
@@ -236,10 +269,9 @@ HAND = {
 def test_an_answer_worked_by_hand_as_shown_is_graded_correct(name):
     bad = []
     for p, _ in problems(name):
-        kind, d = rule(p)
-        assert kind == "fixed"
+        assert rule(p)[0] != "exact"
         for value in HAND[name](p):
-            typed = float(half_up(value, d))
+            typed = float(rounded(value, rule(p)))
             if not check(p, typed).correct:
                 bad.append(
                     f"seed {p.seed}: by hand {float(value):.6f} → {typed}, answer {p.answer_text}"
