@@ -3,6 +3,12 @@
 Display conventions: the minus sign is U+2212 (−), thousands are grouped with commas (1,769,472),
 powers of ten use superscripts (9.54×10⁻⁷), and trailing zeros after the decimal point are dropped
 (0.250 → 0.25). Every string produced here is read back by ``quizapp.grading.parse_number``.
+
+Rounding is 四捨五入, as the prompts say. A value known exactly (:data:`Exact`: a ``Fraction`` or
+``Decimal``, e.g. 1.15² = 529/400) is rounded exactly, so a true tie such as 1.3225 always rounds
+up; a float is taken as the number it is written as (its shortest repr). A generator whose answer
+is rational computes it as a ``Fraction``: float arithmetic can move a tie (1.15**2 is
+1.3224999999999998) and no formatting can tell that from a value just below it.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import Literal
 
@@ -19,10 +26,16 @@ _CACHE = 8192
 """Formatted numbers kept per function: generators format the same few values (a 0.05 grid of
 weights, small integers) dozens of times a problem. The functions are pure, so this is a memo."""
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_STEP_EXTRA = 12
+"""Digits :func:`fmt_step` may add; a float carries about 17, so 12 past 4 is all there is."""
 _SUBSCRIPT = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 
 FormatKind = Literal["int", "fixed", "sig", "exact"]
 Answer = float | tuple[float, ...]
+Exact = Fraction | Decimal
+"""A value known exactly; the functions here round it exactly."""
+Number = float | int | Fraction | Decimal
 
 
 def superscript(n: int) -> str:
@@ -74,11 +87,63 @@ def _may_be_tie(x: float) -> bool:
     return repr(float(x)).partition("e")[0].rstrip("0").endswith("5")
 
 
+def _round_exact(x: Exact, places: int) -> Decimal:
+    """``x`` rounded to ``places`` decimals, a tie away from zero (四捨五入), exactly."""
+    if isinstance(x, Decimal):
+        return x.quantize(Decimal(1).scaleb(-places, _WIDE), ROUND_HALF_UP, _WIDE)
+    return Decimal(half_up_units(x.numerator, x.denominator, places)).scaleb(-places, _WIDE)
+
+
+def _exponent(x: Exact) -> int:
+    """⌊log₁₀|x|⌋ of a non-zero exact value."""
+    if isinstance(x, Decimal):
+        return x.adjusted()
+    a = abs(x)
+    e = len(str(a.numerator)) - len(str(a.denominator))
+    return e - 1 if a < Fraction(10) ** e else e
+
+
+def half_up_units(num: int, den: int, places: int = 0) -> int:
+    """num/den (den > 0) rounded to ``places`` decimals, a tie away from zero (四捨五入), as a
+    count of 10⁻ᵖˡᵃᶜᵉˢ: exact like a ``Fraction`` and far cheaper, for the hand calculations a
+    generator replays on every draw."""
+    if places >= 0:
+        units = (2 * abs(num) * 10**places + den) // (2 * den)
+    else:
+        den *= 10**-places
+        units = (2 * abs(num) + den) // (2 * den)
+    return -units if num < 0 else units
+
+
+def fmt_units(units: int, places: int) -> str:
+    """A count of 10⁻ᵖˡᵃᶜᵉˢ with exactly ``places`` decimals: (−12247, 4) → "−1.2247"."""
+    whole, part = divmod(abs(units), 10**places)
+    text = f"{whole}.{part:0{places}d}" if places else str(whole)
+    return MINUS + text if units < 0 else text
+
+
 @lru_cache(maxsize=_CACHE)
-def fmt_int(x: float) -> str:
+def written(x: float | int) -> Fraction:
+    """A parameter as the exact decimal a prompt writes it: 0.1 → 1/10, not the binary
+    0.1000000000000000055…; the start of an exact computation."""
+    return Fraction(repr(x)) if isinstance(x, float) else Fraction(x)
+
+
+def round_half_up(x: Number, places: int) -> Fraction:
+    """``x`` rounded to ``places`` decimals (四捨五入), as an exact fraction: the number a
+    learner writes down for an intermediate step and computes on with."""
+    if isinstance(x, Fraction | Decimal):
+        return Fraction(_round_exact(x, places))
+    return Fraction(_half_up(x, places))
+
+
+@lru_cache(maxsize=_CACHE, typed=True)
+def fmt_int(x: Number) -> str:
     """A whole number with comma grouping, rounded half up: 1769472 → "1,769,472", −3 → "−3"."""
     if isinstance(x, int):
         return _minus(f"{x:,}")
+    if isinstance(x, Fraction | Decimal):
+        return _minus(f"{int(_round_exact(x, 0)):,}")
     if x.is_integer():
         return _minus(f"{int(x):,}")
     if not _may_be_tie(x):
@@ -86,40 +151,54 @@ def fmt_int(x: float) -> str:
     return _minus(f"{int(_half_up(x, 0)):,}")
 
 
-@lru_cache(maxsize=_CACHE)
-def fmt_fixed(x: float, places: int) -> str:
+@lru_cache(maxsize=_CACHE, typed=True)
+def fmt_fixed(x: Number, places: int) -> str:
     """``x`` rounded half up (四捨五入) to ``places`` decimals, trailing zeros dropped:
-    (0.2500, 3) → "0.25", (0.125, 2) → "0.13"."""
-    if not math.isfinite(x):
+    (0.2500, 3) → "0.25", (0.125, 2) → "0.13", (Fraction(529, 400), 3) → "1.323"."""
+    if isinstance(x, Fraction | Decimal):
+        text = f"{_round_exact(x, places):f}"
+    elif not math.isfinite(x):
         return _minus(str(x))
-    written = repr(float(x))
-    point = written.find(".")
-    if "e" in written or point < 0:
-        exact = _may_be_tie(x)
-        text = f"{_half_up(x, places):f}" if exact else f"{x:.{places}f}"
-    elif len(written) - point - 1 <= places and math.ulp(x) * 1000 <= 10.0**-places:
-        text = written  # nothing to round (0.35 stays 0.35), and the float is that decimal
-    elif len(written) - point - 2 == places and written.endswith("5"):
-        text = f"{_half_up(x, places):f}"
     else:
-        text = f"{x:.{places}f}"
+        text = _fixed_float(x, places)
     text = _strip_zeros(text)
     if text in ("-0", "0"):
         return "0"
     return _minus(text)
 
 
-def _sig_decimal(x: float, digits: int) -> Decimal:
+def _fixed_float(x: float, places: int) -> str:
+    shown = repr(float(x))
+    point = shown.find(".")
+    if "e" in shown or point < 0:
+        exact = _may_be_tie(x)
+        text = f"{_half_up(x, places):f}" if exact else f"{x:.{places}f}"
+    elif len(shown) - point - 1 <= places and math.ulp(x) * 1000 <= 10.0**-places:
+        text = shown  # nothing to round (0.35 stays 0.35), and the float is that decimal
+    elif len(shown) - point - 2 == places and shown.endswith("5"):
+        text = f"{_half_up(x, places):f}"
+    else:
+        text = f"{x:.{places}f}"
+    return text
+
+
+def _sig_decimal(x: Number, digits: int) -> Decimal:
     """``x`` rounded (四捨五入) to ``digits`` significant figures, as a Decimal."""
-    magnitude = Decimal(float(x)).adjusted()
-    rounded = _half_up(x, digits - 1 - magnitude)
+    if isinstance(x, Fraction | Decimal):
+        magnitude = _exponent(x)
+        rounded = _round_exact(x, digits - 1 - magnitude)
+    else:
+        magnitude = Decimal(float(x)).adjusted()
+        rounded = _half_up(x, digits - 1 - magnitude)
     if rounded.adjusted() > magnitude:  # 9.995 → 10.0: one digit too many
         rounded = rounded.quantize(Decimal(1).scaleb(rounded.adjusted() - digits + 1))
     return rounded
 
 
-def round_sig(x: float, digits: int) -> float:
+def round_sig(x: Number, digits: int) -> float:
     """``x`` rounded half up to ``digits`` significant figures (0 and non-finite unchanged)."""
+    if isinstance(x, Fraction | Decimal):
+        return float(_sig_decimal(x, digits)) if x else 0.0
     if x == 0 or not math.isfinite(x):
         return x
     if not _may_be_tie(x):
@@ -127,15 +206,17 @@ def round_sig(x: float, digits: int) -> float:
     return float(_sig_decimal(x, digits))
 
 
-@lru_cache(maxsize=_CACHE)
-def fmt_sig(x: float, digits: int = 3) -> str:
+@lru_cache(maxsize=_CACHE, typed=True)
+def fmt_sig(x: Number, digits: int = 3) -> str:
     """``digits`` significant figures (四捨五入); ×10ⁿ outside 10⁻³ ≤ |x| < 10⁶: 9.54×10⁻⁷,
     0.0854, 14."""
     if x == 0:
         return "0"
-    if not math.isfinite(x):
+    if isinstance(x, Fraction | Decimal):
+        rounded = _sig_decimal(x, digits)
+    elif not math.isfinite(x):
         return _minus(str(x))
-    if not _may_be_tie(x):
+    elif not _may_be_tie(x):
         mantissa, _, exp = f"{x:.{digits - 1}e}".partition("e")
         rounded = Decimal(f"{mantissa}e{exp}")
     else:
@@ -149,10 +230,12 @@ def fmt_sig(x: float, digits: int = 3) -> str:
     return _minus(_strip_zeros(mantissa)) + "×10" + superscript(exponent)
 
 
-@lru_cache(maxsize=_CACHE)
-def fmt_dec(x: float, places: int) -> str:
+@lru_cache(maxsize=_CACHE, typed=True)
+def fmt_dec(x: Number, places: int) -> str:
     """A worked-solution intermediate with exactly ``places`` decimals: −1.4142, 0.0500."""
-    if not math.isfinite(x):
+    if isinstance(x, Fraction | Decimal):
+        text = f"{_round_exact(x, places):f}"
+    elif not math.isfinite(x):
         text = str(x)
     elif _may_be_tie(x):
         text = f"{_half_up(x, places):f}"
@@ -181,14 +264,79 @@ def subscript(n: int) -> str:
     return str(int(n)).translate(_SUBSCRIPT)
 
 
-@lru_cache(maxsize=_CACHE)
-def fmt_plain(x: float, max_places: int = 6) -> str:
+@lru_cache(maxsize=_CACHE, typed=True)
+def fmt_plain(x: Number, max_places: int = 6) -> str:
     """An exact short decimal as written by hand: −0.30000000000000004 → "−0.3", 2.0 → "2"."""
     if isinstance(x, int):
         return f"{x:,}".replace("-", MINUS)
     if float(x).is_integer() and abs(x) < 1e15:
         return fmt_int(x)
     return fmt_fixed(x, max_places)
+
+
+def _places(x: Fraction) -> int | None:
+    """How many decimals ``x`` has, or None when its decimal does not end (1/3)."""
+    den, twos, fives = x.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    return max(twos, fives) if den == 1 else None
+
+
+def _is_short(x: Fraction, max_places: int) -> bool:
+    """Whether ``x`` is a decimal with at most ``max_places`` places."""
+    places = _places(x)
+    return places is not None and places <= max_places
+
+
+def fmt_rational(x: Fraction, max_places: int = 6) -> str:
+    """A rational as written by hand, never rounded: a short decimal when it has one (0.25,
+    −1.2), else the reduced fraction (−2/3, 14/3)."""
+    places = _places(x)
+    if places is None or places > max_places:
+        return _minus(f"{x.numerator}/{x.denominator}")
+    if places == 0:
+        return fmt_int(x.numerator)
+    return fmt_units(x.numerator * 10**places // x.denominator, places)
+
+
+def shown_value(text: str) -> Decimal:
+    """The exact number a display of this module denotes ("2.31×10⁻³", "−1,234")."""
+    plain = text.replace(MINUS, "-").replace(",", "")
+    mantissa, times, exponent = plain.partition("×10")
+    if times:
+        return Decimal(mantissa).scaleb(int(exponent.translate(_FROM_SUPERSCRIPT)), _WIDE)
+    return Decimal(mantissa)
+
+
+def fmt_result(x: Number, then: NumberFormat, places: int = 4) -> str:
+    """The last step's value with its sign: 「= 1.3225」 for an exact short decimal (up to 6
+    places), else 「≈ 」 and :func:`fmt_step`."""
+    if isinstance(x, Fraction) and _is_short(x, 6):
+        return "= " + fmt_plain(x)
+    return "≈ " + fmt_step(x, then, places)
+
+
+def fmt_step(x: Number, then: NumberFormat, places: int = 4) -> str:
+    """A worked-solution intermediate that leads to the answer ``then.text(x)``: ``places``
+    decimals (significant figures for a ``sig`` answer), and more where those would round to
+    something else, so 「≈ 0.2595」 never precedes 「答え: 0.259」 (it becomes 「≈ 0.25949」)."""
+    if isinstance(x, Fraction) and then.kind == "fixed":  # integers only: the common case
+        num, den, d = x.numerator, x.denominator, then.digits
+        target = half_up_units(num, den, d)
+        for p in range(places, places + _STEP_EXTRA):
+            units = half_up_units(num, den, p)
+            if half_up_units(units, 10**p, d) == target:
+                break
+        return fmt_units(units, p)
+    target = then.text(x)
+    show = fmt_sig if then.kind == "sig" else fmt_dec
+    for more in range(_STEP_EXTRA):
+        text = show(x, places + more)
+        if then.text(shown_value(text)) == target:
+            return text
+    return text
 
 
 @dataclass(frozen=True)
@@ -223,8 +371,8 @@ class NumberFormat:
         object.__setattr__(self, "abs_tol", absolute)
         object.__setattr__(self, "_render", render)
 
-    def text(self, value: Answer) -> str:
-        """The value as displayed; a tuple becomes "(a, b, …)"."""
+    def text(self, value: Answer | Number | tuple[Number, ...]) -> str:
+        """The value as displayed (an exact value rounded exactly); a tuple becomes "(a, b, …)"."""
         if isinstance(value, tuple):
             return "(" + ", ".join(self._render(v) for v in value) + ")"
         return self._render(value)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-from solvers.formatting import NumberFormat
+from solvers.formatting import Exact, NumberFormat
 from solvers.problem import (
     Answer,
     Choice,
@@ -267,7 +267,9 @@ class Draft:
 
     params: dict[str, Any]
     prompt: str
-    answer: Answer
+    answer: Answer | Exact | tuple[float | Exact, ...]
+    """The answer; a rational one as a ``Fraction``, so that its display rounds a tie such as
+    1.3225 the way the prompt says (the problem carries it as a float)."""
     fmt: NumberFormat
     candidates: Sequence[Candidate]
     steps: Sequence[str]
@@ -278,6 +280,12 @@ class Draft:
 
 
 Build = Callable[[dict[str, Any], np.random.Generator], Draft | None]
+
+
+def _as_float(value: Any) -> Answer:
+    if isinstance(value, tuple):
+        return tuple(float(v) for v in value)
+    return float(value)
 
 
 def _numbered(steps: Sequence[str]) -> str:
@@ -324,10 +332,11 @@ class Template:
                 continue
             fmt = draft.fmt
             answer_text = draft.answer_text or fmt.text(draft.answer)
+            answer = _as_float(draft.answer)
             digits = fmt.digits if fmt.kind == "sig" else 0
             built = build_choices(
                 rng,
-                draft.answer,
+                answer,
                 answer_text,
                 draft.candidates,
                 fmt.text,
@@ -343,7 +352,7 @@ class Template:
                 seed=int(seed),
                 params=draft.params,
                 prompt=draft.prompt,
-                answer=draft.answer,
+                answer=answer,
                 answer_text=answer_text,
                 rel_tol=fmt.rel_tol,
                 abs_tol=fmt.abs_tol,

@@ -5,12 +5,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from solvers import activations
-from solvers.formatting import EXACT, fixed, fmt_dec, fmt_plain, paren, power, sig, subscript
+from solvers.formatting import (
+    EXACT,
+    fixed,
+    fmt_dec,
+    fmt_plain,
+    fmt_rational,
+    fmt_result,
+    fmt_step,
+    fmt_units,
+    half_up_units,
+    paren,
+    power,
+    sig,
+    subscript,
+    written,
+)
 from solvers.template import Candidate, Draft, Template, random_ints
 
 
@@ -39,6 +55,33 @@ def _one_hot_guess(z: Sequence[float], i: int) -> float | None:
 
 # ------------------------------------------------------------------------------ softmax_probs
 
+E_GIVEN = 2718
+"""e as a softmax prompt gives it, in thousandths (e ≈ 2.718)."""
+
+
+def _milli(x: float) -> int:
+    """A positive value rounded half up to 3 decimals, in thousandths (exp values: a tie needs
+    e^z to be rational, which it is only at z = 0, where it is exactly 1)."""
+    return math.floor(x * 1000 + 0.5)
+
+
+def _share(values: Sequence[int], i: int) -> int:
+    """values[i] / Σ values rounded half up to 3 decimals, in thousandths, exactly."""
+    return half_up_units(values[i], sum(values), 3)
+
+
+def _given_e(z: Sequence[int]) -> tuple[list[int], list[int]]:
+    """e^z with e ≈ 2.718 exactly, scaled by one common factor (2718^z/1000^z times
+    2718^(−min z)·1000^(max z), all integers), and each 2.718^z rounded to 3 decimals (in
+    thousandths)."""
+    lo, hi = min(z), max(z)
+    exact = [E_GIVEN ** (v - lo) * 1000 ** (hi - v) for v in z]
+    rounded = [
+        half_up_units(E_GIVEN**v, 1000**v, 3) if v >= 0 else half_up_units(1000**-v, E_GIVEN**-v, 3)
+        for v in z
+    ]
+    return exact, rounded
+
 
 def _build_softmax(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     z = _logits(rng, p["classes"], p["logit_min"], p["logit_max"])
@@ -48,8 +91,14 @@ def _build_softmax(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     probs = activations.softmax(np.array(z, dtype=float))
     answer = float(probs[i])
     exps = [math.exp(v) for v in z]
-    total = sum(z)
     fmt = fixed(3)
+    # by hand: exp values to 3 decimals as the solution shows them, or e ≈ 2.718 as given
+    shown = [_milli(e) for e in exps]
+    given, given_rounded = _given_e(z)
+    hand = {_share(shown, i), _share(given, i), _share(given_rounded, i)}
+    if hand != {_milli(answer)}:
+        return None
+    total = sum(z)
     candidates: list[Candidate] = [
         (
             "not-normalized",
@@ -73,7 +122,8 @@ def _build_softmax(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         ),
     ]
     exp_terms = " + ".join(power("e", v) for v in z)
-    exp_values = " + ".join(fmt_dec(e, 3) for e in exps)
+    exp_values = " + ".join(fmt_units(e, 3) for e in shown)
+    numerator, denominator = fmt_units(shown[i], 3), fmt_units(sum(shown), 3)
     return Draft(
         params={
             "classes": len(z),
@@ -91,10 +141,10 @@ def _build_softmax(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         candidates=candidates,
         steps=[
             "softmax(z)_i = exp(z_i) / Σ_j exp(z_j)",
-            f"分母: {exp_terms} ≈ {exp_values} = {fmt_dec(sum(exps), 3)}",
-            f"分子: {power('e', z[i])} ≈ {fmt_dec(exps[i], 3)}",
-            f"p{subscript(i + 1)} = {fmt_dec(exps[i], 3)} / {fmt_dec(sum(exps), 3)} ≈ "
-            f"{fmt_dec(answer, 4)}",
+            f"分母: {exp_terms} ≈ {exp_values} = {denominator}",
+            f"分子: {power('e', z[i])} ≈ {numerator}",
+            f"p{subscript(i + 1)} = {numerator} / {denominator} "
+            f"{fmt_result(Fraction(shown[i], sum(shown)), fmt)}",
         ],
     )
 
@@ -109,11 +159,13 @@ def _build_temperature(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
         return None
     (i,) = random_ints(rng, 1, 0, len(z) - 1)
     answer = float(activations.softmax(np.array(z, dtype=float), temperature=t)[i])
+    exps = [math.exp(v / t) for v in z]
+    fmt = fixed(3)
+    shown = [_milli(e) for e in exps]
+    if _share(shown, i) != _milli(answer):
+        return None
     plain = [math.exp(v) for v in z]
     sharp = [math.exp(v * t - max(z) * t) for v in z]
-    scaled = [v / t for v in z]
-    exps = [math.exp(v) for v in scaled]
-    fmt = fixed(3)
     candidates: list[Candidate] = [
         (
             "ignored-temperature",
@@ -141,6 +193,8 @@ def _build_temperature(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
             _one_hot_guess(z, i),
         ),
     ]
+    numerator, denominator = fmt_units(shown[i], 3), fmt_units(sum(shown), 3)
+    scaled = [Fraction(v, t) if isinstance(t, int) else written(v) / written(t) for v in z]
     return Draft(
         params={
             "temperature": t,
@@ -160,12 +214,10 @@ def _build_temperature(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
         candidates=candidates,
         steps=[
             "温度付きソフトマックス: p_i = exp(z_i/T) / Σ_j exp(z_j/T)。T > 1 で分布が平らになる",
-            f"z/T = {_vec([round(v, 4) for v in scaled])}",
-            "exp(z/T) ≈ ("
-            + ", ".join(fmt_dec(e, 3) for e in exps)
-            + f")、和 ≈ {fmt_dec(sum(exps), 3)}",
-            f"p{subscript(i + 1)} = {fmt_dec(exps[i], 3)} / {fmt_dec(sum(exps), 3)} ≈ "
-            f"{fmt_dec(answer, 4)}",
+            "z/T = (" + ", ".join(fmt_rational(v) for v in scaled) + ")",
+            "exp(z/T) ≈ (" + ", ".join(fmt_units(e, 3) for e in shown) + f")、和 = {denominator}",
+            f"p{subscript(i + 1)} = {numerator} / {denominator} "
+            f"{fmt_result(Fraction(shown[i], sum(shown)), fmt)}",
         ],
     )
 
@@ -232,7 +284,7 @@ def _build_sigmoid_max(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
         params={"function": name, "lower": a, "width": width},
         prompt=(
             f"{text} を区間 {fmt_plain(a)} ≤ x ≤ {fmt_plain(b)} で考える。"
-            f"{label} の最大値（小数第3位まで）と、最大となる x を求めよ。"
+            f"{label} の最大値（{fmt.instruction()}）と、最大となる x を求めよ。"
         ),
         answer=answer,
         fmt=fmt,
@@ -240,7 +292,7 @@ def _build_sigmoid_max(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
         steps=[
             f"{label}(x) は x = 0 で最大の偶関数で、|x| が大きくなるほど小さくなる",
             where,
-            f"{label}({fmt_plain(x_star)}) ≈ {fmt_dec(answer[0], 4)}",
+            f"{label}({fmt_plain(x_star)}) ≈ {fmt_step(answer[0], fmt)}",
         ],
         hint="（最大値, x）の順にカンマ区切りで答えてください（例: 0.25, 0）",
     )
@@ -255,7 +307,8 @@ def _build_vanishing(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         return None
     peak = float(activations.sigmoid_grad(0.0) if name == "sigmoid" else activations.tanh_grad(0.0))
     factor = w * peak
-    answer = factor**n
+    exact_factor = written(w) * Fraction(peak)
+    answer = exact_factor**n  # 0.075² = 0.005625 is a tie, so keep it exact
     confused = 0.5 if name == "sigmoid" else 0.25
     candidates: list[Candidate] = [
         (
@@ -289,8 +342,9 @@ def _build_vanishing(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         candidates=candidates,
         steps=[
             f"{fname}の導関数の最大値は {peak_text}",
-            f"1 層あたりの係数: w·f′_max = {fmt_plain(w)}×{fmt_plain(peak)} = {fmt_plain(factor)}",
-            f"{n} 層分掛けると {power(fmt_plain(factor), n)} = {fmt.text(answer)}"
+            f"1 層あたりの係数: w·f′_max = {fmt_plain(w)}×{fmt_plain(peak)} = "
+            f"{fmt_rational(exact_factor)}",
+            f"{n} 層分掛けると {power(fmt_rational(exact_factor), n)} {fmt_result(answer, fmt)}"
             f"（1 より{'小さい' if factor < 1 else '大きい' if factor > 1 else '小さくない'}"
             f"ので勾配は{trend}）",
         ],

@@ -4,12 +4,23 @@ compound scaling, and the parameter counts of MLPs and recurrent layers (RNN, GR
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from solvers import dense, efficientnet, flops, rnn
-from solvers.formatting import INTEGER, fixed, fmt_dec, fmt_int, fmt_plain, power, sig
+from solvers.formatting import (
+    INTEGER,
+    fixed,
+    fmt_dec,
+    fmt_int,
+    fmt_plain,
+    fmt_result,
+    power,
+    sig,
+    written,
+)
 from solvers.template import Candidate, Draft, Template
 
 # ----------------------------------------------------------------------------- depthwise_macs
@@ -67,6 +78,7 @@ def _build_depthwise_macs(p: dict[str, Any], rng: np.random.Generator) -> Draft 
 def _build_depthwise_ratio(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     k, c_out = p["kernel"], p["c_out"]
     answer = flops.depthwise_separable_ratio(k, c_out)
+    exact = Fraction(1, c_out) + Fraction(1, k * k)  # 1/16 + 1/25 = 0.1025, a tie
     candidates: list[Candidate] = [
         ("dropped-pointwise", "Pointwise の分（1/C_out）を忘れています", 1 / k**2),
         ("dropped-depthwise", "Depthwise の分（1/k²）を忘れています", 1 / c_out),
@@ -82,14 +94,14 @@ def _build_depthwise_ratio(p: dict[str, Any], rng: np.random.Generator) -> Draft
             "Convolution（Depthwise → Pointwise）に置き換える。積和演算の回数は通常の畳み込みの"
             f"何倍になるか。{fmt.instruction()}求めよ。"
         ),
-        answer=answer,
+        answer=exact,
         fmt=fmt,
         candidates=candidates,
         steps=[
             "通常: H×W×k²×C_in×C_out、Depthwise Separable: H×W×k²×C_in + H×W×C_in×C_out",
             "比 = (k²×C_in + C_in×C_out)/(k²×C_in×C_out) = 1/C_out + 1/k²",
-            f"1/{c_out} + 1/{k * k} = {fmt_dec(1 / c_out, 5)} + {fmt_dec(1 / k**2, 5)} = "
-            f"{fmt_dec(answer, 5)}（約 1/{fmt_dec(1 / answer, 1)}）",
+            f"1/{c_out} + 1/{k * k} = {exact.numerator}/{exact.denominator} "
+            f"{fmt_result(exact, fmt, 5)}（約 1/{fmt_dec(1 / answer, 1)}）",
         ],
     )
 
@@ -113,9 +125,13 @@ def _build_efficientnet(p: dict[str, Any], rng: np.random.Generator) -> Draft | 
     factor = efficientnet.flops_factor(a, b, g)
     flops_x = efficientnet.flops_multiplier(phi, a, b, g)
     base = (a, b, g)
+    exact_base = [written(c) for c in base]
+    exact_factor = exact_base[0] * exact_base[1] ** 2 * exact_base[2] ** 2
+    whole = float(phi).is_integer()
     fmt = fixed(3)
     if quantity == "flops":
-        answer = flops_x
+        # rational for a whole φ: 1.15² is 1.3225 exactly, a tie the prompt rounds up
+        answer = exact_factor ** int(phi) if whole else flops_x
         what = "計算量（FLOPs）"
         candidates: list[Candidate] = [
             (
@@ -133,14 +149,14 @@ def _build_efficientnet(p: dict[str, Any], rng: np.random.Generator) -> Draft | 
         ]
         steps = [
             "FLOPs は深さに比例し、幅と解像度の 2 乗に比例する → φ を 1 増やすごとに α·β²·γ² 倍",
-            f"α·β²·γ² = {a}×{b}²×{g}² = {fmt_dec(factor, 5)}",
-            f"φ = {fmt_plain(phi)} なので {power(f'({fmt_dec(factor, 5)})', phi)} = "
-            f"{fmt_dec(answer, 4)}",
+            f"α·β²·γ² = {a}×{b}²×{g}² = {fmt_dec(exact_factor, 5)}",
+            f"φ = {fmt_plain(phi)} なので {power(f'({fmt_dec(exact_factor, 5)})', phi)} "
+            f"{fmt_result(answer, fmt)}",
         ]
     else:
         what, symbol, i = _QUANTITY[quantity]
         c = base[i]
-        answer = mults[i]
+        answer = exact_base[i] ** int(phi) if whole else mults[i]
         other = base[_SWAP[quantity]]
         candidates = [
             ("multiplied-not-powered", f"{symbol}^φ ではなく {symbol}×φ を計算しています", c * phi),
@@ -155,7 +171,7 @@ def _build_efficientnet(p: dict[str, Any], rng: np.random.Generator) -> Draft | 
         ]
         steps = [
             "複合スケーリングでは深さ α^φ、幅 β^φ、解像度 γ^φ 倍にする",
-            f"{what}は {symbol}^φ = {power(str(c), phi)} = {fmt_dec(answer, 4)} 倍",
+            f"{what}は {symbol}^φ = {power(str(c), phi)} {fmt_result(answer, fmt)} 倍",
         ]
     return Draft(
         params={"phi": phi, "quantity": quantity},

@@ -27,6 +27,15 @@ def _floor_step(num: int, s: int) -> str:
     return f"{num}/{s} = {num // s}"
 
 
+FLOOR_RULE = "出力サイズの計算で割り切れない場合は小数点以下を切り捨てる"
+"""The convention ⌊(W+2P−F)/S⌋+1 rests on, stated in every output-size prompt."""
+
+
+def padding_text(pad: int) -> str:
+    """How a prompt states the padding: on each side, as the formula's 2P assumes."""
+    return f"各辺にパディング {pad}" if pad else "パディングなし"
+
+
 # --------------------------------------------------------------------------- conv_output_size
 
 
@@ -71,8 +80,8 @@ def _build_output_size(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
     return Draft(
         params={"size": w, "kernel": f, "stride": s, "padding": pad},
         prompt=(
-            f"入力 {w}×{w}、カーネル {f}×{f}、ストライド {s}、パディング {pad} の畳み込みの"
-            "出力サイズ（一辺）を求めよ。"
+            f"入力 {w}×{w}、カーネル {f}×{f}、ストライド {s}、{padding_text(pad)} の畳み込みの"
+            f"出力サイズ（一辺）を求めよ。{FLOOR_RULE}。"
         ),
         answer=float(answer),
         fmt=INTEGER,
@@ -136,8 +145,8 @@ def _build_dilated(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         params={"size": w, "kernel": f, "dilation": d, "stride": s, "padding": pad},
         prompt=(
             f"入力 {w}×{w} に、カーネル {f}×{f}、ダイレーション（膨張率）D = {d}、"
-            f"ストライド {s}、パディング {pad} の Dilated Convolution を適用する。"
-            "出力サイズ（一辺）を求めよ。"
+            f"ストライド {s}、{padding_text(pad)} の Dilated Convolution を適用する。"
+            f"出力サイズ（一辺）を求めよ。{FLOOR_RULE}。"
         ),
         answer=float(answer),
         fmt=INTEGER,

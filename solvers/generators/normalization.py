@@ -3,33 +3,75 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from solvers import normalization
-from solvers.formatting import INTEGER, fixed, fmt_dec, fmt_int, fmt_plain, paren
+from solvers.formatting import (
+    INTEGER,
+    fixed,
+    fmt_int,
+    fmt_plain,
+    fmt_rational,
+    fmt_result,
+    fmt_units,
+    half_up_units,
+    paren,
+    written,
+)
 from solvers.template import Candidate, Draft, Template, random_ints
 
-_EPS = 1e-12
-"""Stands in for ε = 0 ("ε は無視"): batch_norm needs ε > 0; this one changes nothing visible."""
+
+def _squared(text: str) -> str:
+    return f"({text})²" if "/" in text or text.startswith("−") else f"{text}²"
+
+
+def _round_sqrt(num: int, den: int) -> int:
+    """√(num/den) rounded half up to a whole number, exactly (integers only)."""
+    return (math.isqrt(4 * num // den) + 1) // 2
 
 
 def _build_bn_values(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     n, top, gamma, beta = p["batch"], p["value_max"], p["gamma"], p["beta"]
     if n < 2 or top < 1:
         return None
-    x = [float(v) for v in random_ints(rng, n, 0, top)]
+    x = random_ints(rng, n, 0, top)
     (i,) = random_ints(rng, 1, 0, n - 1)
     if max(x) == min(x):
         return None
-    y = normalization.batch_norm(np.array(x).reshape(n, 1), gamma, beta, eps=_EPS)
-    answer = float(y[i, 0])
-    mean = sum(x) / n
-    var = sum((v - mean) ** 2 for v in x) / n
-    sd = math.sqrt(var)
-    xi = float(x[i])
-    x_hat = (xi - mean) / sd
+    # exact in integers: x − μ = d/n, σ² = q/n³, σ = √(qn)/n²
+    total = sum(x)
+    d = [n * v - total for v in x]
+    q = sum(v * v for v in d)
+    g, b = written(gamma), written(beta)
+    gn, gd, bn, bd = g.numerator, g.denominator, b.numerator, b.denominator
+    root = math.isqrt(q * n)
+    exact_sd = root * root == q * n
+    sd = math.sqrt(q * n) / (n * n)
+    fmt = fixed(3)
+
+    def y(num: int, den: int) -> int:
+        """γ·(num/den) + β rounded to 3 decimals, in thousandths."""
+        return half_up_units(gn * num * bd + bn * gd * den, gd * bd * den, 3)
+
+    # by hand σ and x̂ are written to 4 decimals (as the solution does), or one of them is
+    sd4 = _round_sqrt(q * n * 10**8, n**4)
+    x_hat4 = half_up_units(d[i] * 10**4, n * sd4, 4)
+    sign = -1 if d[i] < 0 else 1
+    x_hat4_exact_sd = sign * _round_sqrt(d[i] ** 2 * n * 10**8, q)
+    hand = {y(x_hat4, 10**4), y(d[i] * 10**4, n * sd4), y(x_hat4_exact_sd, 10**4)}
+    if exact_sd:
+        answer: Fraction | float = g * Fraction(d[i] * n, root) + b
+        truth = y(d[i] * n, root)
+    else:
+        answer = gamma * d[i] * n / math.sqrt(q * n) + beta
+        truth = math.floor(answer * 1000 + 0.5)  # irrational: no tie to round
+    if hand != {truth}:
+        return None
+    xi, mean, var = float(x[i]), total / n, q / n**3
+    x_hat = d[i] / n / sd
     unbiased = math.sqrt(var * n / (n - 1))
     candidates: list[Candidate] = [
         (
@@ -54,34 +96,40 @@ def _build_bn_values(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         ),
         ("forgot-centering", "平均を引き忘れています", gamma * xi / sd + beta),
     ]
-    fmt = fixed(3)
-    values = ", ".join(fmt_plain(v) for v in x)
-    squares = " + ".join(f"{paren(round(v - mean, 6))}²" for v in x)
+    values = ", ".join(str(v) for v in x)
+    mu = fmt_rational(Fraction(total, n))
+    squares = " + ".join(_squared(fmt_rational(Fraction(v, n))) for v in d)
+    if exact_sd:
+        sd_text, sd_sign = fmt_rational(Fraction(root, n * n)), "="
+    else:
+        sd_text, sd_sign = fmt_units(sd4, 4), "≈"
+    shown_x_hat = fmt_units(x_hat4, 4)
+    y_hand = g * Fraction(x_hat4, 10**4) + b
     return Draft(
         params={
             "batch": n,
             "value_max": top,
             "gamma": gamma,
             "beta": beta,
-            "x": x,
+            "x": [float(v) for v in x],
             "index": i + 1,
         },
         prompt=(
             f"ミニバッチ内のある特徴（1 チャンネル）の値が x = ({values}) であった。学習時の"
             f" Batch Normalization（分散は N で割る、ε は無視）で γ = {fmt_plain(gamma)}、"
-            f"β = {fmt_plain(beta)} のとき、{i + 1} 番目の値 x = {fmt_plain(xi)} に対する出力 y を"
+            f"β = {fmt_plain(beta)} のとき、{i + 1} 番目の値 x = {x[i]} に対する出力 y を"
             f"{fmt.instruction()}求めよ。"
         ),
         answer=answer,
         fmt=fmt,
         candidates=candidates,
         steps=[
-            f"平均 μ = ({' + '.join(fmt_plain(v) for v in x)})/{n} = {fmt_plain(round(mean, 6))}",
-            f"分散 σ² = ({squares})/{n} = {fmt_dec(var, 4)}、σ = √σ² = {fmt_dec(sd, 4)}",
-            f"正規化 x̂ = (x − μ)/σ = ({fmt_plain(xi)} − {paren(round(mean, 6))})/{fmt_dec(sd, 4)} "
-            f"= {fmt_dec(x_hat, 4)}",
-            f"y = γx̂ + β = {fmt_plain(gamma)}×{paren(fmt_dec(x_hat, 4))} + {paren(beta)} = "
-            f"{fmt_dec(answer, 4)}",
+            f"平均 μ = ({' + '.join(str(v) for v in x)})/{n} = {mu}",
+            f"分散 σ² = ({squares})/{n} = {fmt_rational(Fraction(q, n**3))}、"
+            f"σ = √σ² {sd_sign} {sd_text}",
+            f"正規化 x̂ = (x − μ)/σ = ({x[i]} − {paren(mu)})/{sd_text} ≈ {shown_x_hat}",
+            f"y = γx̂ + β = {fmt_plain(gamma)}×{paren(shown_x_hat)} + {paren(beta)} "
+            f"{fmt_result(y_hand, fmt)}",
         ],
     )
 

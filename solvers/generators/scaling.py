@@ -9,7 +9,19 @@ from typing import Any
 import numpy as np
 
 from solvers import scaling
-from solvers.formatting import fixed, fmt_dec, fmt_plain, fmt_sig, round_sig, sig, superscript
+from solvers.formatting import (
+    NumberFormat,
+    fixed,
+    fmt_dec,
+    fmt_plain,
+    fmt_result,
+    fmt_sig,
+    fmt_step,
+    round_sig,
+    sig,
+    superscript,
+    written,
+)
 from solvers.template import Candidate, Draft, Template
 
 
@@ -141,9 +153,24 @@ def _build_loss_ratio(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         steps=[
             f"L ∝ {symbol}^(−α) なので、{symbol} を k 倍すると L は k^(−α) 倍",
             f"{fmt_plain(k)}^(−{fmt_plain(alpha)}) = 10^(−{fmt_plain(alpha)}×log₁₀{fmt_plain(k)}) "
-            f"= 10^(−{fmt_dec(alpha * math.log10(k), 4)}) = {fmt_dec(answer, 4)}",
+            f"{_via_power_of_ten(k, alpha, answer, fmt)}",
         ],
     )
+
+
+def _via_power_of_ten(k: float, alpha: float, answer: float, fmt: NumberFormat) -> str:
+    """「= 10^(−e) ≈ v」 with e shown to as many decimals as it takes for 10^(−e) to round to
+    the v shown (and v to the answer)."""
+    value = fmt_step(answer, fmt)
+    decades = math.log10(k)
+    if float(decades).is_integer():  # k = 10, 100, …: the exponent is exact
+        return f"= 10^(−{fmt_plain(written(alpha) * int(decades))}) {fmt_result(answer, fmt)}"
+    places = len(value.partition(".")[2])
+    for shown in range(4, 12):
+        exponent = fmt_dec(alpha * decades, shown)
+        if fmt_dec(10 ** -float(exponent), places) == value:
+            break
+    return f"= 10^(−{exponent}) ≈ {value}"
 
 
 # ---------------------------------------------------------------------- chinchilla_allocation

@@ -3,7 +3,9 @@
 * ``tinycnn_shapes``: a random small CNN; the output shape of one layer, or the parameter count of
   one layer, read off a real forward pass and the real weight arrays.
 * ``tinycnn_experiment``: a live vanishing-gradient experiment; two MLPs with the same weights,
-  Sigmoid vs ReLU, and the ratio of their first-layer gradient norms after one backward pass.
+  Sigmoid vs ReLU, one backward pass. The prompt states both first-layer gradient norms (they
+  depend on weights the learner never sees) and asks for their ratio; the solution explains why
+  it is far from 4^L.
 
 Distractors are the numbers that real mistakes produce (forgetting the +1, the padding, the bias,
 the input channels; assuming exactly 1/4 per sigmoid layer; …), each computed for this problem.
@@ -12,6 +14,7 @@ the input channels; assuming exactly 1/4 per sigmoid layer; …), each computed 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -27,7 +30,8 @@ from solvers.cnn import (
     Sigmoid,
     first_layer_grad_norm,
 )
-from solvers.formatting import INTEGER, NumberFormat, fmt_int, fmt_sig, round_sig, sig
+from solvers.formatting import INTEGER, NumberFormat, fmt_int, fmt_result, fmt_sig, shown_value, sig
+from solvers.generators.conv import FLOOR_RULE, padding_text
 from solvers.problem import Answer
 from solvers.template import Candidate, Draft, Template
 
@@ -103,7 +107,7 @@ class Arch:
 
 def _conv_line(c_in: int, c_out: int, k: int, s: int, p: int) -> str:
     return (
-        f"畳み込み層 {c_in}→{c_out}ch（カーネル {k}×{k}、ストライド {s}、パディング {p}、"
+        f"畳み込み層 {c_in}→{c_out}ch（カーネル {k}×{k}、ストライド {s}、{padding_text(p)}、"
         "バイアスあり）"
     )
 
@@ -212,7 +216,7 @@ def _build_shapes(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         return None
     lead = (
         f"{arch.in_channels}×{arch.input_size}×{arch.input_size}（チャンネル×高さ×幅）の画像1枚を"
-        "次の TinyCNN に入力する。"
+        f"次の TinyCNN に入力する。{FLOOR_RULE}（プーリングも同じ）。"
     )
     if question == "shape":
         targets = [0, 2, arch.conv2_index] if arch.pool else [0, arch.conv2_index]
@@ -303,6 +307,8 @@ def _params_question(
 EXPERIMENT_BATCH = 64
 EXPERIMENT_CLASSES = 4
 RATIO = sig(2)
+NORM_DIGITS = 3
+"""Significant figures of the measured norms the experiment prompt states."""
 
 
 def experiment_mlp(depth: int, width: int, activation: str, seed: int) -> Sequential:
@@ -338,47 +344,56 @@ def _build_experiment(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         raise ValueError(f"need depth ≥ 1 and width ≥ 2, got {depth} and {width}")
     net_seed = int(rng.integers(2**31))
     sig_norm, relu_norm = gradient_norms(depth, width, net_seed)
-    ratio = relu_norm / sig_norm
-    answer = round_sig(ratio, RATIO.digits)
+    # the learner cannot rerun the network: the prompt states both measurements (3 figures)
+    # and the answer is their ratio, so it follows from what is shown
+    sig_text, relu_text = fmt_sig(sig_norm, NORM_DIGITS), fmt_sig(relu_norm, NORM_DIGITS)
+    sig_shown = Fraction(shown_value(sig_text))
+    relu_shown = Fraction(shown_value(relu_text))
+    ratio = relu_shown / sig_shown
     candidates: list[Candidate] = [
+        ("reversed", "Sigmoid 版を ReLU 版で割っています（逆の比）", float(sig_shown / relu_shown)),
         (
             "quarter-per-layer",
-            "Sigmoid の微分の最大値 1/4 が各層でそのまま掛かる（4^L 倍）と考えています",
+            "測定値を使わず、Sigmoid の微分の最大値 1/4 が各層で掛かるとして 4^L 倍としています",
             float(4**depth),
         ),
+        (
+            "difference",
+            "比ではなく差（ReLU 版 − Sigmoid 版）を答えています",
+            float(relu_shown - sig_shown),
+        ),
         ("no-difference", "活性化関数を変えても勾配の大きさは変わらないと考えています", 1.0),
-        ("reversed", "Sigmoid 版の方が勾配が大きいと逆に考えています", round_sig(1 / ratio, 2)),
         (
             "additive-shrink",
             "勾配が層ごとに掛け算で縮むことを見落とし、足し算で考えています（4×L 倍）",
             float(4 * depth),
         ),
     ]
-    per_layer = ratio ** (1 / depth)
+    per_layer = float(ratio) ** (1 / depth)
     prompt = "\n".join(
         [
             f"隠れ層 {depth} 層（各 {width} ユニット）の全結合ネットを2つ用意した。"
             f"重み（Xavier 初期化）と入力（{EXPERIMENT_BATCH} サンプル）は共通で、"
             "違いは隠れ層の活性化関数が Sigmoid か ReLU かだけである。",
             "出力4クラスのソフトマックス交差エントロピーで1回だけ誤差逆伝播し、"
-            "第1層の重み勾配のノルム ‖∂L/∂W₁‖ を比べた。",
-            f"ReLU 版の ‖∂L/∂W₁‖ は Sigmoid 版の約何倍か。{RATIO.instruction()}答えよ。",
+            "第1層の重み勾配のノルム ‖∂L/∂W₁‖ を測ると、"
+            f"Sigmoid 版は {sig_text}、ReLU 版は {relu_text} だった。",
+            f"ReLU 版の ‖∂L/∂W₁‖ は Sigmoid 版の何倍か。{RATIO.instruction()}答えよ。",
         ]
     )
     steps = [
+        f"比 = ReLU 版 / Sigmoid 版 = {relu_text} / {sig_text} {fmt_result(ratio, RATIO)}",
         "誤差逆伝播では、各隠れ層を通るたびに活性化関数の微分と重み行列が勾配に掛かる（連鎖律）",
         "Sigmoid の微分は σ′(x) = σ(x)(1−σ(x)) ≤ 1/4、ReLU の微分は x > 0 で 1 なので、"
-        "Sigmoid 版の勾配は層を重ねるほど指数的に小さくなる（勾配消失）",
-        f"実際に計算すると ‖∂L/∂W₁‖ は Sigmoid 版 {fmt_sig(sig_norm, 2)}、"
-        f"ReLU 版 {fmt_sig(relu_norm, 2)}",
-        f"比は {fmt_sig(ratio, 3)} 倍（1層あたり約 {per_layer:.1f} 倍）",
+        "Sigmoid 版の勾配は層を重ねるほど指数的に小さくなる（勾配消失）。"
+        f"この実験では 1 層あたり約 {per_layer:.1f} 倍の差",
         f"4^{depth} = {fmt_int(4**depth)} 倍にはならない。Sigmoid 版の σ′ は 1/4 に近いが、"
         "ReLU 版でも入力が負のユニット（約半数）では勾配が 0 になり、ReLU 版の勾配も層ごとに縮むため",
     ]
     return Draft(
         params={"depth": depth, "width": width, "net_seed": net_seed},
         prompt=prompt,
-        answer=answer,
+        answer=ratio,
         fmt=RATIO,
         candidates=candidates,
         steps=steps,

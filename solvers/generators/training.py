@@ -4,12 +4,25 @@ per-GPU memory under DeepSpeed ZeRO."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from solvers import memory, optim, schedules
-from solvers.formatting import EXACT, fmt_dec, fmt_plain, fmt_sig, paren, sig
+from solvers.formatting import (
+    EXACT,
+    fmt_dec,
+    fmt_plain,
+    fmt_rational,
+    fmt_result,
+    fmt_sig,
+    fmt_step,
+    paren,
+    shown_value,
+    sig,
+    written,
+)
 from solvers.template import Candidate, Draft, Template
 
 # ---------------------------------------------------------------------------- sgd_momentum_step
@@ -74,6 +87,18 @@ def _build_cosine(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         ("ignored-lr-min", "η_min を無視しています", 0.5 * lr_max * (1 + c) if lr_min else None),
     ]
     fmt = sig(3)
+    # cos is shown to 4 decimals, or more where η from the shown cos would round otherwise
+    # (cos 0.6π ≈ −0.3090 gives exactly 0.3455·η_max, but the answer is 0.34549…·η_max)
+    exact_min = written(lr_max) * written(ratio)
+    half_span = (written(lr_max) - exact_min) / 2
+    target = fmt.text(answer)
+    for places in range(4, 12):
+        cos_text = "0" if abs(c) < 1e-12 else fmt_dec(c, places)  # cos(π/2) is exactly 0
+        hand = exact_min + half_span * (1 + Fraction(shown_value(cos_text)))
+        if fmt.text(hand) == target:
+            break
+    else:
+        return None
     return Draft(
         params={
             "total_steps": total,
@@ -91,9 +116,10 @@ def _build_cosine(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         fmt=fmt,
         candidates=candidates,
         steps=[
-            f"πt/T = π×{int(step)}/{total}、cos(π×{fmt_plain(progress / 100)}) = {fmt_dec(c, 4)}",
+            f"πt/T = π×{int(step)}/{total}、cos(π×{fmt_plain(progress / 100)}) "
+            f"{'=' if cos_text == '0' else '≈'} {cos_text}",
             f"η_t = {fmt_plain(lr_min)} + ½×({fmt_plain(lr_max)} − {fmt_plain(lr_min)})×"
-            f"(1 + {paren(fmt_dec(c, 4))}) = {fmt_sig(answer, 6)}",
+            f"(1 + {paren(cos_text)}) {fmt_result(hand, fmt)}",
         ],
     )
 
@@ -107,7 +133,7 @@ def _build_warmup(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     if warmup < 1 or progress <= 0 or not float(step).is_integer() or lr <= 0:
         return None
     step = int(step)
-    answer = schedules.linear_warmup(step, warmup, lr)
+    exact = written(lr) * step / warmup if step < warmup else written(lr)
     frac = step / warmup
     inside = step < warmup
     candidates: list[Candidate] = [
@@ -132,8 +158,8 @@ def _build_warmup(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     ]
     fmt = sig(3)
     detail = (
-        f"t = {step} < W = {warmup} なので η_t = η×t/W = {fmt_plain(lr)}×{step}/{warmup} = "
-        f"{fmt.text(answer)}"
+        f"t = {step} < W = {warmup} なので η_t = η×t/W = {fmt_plain(lr)}×{step}/{warmup} "
+        f"{fmt_result(exact, fmt)}"
         if inside
         else f"t = {step} ≥ W = {warmup} なのでウォームアップは終わっており η_t = η = {fmt_plain(lr)}"
     )
@@ -144,7 +170,7 @@ def _build_warmup(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             "ウォームアップを行う（t < W では η_t = η×t/W、t ≥ W では η）。"
             f"ステップ t = {step} での学習率を{fmt.instruction()}求めよ。"
         ),
-        answer=answer,
+        answer=exact,
         fmt=fmt,
         candidates=candidates,
         steps=["線形ウォームアップ: t < W では η×t/W、t ≥ W では η のまま", detail],
@@ -156,10 +182,11 @@ def _build_warmup(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
 
 def _build_linear_scaling(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     lr, base, batch = p["base_lr"], p["base_batch"], p["batch"]
-    if batch == base or lr <= 0:
+    if batch == base or lr <= 0 or min(batch, base) <= 0:
         return None
-    answer = schedules.linear_scaling(lr, base, batch)
     k = batch / base
+    exact_k = Fraction(batch) / Fraction(base)
+    exact = written(lr) * exact_k
     candidates: list[Candidate] = [
         ("inverted-scaling", "バッチサイズの比を逆に掛けています", lr / k),
         (
@@ -183,18 +210,22 @@ def _build_linear_scaling(p: dict[str, Any], rng: np.random.Generator) -> Draft 
             f"に従ってバッチサイズを {batch} に変えるとき、学習率をいくつにすべきか。"
             f"{fmt.instruction()}求めよ。"
         ),
-        answer=answer,
+        answer=exact,
         fmt=fmt,
         candidates=candidates,
         steps=[
             "線形スケーリング則: バッチサイズを k 倍にしたら学習率も k 倍にする",
-            f"k = {batch}/{base} = {fmt_plain(k)}",
-            f"{fmt_plain(lr)} × {fmt_plain(k)} = {fmt.text(answer)}",
+            f"k = {batch}/{base} = {fmt_rational(exact_k)}",
+            f"{fmt_plain(lr)} × {fmt_rational(exact_k)} {fmt_result(exact, fmt)}",
         ],
     )
 
 
 # ---------------------------------------------------------------------------------- zero_memory
+
+
+_ZERO_BYTES = {0: (16, 0), 1: (4, 12), 2: (2, 14), 3: (0, 16)}
+"""Bytes per parameter each GPU keeps whole, and bytes split across the N GPUs, per stage."""
 
 
 def _build_zero(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
@@ -207,6 +238,10 @@ def _build_zero(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         return memory.zero_memory_per_gpu(psi, gpus, k, bytes_optim=optim_bytes) / 1e9
 
     answer = per_gpu(stage)
+    # bytes per parameter (kept + partitioned/N) = (kept·N + partitioned)/N; Ψ in 10⁹, so GB
+    kept, split = _ZERO_BYTES[stage]
+    psi_b = written(n_b)
+    exact = Fraction(psi_b.numerator * (kept * gpus + split), psi_b.denominator * gpus)
     candidates: list[Candidate] = [
         ("no-partitioning", "ZeRO の分割を考えていません（16Ψ はステージ 0 の値）", per_gpu(0)),
         (
@@ -248,6 +283,8 @@ def _build_zero(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         3: "オプティマイザ状態・勾配・パラメータをすべて分割",
     }
     fmt = sig(3)
+    total = fmt_step(exact * 10**9, fmt, 4)
+    about = "" if shown_value(total) == exact * 10**9 else "約 "
     return Draft(
         params={"n_params_billion": n_b, "n_gpus": gpus, "stage": stage},
         prompt=(
@@ -257,14 +294,14 @@ def _build_zero(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             f"{stage} で N = {gpus} 台の GPU に分散したとき、GPU 1 台あたりのモデル状態のメモリは何 GB か"
             f"（活性化は除く、1 GB = 10⁹ バイト）。{fmt.instruction()}求めよ。"
         ),
-        answer=answer,
+        answer=exact,
         fmt=fmt,
         candidates=candidates,
         unit="GB",
         steps=[
             f"ZeRO ステージ {stage} は{what[stage]}: 1 台あたり {formulas[stage]}",
-            f"Ψ = {fmt_sig(psi, 3)}、N = {gpus} を代入すると {fmt_sig(answer * 1e9, 4)} バイト",
-            f"10⁹ で割って {fmt.text(answer)} GB",
+            f"Ψ = {fmt_sig(psi, 3)}、N = {gpus} を代入すると {about}{total} バイト",
+            f"10⁹ で割って {fmt.text(exact)} GB",
         ],
     )
 

@@ -8,6 +8,7 @@ import dataclasses
 import math
 import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -23,13 +24,19 @@ from solvers.formatting import (
     fmt_fixed,
     fmt_int,
     fmt_plain,
+    fmt_rational,
+    fmt_result,
     fmt_sig,
+    fmt_step,
     paren,
     power,
+    round_half_up,
     round_sig,
+    shown_value,
     sig,
     subscript,
     superscript,
+    written,
 )
 from solvers.problem import close
 
@@ -420,3 +427,100 @@ def test_half_up_reference_is_what_the_instruction_means():
     assert Decimal("0.125").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == Decimal("0.13")
     assert read(fmt_fixed(0.125, 2)) == Decimal("0.13")
     assert fmt_sig(0.1235, 3) == "0.124"  # the decimal the learner sees, not its binary value
+
+
+# ------------------------------------------------------------------------- exact values
+
+fractions = st.builds(Fraction, st.integers(-(10**12), 10**12), st.integers(1, 10**6))
+LONG = Context(prec=300)
+
+
+def exact_quotient(x: Fraction) -> Decimal:
+    """x to 300 digits: exact for a terminating x, so a true tie is seen as one."""
+    return LONG.divide(Decimal(x.numerator), Decimal(x.denominator))
+
+
+def test_exact_ties_round_up_as_the_prompt_says():
+    assert 1.15**2 != 1.3225  # float arithmetic moved the tie below 1.3225
+    assert fmt_fixed(1.15**2, 3) == "1.322"  # …and a float cannot tell it from 1.32249…
+    assert fmt_fixed(Fraction(529, 400), 3) == "1.323"
+    assert fmt_fixed(Fraction(-529, 400), 3) == "−1.323"
+    assert fixed(3).text(Fraction(529, 400)) == "1.323"
+    assert fmt_dec(Fraction(529, 400), 3) == "1.323"
+    assert fmt_dec(Fraction(-1, 3000), 3) == "0.000"
+    assert fmt_sig(Fraction(41, 400), 3) == "0.103"  # 1/16 + 1/25
+    assert fmt_sig(Decimal("0.005625"), 3) == "0.00563"
+    assert fmt_sig(Fraction(99995, 10000), 4) == "10"  # 9.9995 → 10.00
+    assert fmt_sig(Fraction(3, 10**9), 2) == "3×10⁻⁹"
+    assert round_sig(Fraction(45, 8), 3) == 5.63
+    assert fmt_int(Fraction(5, 2)) == "3"
+    assert fmt_int(Fraction(-5, 2)) == "−3"
+    assert fmt_plain(Fraction(1, 4)) == "0.25"
+
+
+@given(x=fractions, places=places_st)
+@FAST
+def test_fmt_fixed_and_fmt_dec_round_a_fraction_exactly(x, places):
+    want = exact_quotient(x).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, LONG)
+    assert read(fmt_fixed(x, places)) == want
+    text = fmt_dec(x, places)
+    assert read(text) == want
+    assert len(text.partition(".")[2]) == places
+
+
+@given(x=fractions.filter(bool), digits=digit_counts)
+@FAST
+def test_fmt_sig_rounds_a_fraction_exactly(x, digits):
+    want = Context(prec=digits, rounding=ROUND_HALF_UP).plus(exact_quotient(x))
+    assert read(fmt_sig(x, digits)) == want
+    assert round_sig(x, digits) == float(want)
+
+
+def test_written_is_the_decimal_as_written():
+    assert written(0.1) == Fraction(1, 10)
+    assert written(-2.5) == Fraction(-5, 2)
+    assert written(3) == 3
+    assert written(1.15) ** 2 == Fraction(529, 400)
+
+
+def test_round_half_up_gives_the_exact_number_written_down():
+    assert round_half_up(Fraction(1, 8), 2) == Fraction(13, 100)
+    assert round_half_up(-0.125, 2) == Fraction(-13, 100)
+    assert round_half_up(math.e, 3) == Fraction(2718, 1000)
+    assert round_half_up(Decimal("2.5"), 0) == 3
+
+
+def test_fmt_rational_never_rounds():
+    assert fmt_rational(Fraction(1, 4)) == "0.25"
+    assert fmt_rational(Fraction(-2, 3)) == "−2/3"
+    assert fmt_rational(Fraction(14, 3)) == "14/3"
+    assert fmt_rational(Fraction(5)) == "5"
+    assert fmt_rational(Fraction(1, 128)) == "1/128"  # 0.0078125 has 7 places
+    assert fmt_rational(Fraction(1, 128), 7) == "0.0078125"
+
+
+def test_shown_value_reads_this_modules_displays():
+    assert shown_value("2.31×10⁻³") == Decimal("0.00231")
+    assert shown_value("−1,234") == Decimal(-1234)
+    assert shown_value("0.25") == Decimal("0.25")
+
+
+def test_a_step_never_shows_a_rounding_that_contradicts_the_answer():
+    assert fmt_step(0.2594999, fixed(3)) == "0.2594999"  # not 「0.2595」 before 「0.259」
+    assert fmt_step(0.2595123, fixed(3)) == "0.2595"
+    assert fmt_step(Fraction(529, 400), fixed(3)) == "1.3225"
+    assert fmt_step(174.96, sig(2)) == "174.96"  # 「175.0」 would round to 180, not 170
+    assert fmt_result(Fraction(529, 400), fixed(3)) == "= 1.3225"
+    assert fmt_result(Fraction(1, 3), fixed(3)) == "≈ 0.3333"
+    assert fmt_result(0.5, fixed(3)) == "≈ 0.5000"
+
+
+@given(
+    x=st.floats(-1e6, 1e6, allow_nan=False).filter(lambda v: abs(v) > 1e-6),
+    then=st.sampled_from([fixed(1), fixed(2), fixed(3), sig(2), sig(3), sig(4)]),
+)
+@FAST
+def test_fmt_step_rounds_to_the_answer(x, then):
+    text = fmt_step(x, then)
+    assert then.text(shown_value(text)) == then.text(x)
+    clean(text)
