@@ -6,7 +6,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["bank", "store", "generators", "tinycnn", "tui"]
+MODULES = ["bank", "store", "readiness", "generators", "tinycnn", "tui"]
 
 
 def main(argv: list[str]) -> int:

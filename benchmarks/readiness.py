@@ -93,8 +93,8 @@ def _once(store: Store, bank: Bank, sched: SrsScheduler) -> float:
     for row in rows:
         row.learner(counts, now_recall)
     exam_at = NOW + timedelta(days=30)
-    firsts = [ok == n for n, ok in counts.values()]
-    forecast(bank, "G", exam_at, sched.recall_at(cards, exam_at), first_answer_prior(firsts))
+    prior = first_answer_prior(store.first_results())
+    forecast(bank, "G", exam_at, sched.recall_at(cards, exam_at), prior)
     return (time.perf_counter() - started) * 1000
 
 

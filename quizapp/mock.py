@@ -169,6 +169,8 @@ class Result:
     wrong: list[int]
     flagged: list[int]
     pass_line: float = PASS_LINE
+    forecast: float | None = None
+    """The predicted score when the mock began: the app's calibration compares the two."""
 
     @property
     def score(self) -> float:
@@ -189,11 +191,18 @@ class Result:
             "areas": {a.name: [a.correct, a.asked] for a in self.areas},
             "unanswered": self.unanswered,
             "pass_line": self.pass_line,
+            "forecast": self.forecast,
         }
 
 
 def submit(
-    session: Session, sheet: Sheet, exam: Exam, limit: int, seconds: float, now: datetime
+    session: Session,
+    sheet: Sheet,
+    exam: Exam,
+    limit: int,
+    seconds: float,
+    now: datetime,
+    forecast: float | None = None,
 ) -> Result:
     """Grade the sheet: every answered question is graded, scheduled and committed through the
     session; an unanswered one counts as wrong but is not logged (no answer was given)."""
@@ -221,6 +230,7 @@ def submit(
         unanswered=sheet.unanswered(),
         wrong=wrong,
         flagged=sheet.flagged(),
+        forecast=forecast,
     )
     session.store.end_session(session.session_id, now=now, summary=result.to_json())
     session.finished = True

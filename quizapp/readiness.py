@@ -106,3 +106,12 @@ def record_today(store: Store, report: Report, now: datetime) -> None:
     """Keep today's forecast for the history (one a day per exam; the latest wins)."""
     f = report.forecast
     store.save_forecast(now.astimezone().date(), report.exam.id, f.score, f.low, f.high)
+
+
+def headline(report: Report) -> str:
+    """One line for home: coverage of the syllabus and the predicted score with its interval."""
+    f = report.forecast
+    return (
+        f"{report.exam.name}: シラバス {report.covered}/{report.examined} 項目に問題あり・"
+        f"{report.when}の予測得点 {f.score:.0%}（{f.low:.0%}–{f.high:.0%}）"
+    )

@@ -17,6 +17,7 @@ from quizapp.store import claims
 from quizapp.store.errors import write_error
 from quizapp.store.migrations import MIGRATIONS, Migration
 from quizapp.store.opening import connect
+from quizapp.store.readiness import ReadinessQueries
 from quizapp.store.records import CardState, ReviewRecord, SessionRecord, utc_iso
 from quizapp.store.rows import (
     UPSERT_CARD,
@@ -42,7 +43,7 @@ def default_db_path() -> Path:
     return paths.db_path(None)
 
 
-class Store:
+class Store(ReadinessQueries):
     """The open progress database. Build it with :meth:`Store.open`; use it from one thread.
 
     Answers, queries and migrations go through the plain ``sqlite3`` connection; sqlite-utils

@@ -113,6 +113,21 @@ def m003_repairs(conn: sqlite3.Connection) -> None:
     )
 
 
+def m004_forecasts(conn: sqlite3.Connection) -> None:
+    """The exam-day forecast as it stood each day, per exam: its history cannot be rebuilt from the
+    review log (that would replay every review through FSRS), so it is kept as it is made."""
+    conn.execute(
+        """CREATE TABLE "forecasts" (
+   "day" TEXT NOT NULL,
+   "exam" TEXT NOT NULL,
+   "score" REAL NOT NULL,
+   "low" REAL NOT NULL,
+   "high" REAL NOT NULL,
+   PRIMARY KEY ("day", "exam")
+) STRICT"""
+    )
+
+
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
    "version" INTEGER PRIMARY KEY,
    "name" TEXT,
@@ -120,7 +135,7 @@ _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
 )"""
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_claims, m003_repairs)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_claims, m003_repairs, m004_forecasts)
 """In order: migration ``n`` (1-based) takes the schema from version n−1 to n. Append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -160,6 +175,7 @@ TABLES: Mapping[str, tuple[str, ...]] = {
     "migrations": ("version", "name", "applied_at"),
     "claims": ("card_key", "session_id", "claimed_at", "new"),
     "repairs": ("id", "repaired_at", "card_key", "reason", "before"),
+    "forecasts": ("day", "exam", "score", "low", "high"),
 }
 """Each table's columns at :data:`SCHEMA_VERSION`. A database of that version lacking one is
 refused when opened (it was altered by hand); a test keeps this equal to what the migrations build,

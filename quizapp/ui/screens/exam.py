@@ -13,6 +13,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.mock import Draw, Sheet, draw, sheet_for, submit
+from quizapp.session import Session
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
@@ -92,10 +93,14 @@ def start_exam(context: AppContext, exam: str) -> ExamScreen | None:
     )
     if not picked.cards:
         return None
+    from quizapp.forecast import from_store
+
+    now = context.clock()
+    expected = from_store(context.bank, context.store, context.scheduler, exam, now).score
     session = context.session(
         "mock", [], exam=exam, questions=len(picked.cards), seconds=picked.seconds
     )
-    return ExamScreen(context, session, picked, sheet_for(session, picked))
+    return ExamScreen(context, session, picked, sheet_for(session, picked), expected)
 
 
 class PaletteScreen(ModalScreen[int | None]):
@@ -151,8 +156,17 @@ class ExamScreen(Screen[None]):
         Binding("escape", "submit", "提出", show=False),
     ]
 
-    def __init__(self, context: AppContext, session, picked: Draw, sheet: Sheet) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        session: Session,
+        picked: Draw,
+        sheet: Sheet,
+        forecast: float | None = None,
+    ) -> None:
         super().__init__()
+        self.forecast = forecast
+        """The predicted score as the exam begins (kept with the result for calibration)."""
         self.context = context
         self.session = session
         self.draw = picked
@@ -269,6 +283,7 @@ class ExamScreen(Screen[None]):
                 self.draw.seconds,
                 min(self.elapsed, self.draw.seconds),
                 self.context.clock(),
+                self.forecast,
             )
         except WRITE_ERRORS as exc:
             report(self.app, "採点結果を保存できませんでした。もう一度 s で提出してください", exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp import progress
+from quizapp import progress, readiness
 from quizapp.session import new_cards_today
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
@@ -27,6 +28,7 @@ MENU = (
     ("topics", "トピック別演習", "t"),
     ("practice", "計算問題", "c"),
     ("mock", "模擬試験", "m"),
+    ("readiness", "試験対策", "e"),
     ("stats", "統計", "s"),
     ("settings", "設定", "o"),
 )
@@ -58,6 +60,7 @@ class HomeScreen(Screen[None]):
         Binding("t", "topics", "トピック別"),
         Binding("c", "practice", "計算問題"),
         Binding("m", "mock", "模擬試験"),
+        Binding("e", "readiness", "試験対策", show=False),  # in the menu; the footer is full
         Binding("s", "stats", "統計"),
         Binding("o", "settings", "設定"),
         Binding("q", "app.quit", "終了"),
@@ -116,7 +119,10 @@ class HomeScreen(Screen[None]):
         ]
         if (exam := progress.exam_countdown(view)) is not None:
             parts.append(exam)
-        self.query_one("#summary", Static).update(" ・ ".join(parts))
+        lines = Text.from_markup(" ・ ".join(parts))
+        for line in self._readiness_lines(now):
+            lines.append_text(Text("\n") + plain(line))
+        self.query_one("#summary", Static).update(lines)
         weakest = view.weakest(3)
         lines = Text("苦手なトピック:")
         for t in weakest:
@@ -126,6 +132,20 @@ class HomeScreen(Screen[None]):
         self.query_one("#weakest", Static).update(lines)
         self._fill_table(view)
         self._recheck_later(view, now)
+
+    def _readiness_lines(self, now: datetime) -> list[str]:
+        """Per exam: syllabus coverage and the predicted score; today's forecast is kept for
+        the 試験対策 screen's history (a failed save only loses that day's point)."""
+        ctx = self.context
+        out = []
+        for exam in ctx.bank.syllabus.exams if ctx.bank.syllabus else ():
+            report = readiness.build(ctx.bank, ctx.store, ctx.scheduler, ctx.settings, exam, now)
+            if report is None:
+                continue
+            out.append(readiness.headline(report))
+            with contextlib.suppress(*WRITE_ERRORS):
+                readiness.record_today(ctx.store, report, now)
+        return out
 
     _recheck: Timer | None = None
 
@@ -188,6 +208,11 @@ class HomeScreen(Screen[None]):
         from quizapp.ui.screens.exam import open_exam
 
         open_exam(self, self.context)
+
+    def action_readiness(self) -> None:
+        from quizapp.ui.screens.readiness import ReadinessScreen
+
+        self.app.push_screen(ReadinessScreen(self.context))
 
     def action_stats(self) -> None:
         from quizapp.ui.screens.stats import StatsScreen

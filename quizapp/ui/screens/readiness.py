@@ -49,7 +49,9 @@ class ReadinessScreen(Screen[None]):
             yield Static(id="readiness-plan")
             yield Static(Text("予測得点の推移（過去14日）", style="bold"), classes="heading")
             yield BarChart(id="readiness-history")
-            yield Static(Text("シラバス項目ごとの出題範囲と学習状況", style="bold"), classes="heading")
+            yield Static(
+                Text("シラバス項目ごとの出題範囲と学習状況", style="bold"), classes="heading"
+            )
             yield DataTable(id="readiness-coverage", zebra_stripes=True, cursor_type="row")
             yield Static(id="readiness-detail")
         yield KeysFooter()
@@ -63,7 +65,9 @@ class ReadinessScreen(Screen[None]):
 
     def show(self) -> None:
         ctx = self.context
-        report = readiness.build(ctx.bank, ctx.store, ctx.scheduler, ctx.settings, self.exam, ctx.clock())
+        report = readiness.build(
+            ctx.bank, ctx.store, ctx.scheduler, ctx.settings, self.exam, ctx.clock()
+        )
         if report is None:
             self.query_one("#readiness-forecast", Static).update(
                 "この問題集にはシラバス（syllabus.yaml）がありません。"
