@@ -15,6 +15,7 @@ from quizapp.forecast import Calibration, Forecast, calibration, exam_cards, fro
 from quizapp.mock import PASS_LINE
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import Store
+from quizapp.store.readiness import MockRecord
 from quizapp.syllabus import Exam
 
 HISTORY_DAYS = 14
@@ -30,6 +31,7 @@ class Report:
     plan_line: str
     history: list[tuple[date, float]]
     calibration: Calibration | None
+    mocks: list[MockRecord]
     pass_line: float = PASS_LINE
 
     @property
@@ -67,6 +69,7 @@ def build(
     counts = store.answer_counts_by_card()
     recall = scheduler.recall_at(store.all_cards(), now)
     rows = [(row, row.learner(counts, recall)) for row in coverage(bank, exam)]
+    mocks = store.mock_results(exam)
     return Report(
         exam=bank.syllabus.exams[exam],
         when=when,
@@ -74,7 +77,8 @@ def build(
         rows=rows,
         plan_line=_plan_line(bank, store, scheduler, settings, exam, now, counts),
         history=store.forecast_history(exam, now.astimezone().date() - timedelta(HISTORY_DAYS)),
-        calibration=calibration(store.mock_forecasts(exam)),
+        calibration=calibration((m.forecast, m.score) for m in mocks if m.forecast is not None),
+        mocks=mocks,
     )
 
 

@@ -3,7 +3,6 @@ forecasts, and the report that puts them together."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -80,9 +79,10 @@ def test_mocks_pair_their_forecast_with_their_score(store: Store) -> None:
         summary = {"exam": exam, "correct": correct, "asked": 40, "forecast": forecast}
         store.end_session(session, now=NOW, summary=summary)
     store.end_session(store.start_session(mode="drill", now=NOW), now=NOW, summary={"x": 1})
-    assert store.mock_forecasts("G") == [(0.7, 0.7), (0.6, 0.5)]
-    assert store.mock_forecasts("E") == [(0.5, 0.5)]
-    assert json.dumps(store.mock_forecasts("G"))
+    g = store.mock_results("G")
+    assert [(m.forecast, m.score) for m in g] == [(0.7, 0.7), (None, 0.75), (0.6, 0.5)]
+    assert [(m.forecast, m.score) for m in store.mock_results("E")] == [(0.5, 0.5)]
+    assert g[0].ended_at == NOW
 
 
 def test_calibration_waits_for_three_mocks_and_reports_error_and_bias() -> None:

@@ -6,7 +6,8 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 ANSWER_SECONDS = 500
 """How many of the latest answers give the time a card takes."""
@@ -48,19 +49,41 @@ class ReadinessQueries:
         )
         return [(date.fromisoformat(day), float(score)) for day, score in rows]
 
-    def mock_forecasts(self, exam: str) -> list[tuple[float, float]]:
-        """(forecast at the start, score) of every finished mock exam of ``exam``, oldest first."""
-        return list(self._mock_pairs(exam))
+    def mock_results(self, exam: str) -> list[MockRecord]:
+        """Every finished mock exam of ``exam``, oldest first."""
+        return list(self._mock_records(exam))
 
-    def _mock_pairs(self, exam: str) -> Iterator[tuple[float, float]]:
+    def _mock_records(self, exam: str) -> Iterator[MockRecord]:
         rows = self.conn.execute(
-            "SELECT summary FROM sessions WHERE mode = 'mock' AND summary IS NOT NULL ORDER BY id"
+            "SELECT ended_at, summary FROM sessions"
+            " WHERE mode = 'mock' AND summary IS NOT NULL AND ended_at IS NOT NULL ORDER BY id"
         )
-        for (text,) in rows:
+        for ended, text in rows:
             try:
                 summary = json.loads(text)
-                if summary.get("exam") != exam or summary.get("forecast") is None:
+                if summary.get("exam") != exam:
                     continue
-                yield float(summary["forecast"]), summary["correct"] / summary["asked"]
-            except (ValueError, TypeError, KeyError, ZeroDivisionError, AttributeError):
+                forecast = summary.get("forecast")
+                yield MockRecord(
+                    ended_at=datetime.fromisoformat(ended),
+                    correct=int(summary["correct"]),
+                    asked=int(summary["asked"]),
+                    forecast=None if forecast is None else float(forecast),
+                )
+            except (ValueError, TypeError, KeyError, AttributeError):
                 continue
+
+
+@dataclass(frozen=True)
+class MockRecord:
+    """A finished mock exam as the sessions table keeps it."""
+
+    ended_at: datetime
+    correct: int
+    asked: int
+    forecast: float | None
+    """The predicted score when it began."""
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.asked if self.asked else 0.0

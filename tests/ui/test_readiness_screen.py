@@ -7,7 +7,7 @@ from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.readiness import ReadinessScreen
 
 from .conftest import run, screen_chars
-from .test_exam import settled
+from .test_exam import open_g_exam, settled
 
 
 def test_home_shows_each_exam_and_the_screen_details_it(exam_app) -> None:
@@ -38,5 +38,28 @@ def test_home_shows_each_exam_and_the_screen_details_it(exam_app) -> None:
             await pilot.press("escape")
             await settled(pilot)
             assert isinstance(pilot.app.screen, HomeScreen)
+
+    run(scenario())
+
+
+def test_a_finished_mock_is_listed_with_its_score(exam_app) -> None:
+    async def scenario() -> None:
+        app = exam_app(4)
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await open_g_exam(pilot)
+            for i in range(4):
+                await pilot.press(str(screen.sheet.questions[i].order.index(0) + 1), "right")
+            await pilot.press("s")
+            await settled(pilot)
+            await pilot.press("y")
+            await settled(pilot)
+            await pilot.press("escape")
+            await settled(pilot)
+            await pilot.press("e")
+            await settled(pilot)
+            assert "模擬試験の記録: " in screen_chars(pilot)
+            assert "4/4（100%）" in screen_chars(pilot)
+            (mock,) = app.context.store.mock_results("G")
+            assert mock.forecast is not None and mock.score == 1.0
 
     run(scenario())

@@ -93,6 +93,15 @@ class ReadinessScreen(Screen[None]):
                 f"\n模擬試験 {c.mocks} 回との比較: 予測の平均誤差 {c.mean_error:.0%}"
                 f"（{'楽観的' if c.bias > 0 else '慎重'}な側に {abs(c.bias):.0%}）"
             )
+        if report.mocks:
+            recent = report.mocks[-5:]
+            lines.append("\n模擬試験の記録: ")
+            lines.append(
+                "、".join(
+                    f"{m.ended_at.astimezone():%m/%d} {m.correct}/{m.asked}（{m.score:.0%}）"
+                    for m in recent
+                )
+            )
         self.query_one("#readiness-forecast", Static).update(lines)
         self.query_one("#readiness-plan", Static).update(JText(report.plan_line))
         today = ctx.clock().astimezone().date()
