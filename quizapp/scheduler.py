@@ -196,10 +196,11 @@ class SrsScheduler:
         factor = 0.9 ** (1 / decay) - 1
         out = {}
         for state in states:
-            last, stability = state.last_review, state.stability
-            if last is None or not stability:
+            card = state.card  # read directly: thousands of cards, twice per refresh
+            last, stability = card.get("last_review"), card.get("stability")
+            if not last or not stability:
                 continue
-            days = max(0, (at - last).days)
+            days = max(0, (at - datetime.fromisoformat(last)).days)
             out[state.card_key] = (1 + factor * days / stability) ** decay
         return out
 
