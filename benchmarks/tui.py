@@ -40,7 +40,10 @@ from quizapp.cli import app_from_argv
 
 async def main():
     tmp = Path(sys.argv[1])
-    app = app_from_argv(["review", "--db", str(tmp / "p.db"), "--config", str(tmp / "c.toml")])
+    extra = ["--bank", sys.argv[2]] if len(sys.argv) > 2 else []
+    app = app_from_argv(
+        ["review", "--db", str(tmp / "p.db"), "--config", str(tmp / "c.toml"), *extra]
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         while getattr(app.screen, "question", None) is None:
             await pilot.pause(0.005)
@@ -71,7 +74,39 @@ def _time_script(code: str, *args: str, cache: str | None = None) -> float:
     return time.perf_counter() - start
 
 
-def cold_start() -> tuple[list[float], list[float]]:
+BANK_SIZES = (1_500, 5_000)
+"""Whole-bank sizes (shipped items plus a user bank) the cold start is measured with too."""
+
+
+def write_user_bank(directory: Path, items: int) -> None:
+    """``items`` four-option G検定 items for the shipped topics, as a user bank (``--bank``)."""
+    from quizapp.bank import load_bank
+    from quizapp.paths import shipped_bank_dir
+
+    bank = load_bank([shipped_bank_dir()])
+    topics = [t.id for t in bank.topics.values() if any(s.startswith("G") for s in t.syllabus)]
+    lines = ["items:"]
+    for n in range(items):
+        lines.append(
+            f"""  - id: bench-item-{n:05}
+    kind: choice
+    exams: [G]
+    topic: {topics[n % len(topics)]}
+    difficulty: 1
+    prompt: ベンチマーク用の問題 {n}。正しいものを1つ選べ。
+    options:
+      - {{text: 正しい選択肢, rationale: 正しい}}
+      - {{text: 誤り A, rationale: 別のもの}}
+      - {{text: 誤り B, rationale: 別のもの}}
+      - {{text: 誤り C, rationale: 別のもの}}
+    answer: 1
+    explanation: 説明 {n}。
+    source: {{ref: ベンチマーク}}"""
+        )
+    (directory / "bench.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def cold_start(bank: str | None = None) -> tuple[list[float], list[float]]:
     """Wall times of fresh processes, run in turns: (quizapp to first question, bare app to
     first paint).
 
@@ -79,15 +114,39 @@ def cold_start() -> tuple[list[float], list[float]]:
     :func:`_child_env`) is filled by one untimed run of each app first, as it is on every start
     after the first after installing or editing the bank."""
     quiz, bare = [], []
+    extra = [bank] if bank else []
     with tempfile.TemporaryDirectory() as cache:
         with tempfile.TemporaryDirectory() as tmp:
-            _time_script(QUIZ, tmp, cache=cache)
+            _time_script(QUIZ, tmp, *extra, cache=cache)
         _time_script(BARE)
         for _ in range(REPEATS):
             with tempfile.TemporaryDirectory() as tmp:
-                quiz.append(_time_script(QUIZ, tmp, cache=cache))
+                quiz.append(_time_script(QUIZ, tmp, *extra, cache=cache))
             bare.append(_time_script(BARE))
     return quiz, bare
+
+
+def large_bank_rows() -> list[dict]:
+    """Cold start with the whole bank at each of :data:`BANK_SIZES` items."""
+    from quizapp.bank import load_bank
+    from quizapp.paths import shipped_bank_dir
+
+    shipped = len(load_bank([shipped_bank_dir()]).items)
+    rows = []
+    for size in BANK_SIZES:
+        with tempfile.TemporaryDirectory() as bank:
+            write_user_bank(Path(bank), max(size - shipped, 0))
+            quiz_runs, bare_runs = cold_start(bank)
+        quiz, bare = statistics.median(quiz_runs), statistics.median(bare_runs)
+        rows.append(
+            {
+                "name": f"  the same with a {size:,}-item bank (median of {REPEATS})",
+                "value": f"{quiz / bare:.2f}× ({quiz * 1000:.0f} ms vs {bare * 1000:.0f} ms)",
+                "target": f"≤ {START_TARGET}×",
+                "ok": quiz / bare <= START_TARGET,
+            }
+        )
+    return rows
 
 
 def _watch_for_frame(screen, view) -> asyncio.Future[float]:
@@ -196,6 +255,7 @@ def run() -> list[dict]:
             "target": "",
             "ok": None,
         },
+        *large_bank_rows(),
         {
             "name": f"TUI keypress → frame showing the feedback ({len(latencies)} answers) p50 / p95",
             "value": f"{_p(latencies, 0.5):.1f} / {_p(latencies, 0.95):.1f} ms",
