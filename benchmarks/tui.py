@@ -101,7 +101,8 @@ def write_user_bank(directory: Path, items: int) -> None:
       - {{text: 誤り C, rationale: 別のもの}}
     answer: 1
     explanation: 説明 {n}。
-    source: {{ref: ベンチマーク}}"""
+    source: {{ref: ベンチマーク}}
+    as_of: 2026-12-01"""
         )
     (directory / "bench.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
