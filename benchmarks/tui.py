@@ -85,10 +85,12 @@ def write_user_bank(directory: Path, items: int) -> None:
 
     bank = load_bank([shipped_bank_dir()])
     topics = [t.id for t in bank.topics.values() if any(s.startswith("G") for s in t.syllabus)]
-    lines = ["items:"]
-    for n in range(items):
-        lines.append(
-            f"""  - id: bench-item-{n:05}
+    per_file = 1_000  # a bank file is at most 2 MB
+    for start in range(0, items, per_file):
+        lines = ["items:"]
+        for n in range(start, min(start + per_file, items)):
+            lines.append(
+                f"""  - id: bench-item-{n:05}
     kind: choice
     exams: [G]
     topic: {topics[n % len(topics)]}
@@ -103,8 +105,9 @@ def write_user_bank(directory: Path, items: int) -> None:
     explanation: 説明 {n}。
     source: {{ref: ベンチマーク}}
     as_of: 2026-12-01"""
-        )
-    (directory / "bench.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            )
+        path = directory / f"bench{start // per_file:02}.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def cold_start(bank: str | None = None) -> tuple[list[float], list[float]]:
