@@ -15,7 +15,8 @@ from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
 
 LAW_IDS = [f"G-L{n:02d}" for n in range(1, 19)]
-MINIMUMS = dict.fromkeys(LAW_IDS, (10, 8))
+TECH_IDS = [f"G-T{n:02d}" for n in range(1, 38)]
+MINIMUMS = dict.fromkeys(LAW_IDS, (10, 8)) | dict.fromkeys(TECH_IDS, (10, 7))
 """Syllabus id → (hand-written items, four-option choices) it must have at least."""
 
 
@@ -60,6 +61,22 @@ def test_law_items_use_the_exam_forms() -> None:
     for sid in LAW_IDS:
         combos = [i for i in serving()[sid] if "（ア）" in i.prompt and "（イ）" in i.prompt]
         assert combos, f"{sid}: no two-blank combination"
+
+
+def test_technical_items_use_the_exam_forms() -> None:
+    """Of the four-option items written from the syllabus: about a third ask for the
+    inappropriate option; combinations and short scenarios appear."""
+    b = bank()
+    items = [
+        i
+        for sid in TECH_IDS
+        for i in serving()[sid]
+        if isinstance(i, Choice) and len(i.options) == 4 and not b.topics[i.topic].seeds
+    ]
+    inappropriate = sum("不適切" in i.prompt for i in items)
+    combos = sum("（ア）" in i.prompt and "（イ）" in i.prompt for i in items)
+    assert inappropriate >= len(items) // 4, (inappropriate, len(items))
+    assert combos >= len(items) // 15, (combos, len(items))
 
 
 def test_law_answers_are_spread_over_the_positions() -> None:
