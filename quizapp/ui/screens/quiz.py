@@ -21,7 +21,7 @@ from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import clip
-from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
+from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help, unreadable_help
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
 SEPARATOR = " │ "
@@ -71,6 +71,9 @@ class QuizScreen(Screen[None]):
         self.question: Question | None = None
         self.feedback: Feedback | None = None
         self.selected: frozenset[int] = frozenset()
+        self.fields: list[AnswerInput] = []
+        """The answer boxes of the question on screen (the previous question's boxes stay in
+        the DOM until Textual has removed them: a query could still find them)."""
         self.shown_at = 0.0
         self.seconds: float | None = None
         """The time the learner took, fixed at the first try to submit: waiting out a failed
@@ -134,18 +137,19 @@ class QuizScreen(Screen[None]):
         inputs = self.query_one("#inputs", Vertical)
         inputs.remove_children()
         inputs.display = True
+        self.fields = []
         if question.kind in ("fill", "numeric"):
             count = question.blanks or 1
-            fields = [
+            self.fields = [
                 AnswerInput(
                     placeholder=f"【{n}】" if question.kind == "fill" else "答え", classes="blank"
                 )
                 for n in range(1, count + 1)
             ]
-            inputs.mount_all(fields)
+            inputs.mount_all(self.fields)
             # focused now rather than after a refresh: the footer then lays out its keys (the
             # box's Enter among them) once, in the first frame
-            self.set_focus(fields[0])
+            self.set_focus(self.fields[0])
         else:
             self.query_one("#qa").focus()
         self._update_status()
@@ -216,38 +220,42 @@ class QuizScreen(Screen[None]):
         if self.answered:
             self.action_next()
         elif self.question is not None and self.question.kind == "choice" and self.question.multi:
-            if self.selected:
-                self.submit(sorted(self.selected))
-            else:
-                self.notify("選択肢を1つ以上選んでください。")
+            self.submit(sorted(self.selected))
         elif self.question is not None and self.question.kind in ("fill", "numeric"):
             self._submit_inputs()
 
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.input not in self.fields:
+            return  # a box of the previous question, not yet removed
         if self.answered:
             self.action_next()
             return
-        fields = list(self.query_one("#inputs").query(Input))
-        index = fields.index(event.input)
-        if index + 1 < len(fields) and not fields[index + 1].value:
-            fields[index + 1].focus()
+        index = self.fields.index(event.input)
+        if index + 1 < len(self.fields) and not self.fields[index + 1].value:
+            self.fields[index + 1].focus()
             return
         self._submit_inputs()
 
     def _submit_inputs(self) -> None:
-        values = [field.value for field in self.query_one("#inputs").query(Input)]
+        values = [field.value for field in self.fields]
         q = self.question
         assert q is not None
         self.submit(values if q.kind == "fill" else (values[0] if values else ""))
 
     def submit(self, response: object) -> None:
-        """Grade and save the answer, then show the feedback. When the save fails (a full disk,
-        a lock held by another process) the question stays as it is, with what was typed or
+        """Grade and save the answer, then show the feedback. An answer that cannot be read
+        (empty, not a number) is not graded: the question stays with the hint, so an Enter
+        pressed twice or held down never answers the next question. When the save fails (a full
+        disk, a lock held by another process) the question stays as it is, with what was typed or
         selected, and the next try saves it: the session moves on only once it is stored."""
         q = self.question
         if q is None or self.answered:
+            return
+        hint = self.session.grade(q, response).hint
+        if hint:
+            self._help(unreadable_help(q, hint), failed=True)
             return
         if self.seconds is None:
             self.seconds = time.monotonic() - self.shown_at

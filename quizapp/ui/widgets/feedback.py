@@ -8,6 +8,7 @@ from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import Static
 
+from quizapp.grading import gives_up
 from quizapp.session import Feedback
 from quizapp.ui.widgets.jtext import JText, plain
 
@@ -20,6 +21,19 @@ def expected_text(feedback: Feedback) -> str:
     return "、".join(f"{pos}. {text}" for pos, text in right)
 
 
+ANSWER_CELLS = 40
+"""The most of a learner's answer the verdict repeats (the box takes up to 200 characters)."""
+
+
+def answer_text(answer: str) -> Text:
+    """The learner's answer in the verdict line: as typed, cut to :data:`ANSWER_CELLS`."""
+    if not answer:
+        return Text("（無回答）")
+    if gives_up(answer):
+        return Text("？（わからない）")
+    return plain(answer, cells=ANSWER_CELLS)
+
+
 def render_feedback(feedback: Feedback) -> RenderableType:
     grade = feedback.grade
     parts: list[RenderableType] = []
@@ -28,7 +42,7 @@ def render_feedback(feedback: Feedback) -> RenderableType:
     else:
         verdict = Text("✘ 不正解", style="bold red")
         verdict.append("   あなたの解答: ")
-        verdict.append_text(plain(grade.answer) if grade.answer else Text("（無回答）"))
+        verdict.append_text(answer_text(grade.answer))
         parts.append(verdict)
     parts.append(JText(f"正解: {expected_text(feedback)}", "bold", hang=cell_len("正解: ")))
     if grade.hint:

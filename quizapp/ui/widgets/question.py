@@ -15,7 +15,11 @@ from quizapp.ui.widgets.jtext import JText
 KIND_LABEL = {"trap": "○×", "choice": "選択", "fill": "穴埋め", "numeric": "計算"}
 
 
-def answer_help(question: Question, feedback_now: bool = True) -> str:
+GIVE_UP_HELP = "わからないときは ? を入力すると答えを表示します"
+
+
+def answer_help(question: Question) -> str:
+    """How to answer this question (the line under it)."""
     if question.kind == "trap":
         return "o で ○（正しい）、x で ×（誤り）"
     if question.kind == "choice":
@@ -24,9 +28,17 @@ def answer_help(question: Question, feedback_now: bool = True) -> str:
             return f"{keys} で選択を切り替え（正しいものをすべて選ぶ）、Enter で解答"
         return f"{keys} のキーで解答"
     if question.kind == "fill":
-        return "空欄に入る語を入力して Enter（日本語でも英語・略称でも可）"
+        return f"空欄に入る語を入力して Enter（日本語でも英語・略称でも可）。{GIVE_UP_HELP}"
+    # the generator's hint may hold its own brackets: a sentence of its own, not nested in ours
     hint = question.problem.hint if question.problem is not None else ""
-    return f"数値を入力して Enter（{hint or '例: 16, 0.25, 1/9, 2^-10, 7x7'}）"
+    return f"数値を入力して Enter。{hint or '例: 16, 0.25, 1/9, 2^-10, 7x7'}。{GIVE_UP_HELP}"
+
+
+def unreadable_help(question: Question, hint: str) -> str:
+    """The line under the question when its answer could not be read: why, and the way out."""
+    if question.kind in ("fill", "numeric"):
+        return f"{hint}\n{GIVE_UP_HELP}"
+    return hint
 
 
 def render_question(question: Question, selected: frozenset[int] = frozenset()) -> RenderableType:
