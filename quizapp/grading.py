@@ -266,6 +266,17 @@ class Grade:
     """Per-blank correctness for fill items."""
 
 
+_KEY_ALIASES = {"○": "o", "〇": "o", "◯": "o", "お": "o", "×": "x", "✕": "x", "✖": "x"}
+
+
+def key_of(character: str) -> str:
+    """The key a typed character stands for. With Caps Lock, full-width input or a Japanese IME
+    left on after a fill-in, o arrives as O, ｏ, Ｏ or お, x as X, ｘ or Ｘ, 3 as ３; the ○/× and
+    〇 characters mean what they show. Anything else is itself (NFKC, lower case)."""
+    folded = unicodedata.normalize("NFKC", character).casefold()
+    return _KEY_ALIASES.get(folded, folded)
+
+
 _TRUE = {"o", "○", "〇", "◯", "⭕", "true", "t", "yes", "y", "正", "正しい", "まる", "1"}
 _FALSE = {"x", "×", "✕", "✖", "❌", "false", "f", "no", "n", "誤", "誤り", "ばつ", "バツ", "0"}
 

@@ -19,6 +19,7 @@ from quizapp.grading import (
     grade_fill,
     grade_problem,
     grade_trap,
+    key_of,
     matches_any,
     normalize_text,
     parse_number,
@@ -433,3 +434,19 @@ def test_a_hint_repeats_at_most_a_short_piece_of_the_answer(text: str) -> None:
     except ParseError as exc:
         quoted = str(exc).partition("「")[2].rpartition("」")[0]
         assert len(quoted) <= 20
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        *((c, "o") for c in "oOｏＯ○〇◯お"),
+        *((c, "x") for c in "xXｘＸ×✕"),
+        *((c, str(n)) for n, c in enumerate("０１２３４５６７８９")),
+        ("ｎ", "n"),
+        ("Q", "q"),
+        ("あ", "あ"),
+        ("a", "a"),
+    ],
+)
+def test_key_of_reads_ime_caps_lock_and_full_width_keys(typed: str, key: str) -> None:
+    assert key_of(typed) == key

@@ -4,6 +4,7 @@ the question still in view after answering."""
 from __future__ import annotations
 
 from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from quizapp.ui.screens.quiz import QuizScreen
@@ -121,5 +122,92 @@ def test_a_3000_digit_paste_is_neither_graded_nor_shown_whole(app_factory) -> No
             help_line = str(screen.query_one("#help").render())
             assert "を数として読めません" in help_line
             assert "1234567890" * 3 not in help_line
+
+    run(scenario())
+
+
+def type_chars(pilot: Pilot, *chars: str) -> None:
+    """Characters as a terminal delivers them (an IME's commit, Caps Lock, full-width input)."""
+    for char in chars:
+        key = _character_to_key(char)
+        pilot.app._driver.send_message(events.Key(key, char).set_sender(pilot.app))
+
+
+async def to_kind(pilot: Pilot, screen: QuizScreen, kind: str, multi: bool = False) -> None:
+    while screen.question.kind != kind or screen.question.multi != multi:
+        await answer(pilot, screen, right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+def test_o_and_x_typed_with_an_ime_or_caps_lock_answer_a_true_false_item(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory()
+        async with app.run_test(size=(80, 24)) as pilot:
+            for char, mark in [
+                *((c, "×") for c in "ｘ×ＸX"),
+                *((c, "○") for c in "ｏ○〇Oお"),
+            ]:
+                screen = await start_drill(pilot, ["relu"])
+                await to_kind(pilot, screen, "trap")
+                type_chars(pilot, char)
+                await pilot.pause()
+                assert screen.feedback is not None, char
+                assert screen.feedback.grade.answer == mark, char
+                await pilot.press("escape")
+                await pilot.pause()
+
+    run(scenario())
+
+
+def test_full_width_digits_pick_options(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory()
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await start_drill(pilot, ["gap-cam"])
+            await to_kind(pilot, screen, "choice", multi=True)
+            type_chars(pilot, "１", "３")
+            await pilot.pause()
+            assert screen.selected == {0, 2}
+            await pilot.press("enter")
+            await pilot.pause()
+            assert [o.chosen for o in screen.feedback.options] == [True, False, True, False]
+            await pilot.press("escape")
+            await pilot.pause()
+            screen = await start_drill(pilot, ["relu"])
+            await to_kind(pilot, screen, "choice")
+            type_chars(pilot, "３")
+            await pilot.pause()
+            assert screen.feedback is not None
+            assert [o.chosen for o in screen.feedback.options].index(True) == 2
+
+    run(scenario())
+
+
+def test_any_other_key_says_which_keys_answer(app_factory) -> None:
+    async def scenario() -> None:
+        app = app_factory()
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await start_drill(pilot, ["relu"])
+            await to_kind(pilot, screen, "trap")
+            answered = app.context.store.review_count()
+            for chars, key in ((("a",), "a"), (("あ",), "あ"), (("1",), "1"), ((" ",), "スペース")):
+                type_chars(pilot, *chars)
+                await pilot.pause()
+                assert screen.feedback is None
+                help_line = screen.query_one("#help")
+                assert help_line.has_class("ng")
+                assert f"「{key}」では答えられません。o で ○" in str(help_line.render())
+            await pilot.press("escape")
+            await pilot.pause()
+            screen = await start_drill(pilot, ["relu"])
+            await to_kind(pilot, screen, "choice")
+            type_chars(pilot, "o", "７")
+            await pilot.pause()
+            assert screen.feedback is None
+            assert "「７」では答えられません。1–4 のキーで解答" in str(
+                screen.query_one("#help").render()
+            )
+            assert app.context.store.review_count() == answered + 1  # the drill's first item
 
     run(scenario())

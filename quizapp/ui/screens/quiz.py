@@ -6,13 +6,14 @@ import time
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Static
 
+from quizapp.grading import key_of
 from quizapp.safetext import visible
 from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
@@ -203,12 +204,40 @@ class QuizScreen(Screen[None]):
 
     # --- answering -----------------------------------------------------------------------------
 
+    async def on_key(self, event: events.Key) -> None:
+        """A character that stands for one of this screen's keys (O, ｏ, お, ○ for o; ３ for 3:
+        Caps Lock, full-width input or an IME left on) acts as that key; any other character on
+        an unanswered ○× or choice question says which keys answer it."""
+        char = event.character
+        if char is None or not event.is_printable or isinstance(self.focused, Input):
+            return
+        key = key_of(char)
+        active = self.active_bindings.get(key)
+        if active is not None and active.enabled:
+            if key != event.key:  # else the binding runs as usual
+                event.stop()
+                await self.app.run_action(active.binding.action, active.node)
+            return
+        q = self.question
+        if not self.answered and q is not None and q.kind in ("trap", "choice"):
+            event.stop()
+            self._wrong_key(char)
+
+    def _wrong_key(self, char: str) -> None:
+        q = self.question
+        assert q is not None
+        shown = visible(char, newlines=False).strip() or "スペース"
+        self._help(f"「{shown}」では答えられません。{answer_help(q)}", failed=True)
+
     def action_truth(self, value: bool) -> None:
         self.submit("o" if value else "x")
 
     def action_pick(self, position: int) -> None:
         q = self.question
-        if q is None or self.answered or q.kind != "choice" or position >= len(q.options):
+        if q is None or self.answered or q.kind != "choice":
+            return
+        if position >= len(q.options):
+            self._wrong_key(str(position + 1))
             return
         if q.multi:
             self.selected = self.selected ^ {position}
