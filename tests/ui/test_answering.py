@@ -3,13 +3,18 @@ the question still in view after answering."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
+from quizapp.paths import shipped_bank_dir
+from quizapp.ui.app import make_app
 from quizapp.ui.screens.quiz import QuizScreen
 
-from .conftest import run, screen_chars
+from .conftest import NOW, run, screen_chars
 from .test_flows import _type_fast, answer, start_drill
 
 
@@ -209,5 +214,46 @@ def test_any_other_key_says_which_keys_answer(app_factory) -> None:
                 screen.query_one("#help").render()
             )
             assert app.context.store.review_count() == answered + 1  # the drill's first item
+
+    run(scenario())
+
+
+def visible_text(pilot: Pilot) -> str:
+    """What the terminal shows, without spaces (Japanese text has none to lose)."""
+    svg = pilot.app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", "").replace(" ", "")
+
+
+def test_the_question_and_the_verdict_share_an_80x24_screen(tmp_path) -> None:
+    """After an answer the prompt's first line stays on screen above the verdict and the right
+    answer, for the tallest questions of the shipped bank (a 16-line code item) as well."""
+    app = make_app(
+        db_path=tmp_path / "p.db",
+        bank_dirs=[shipped_bank_dir()],
+        config_path=tmp_path / "c.toml",
+        clock=lambda: NOW,
+        seed=7,
+        fuzz=False,
+    )
+    tallest = ["pooling-max-pool-code", "convolution-im2col-code"]
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for key in tallest:
+                ctx = app.context
+                screen = QuizScreen(ctx, ctx.session("drill", [key]), title="演習")
+                await app.push_screen(screen)
+                await pilot.pause()
+                await pilot.press("1")
+                await pilot.pause()
+                await pilot.pause()
+                assert screen.feedback is not None
+                shown = visible_text(pilot)
+                first_line = screen.question.prompt.splitlines()[0].replace(" ", "")[:12]
+                assert first_line in shown, key
+                assert "✔正解" in shown or "✘不正解" in shown, key
+                assert "正解:" in shown, key
+                screen.dismiss()
+                await pilot.pause()
 
     run(scenario())

@@ -19,7 +19,7 @@ from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import WRITE_ERRORS, report
 from quizapp.ui.widgets.answer import AnswerInput
-from quizapp.ui.widgets.feedback import FeedbackView
+from quizapp.ui.widgets.feedback import FeedbackView, VerdictView
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import clip
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help, unreadable_help
@@ -89,6 +89,7 @@ class QuizScreen(Screen[None]):
             yield QuestionView(id="question")
             yield Static(id="help", classes="muted")
             yield Vertical(id="inputs")
+            yield VerdictView(id="verdict")
             yield FeedbackView(id="feedback")
         yield KeysFooter()
 
@@ -132,9 +133,10 @@ class QuizScreen(Screen[None]):
         self.seconds = None
         self.query_one("#question", QuestionView).show(question)
         self._help(answer_help(question))
-        feedback = self.query_one("#feedback", FeedbackView)
-        feedback.update("")
-        feedback.display = False
+        self.query_one("#help").display = True
+        for view in (self.query_one("#verdict", VerdictView), self.query_one("#feedback")):
+            view.update("")
+            view.display = False
         inputs = self.query_one("#inputs", Vertical)
         inputs.remove_children()
         inputs.display = True
@@ -301,19 +303,26 @@ class QuizScreen(Screen[None]):
             self.next_question()
             return
         # The inputs are hidden rather than disabled (the feedback repeats the answer): disabling
-        # restyles every Input and tripled the keypress-to-feedback time.
+        # restyles every Input and tripled the keypress-to-feedback time. The options and the
+        # how-to line go too (the feedback lists the options with their marks, the footer the
+        # keys): at 80×24 the prompt and the verdict then share the screen.
         self.query_one("#inputs").display = False
+        self.query_one("#help").display = False
+        self.query_one("#question", QuestionView).show(q, self.selected, answered=True)
+        verdict = self.query_one("#verdict", VerdictView)
+        verdict.show(feedback)
         view = self.query_one("#feedback", FeedbackView)
         view.show(feedback)
-        view.display = True
-        self._help("Enter / n で次へ、Escape で戻る")
+        verdict.display = view.display = True
         if self.focused is not None and self.focused.parent is self.query_one("#inputs"):
             # a leaf inside the scroll view: its scroll keys still apply, and focusing it
-            # restyles one widget instead of the whole question area
-            view.focus()
+            # restyles one widget instead of the whole question area. Focus must not scroll to
+            # it: the explanation would push the question off the screen.
+            view.focus(scroll_visible=False)
         self._update_status()
         self.refresh_bindings()
-        self.call_after_refresh(view.scroll_visible, top=True, animate=False)
+        # as little scrolling as shows the verdict: the prompt stays above it when both fit
+        self.call_after_refresh(verdict.scroll_visible, animate=False)
 
     def action_next(self) -> None:
         if self.answered:

@@ -41,7 +41,11 @@ def unreadable_help(question: Question, hint: str) -> str:
     return hint
 
 
-def render_question(question: Question, selected: frozenset[int] = frozenset()) -> RenderableType:
+def render_question(
+    question: Question, selected: frozenset[int] = frozenset(), *, answered: bool = False
+) -> RenderableType:
+    """The prompt, its code and its options; ``answered``: without the options, which the
+    feedback below lists with their marks (so the verdict stays on screen under the prompt)."""
     parts: list[RenderableType] = [JText(question.prompt)]
     item = question.item
     if isinstance(item, Choice) and item.code is not None:
@@ -50,7 +54,7 @@ def render_question(question: Question, selected: frozenset[int] = frozenset()) 
         parts.append(Text(""))
         code = visible(item.code.template.rstrip())
         parts.append(Syntax(code, "python", theme="ansi_dark", word_wrap=True))
-    if question.options:
+    if question.options and not answered:
         parts.append(Text(""))
         for pos, option in enumerate(question.options):
             mark = ("[✓] " if pos in selected else "[ ] ") if question.multi else ""
@@ -70,5 +74,7 @@ class QuestionView(Static):
     }
     """
 
-    def show(self, question: Question, selected: frozenset[int] = frozenset()) -> None:
-        self.update(render_question(question, selected))
+    def show(
+        self, question: Question, selected: frozenset[int] = frozenset(), *, answered: bool = False
+    ) -> None:
+        self.update(render_question(question, selected, answered=answered))
