@@ -39,7 +39,7 @@ def stats_text(
         view = progress.overview(bank, REGISTRY, store, scheduler, now)
         forecast = progress.due_forecast(store, now, 8)
         retention = progress.retention(store)
-    pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
+    pct = progress.percent
     lines = [
         f"復習の予定: 今日 {forecast[0][1]} 枚 / 明日 {forecast[1][1]} 枚 / "
         f"7日以内 {sum(n for _, n in forecast[:7])} 枚",
@@ -107,7 +107,7 @@ def coverage_text(
                 for c in store.all_cards()
                 if c.last_review is not None
             }
-    pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
+    pct = progress.percent
     lines = []
     for exam_id, spec in bank.syllabus.exams.items():
         if exam is not None and exam_id != exam:

@@ -300,7 +300,7 @@ def test_quit_and_resume_keeps_progress(app_factory) -> None:
             assert "学習済み2/" in text
             table = pilot.app.screen.query_one("#topics")
             row = table.get_row("relu")
-            assert row[1:3] == ["2/2", "1"]
+            assert row[1:3] == ["2/2", "50%"]
 
     run(first())
     run(second())
