@@ -292,7 +292,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     db_path = paths.db_path(args.db)
     try:
         if args.csv is not None:
-            count = export.export_csv(db_path, args.csv)
+            count = export.export_csv(db_path, args.csv, bank_dirs=paths.bank_dirs(args.bank))
             _say(f"{count} reviews written to {args.csv}")
         else:
             count = export.export_anki(paths.bank_dirs(args.bank), args.anki, db_path=db_path)
