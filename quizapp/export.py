@@ -231,8 +231,14 @@ def build_deck(bank: Bank):
     return deck
 
 
+def anki_path(out: Path) -> Path:
+    """``out`` with the ``.apkg`` Anki opens a package by (``deck`` becomes ``deck.apkg``)."""
+    return out if out.suffix.casefold() == ".apkg" else out.with_name(out.name + ".apkg")
+
+
 def export_anki(bank_dirs: Sequence[Path], out: Path, *, db_path: Path) -> int:
-    """Write the hand-written items of the bank as an Anki package to ``out``; return how many.
+    """Write the hand-written items of the bank as an Anki package to ``out`` (ending in
+    ``.apkg``: :func:`anki_path`); return how many.
 
     The deck goes to a temporary file renamed over ``out`` (:func:`replace_file_bytes`): a kill
     leaves the previous ``out`` (or none), never a truncated deck. Its collection is built in
@@ -242,6 +248,8 @@ def export_anki(bank_dirs: Sequence[Path], out: Path, *, db_path: Path) -> int:
     Raises:
         ExportError: nothing was written; the bank's errors or why ``out`` cannot be written.
     """
+    _refuse_database(out, db_path)  # as typed too: naming the database is a mistake to say
+    out = anki_path(out)
     _refuse_database(out, db_path)
     bank = load_bank(bank_dirs)
     if bank.errors:
