@@ -119,3 +119,30 @@ def test_home_and_stats_agree_on_every_topic_and_show_whole_labels_at_80_columns
                     assert stats[title] == f"{int(right[title]) / int(answers[title]):.0%}"
 
     run(go())
+
+
+def test_the_shipped_banks_topic_tables_fit_80_columns(tmp_path: Path) -> None:
+    """With 43 topics the tables scroll: their vertical scroll bar takes two columns too."""
+    from quizapp.paths import shipped_bank_dir
+
+    app = make_app(
+        db_path=tmp_path / "p.db",
+        bank_dirs=[shipped_bank_dir()],
+        config_path=tmp_path / "c.toml",
+        clock=lambda: NOW,
+        seed=7,
+        fuzz=False,
+    )
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for screen_key, table_id in ((None, "#topics"), ("s", "#accuracy")):
+                if screen_key:
+                    await pilot.press(screen_key)
+                    await pilot.pause()
+                table = pilot.app.screen.query_one(table_id, DataTable)
+                assert table.show_vertical_scrollbar or table_id == "#accuracy"
+                assert table.virtual_size.width <= table.scrollable_content_region.width, table_id
+
+    run(go())

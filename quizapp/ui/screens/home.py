@@ -34,7 +34,7 @@ MENU = (
 )
 
 
-TITLE_CELLS = 30
+TITLE_CELLS = 29
 """Topic-title width at 80 columns; wider terminals give the extra columns to the titles."""
 OTHER_CELLS = 80 - TITLE_CELLS
 """The menu column, the number columns, cell padding, margins and the scroll bar."""
