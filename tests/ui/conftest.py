@@ -57,3 +57,13 @@ def screen_chars(pilot: Pilot) -> str:
     """Every character the current screen's widgets put on the terminal (toasts too, when the
     test runs with ``notifications=True``)."""
     return "\n".join(rendered(w) for w in pilot.app.screen.query("*") if w.display)
+
+
+def flat(widget: Widget) -> str:
+    """A widget's text as shown, without any white space (a wrapped line loses the space it was
+    broken at): compare with :func:`unspaced` text."""
+    return unspaced(rendered(widget))
+
+
+def unspaced(text: str) -> str:
+    return "".join(text.split())

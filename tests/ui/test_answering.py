@@ -14,7 +14,7 @@ from quizapp.paths import shipped_bank_dir
 from quizapp.ui.app import make_app
 from quizapp.ui.screens.quiz import QuizScreen
 
-from .conftest import NOW, run, screen_chars
+from .conftest import NOW, flat, run, screen_chars, unspaced
 from .test_flows import _type_fast, answer, start_drill
 
 
@@ -55,7 +55,7 @@ def test_enter_twice_on_the_feedback_does_not_answer_the_next_question(app_facto
             await pilot.pause()
             assert screen.feedback is None
             assert app.context.store.review_count() == 1
-            assert "数値を入力してください" in str(screen.query_one("#help").render())
+            assert unspaced("数値を入力してください") in flat(screen.query_one("#help"))
 
     run(scenario())
 
@@ -74,7 +74,7 @@ def test_an_empty_fill_in_is_not_graded(app_factory) -> None:
             await pilot.pause()
             assert screen.feedback is None
             assert app.context.store.review_count() == answered
-            assert "答えを入力してください" in str(screen.query_one("#help").render())
+            assert unspaced("答えを入力してください") in flat(screen.query_one("#help"))
             await pilot.press("space", "enter")
             await pilot.pause()
             assert screen.feedback is None
@@ -100,7 +100,7 @@ def test_a_multiple_choice_with_nothing_ticked_is_not_graded(app_factory) -> Non
             await pilot.pause()
             assert screen.feedback is None
             assert app.context.store.review_count() == answered
-            assert "選択肢を1つ以上選んでください" in str(screen.query_one("#help").render())
+            assert unspaced("選択肢を1つ以上選んでください") in flat(screen.query_one("#help"))
 
     run(scenario())
 
@@ -124,7 +124,7 @@ def test_a_3000_digit_paste_is_neither_graded_nor_shown_whole(app_factory) -> No
             await pilot.press("enter")
             await pilot.pause()
             assert screen.feedback is None
-            help_line = str(screen.query_one("#help").render())
+            help_line = flat(screen.query_one("#help"))
             assert "を数として読めません" in help_line
             assert "1234567890" * 3 not in help_line
 
@@ -202,7 +202,7 @@ def test_any_other_key_says_which_keys_answer(app_factory) -> None:
                 assert screen.feedback is None
                 help_line = screen.query_one("#help")
                 assert help_line.has_class("ng")
-                assert f"「{key}」では答えられません。o で ○" in str(help_line.render())
+                assert unspaced(f"「{key}」では答えられません。o で ○") in flat(help_line)
             await pilot.press("escape")
             await pilot.pause()
             screen = await start_drill(pilot, ["relu"])
@@ -210,8 +210,8 @@ def test_any_other_key_says_which_keys_answer(app_factory) -> None:
             type_chars(pilot, "o", "７")
             await pilot.pause()
             assert screen.feedback is None
-            assert "「７」では答えられません。1–4 のキーで解答" in str(
-                screen.query_one("#help").render()
+            assert unspaced("「７」では答えられません。1–4 のキーで解答") in flat(
+                screen.query_one("#help")
             )
             assert app.context.store.review_count() == answered + 1  # the drill's first item
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from quizapp.ui.app import make_app
 
-from .conftest import BANK, NOW, rendered, run
+from .conftest import BANK, NOW, flat, rendered, run, unspaced
 from .test_answering import start_practice
 from .test_flows import start_drill
 
@@ -68,8 +68,8 @@ def test_the_numeric_how_to_line_nests_no_brackets(app_factory) -> None:
             screen = await start_practice(pilot)
             hint = screen.question.problem.hint
             assert "（" in hint  # the generator's hint holds brackets of its own
-            line = str(screen.query_one("#help").render())
-            assert hint in line
+            line = flat(screen.query_one("#help"))
+            assert unspaced(hint) in line
             assert bracket_depth(line) == 1, line
 
     run(go())

@@ -21,7 +21,7 @@ from quizapp.ui.failures import WRITE_ERRORS, report
 from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView, VerdictView
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import clip
+from quizapp.ui.widgets.jtext import JText, clip
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help, unreadable_help
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
@@ -163,7 +163,7 @@ class QuizScreen(Screen[None]):
     def _help(self, text: str, *, failed: bool = False) -> None:
         """The line under the question: how to answer, or why the answer was not saved."""
         line = self.query_one("#help", Static)
-        line.update(Text(text))
+        line.update(JText(text))  # wrapped the Japanese way: 「計算式 196*2336 も可」 stays whole
         line.set_class(failed, "ng")
 
     def _update_status(self) -> None:
