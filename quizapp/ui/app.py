@@ -44,7 +44,7 @@ class QuizApp(App[int]):
     BINDINGS = [
         Binding("ctrl+t", "toggle_theme", "テーマ切替", show=False),
         Binding("ctrl+q", "quit", "終了", priority=True, show=False),
-        Binding("f1", "show_keys", "キー一覧", show=False),
+        Binding("f1", "show_keys", "キー一覧", show=False, key_display="F1"),
         # declared here so that Textual does not add its own, labelled "palette"
         Binding(
             "ctrl+p",

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from quizapp.ui.widgets.footer import KeysFooter
 
 COMMON_KEYS = (
+    ("Enter", "選んだ項目を開く・解答・次へ"),
     ("↑ ↓", "項目の移動・スクロール"),
     ("PgUp PgDn", "1画面ずつスクロール"),
     ("Tab", "次の欄へ"),

@@ -79,7 +79,7 @@ class SettingsScreen(Screen[None]):
         self.query_one("#where", Static).update(
             Text(
                 f"設定ファイル: {visible(str(path))}{state}\n"
-                "Enter で次の項目、Ctrl+S で保存、Escape で保存せずに戻る"
+                "Enter で次の項目、Ctrl+S で保存、Escape で戻る（保存していない変更は確認します）"
             )
         )
         self.query_one(Input).focus()
