@@ -22,6 +22,16 @@ def run(coro: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(coro)
 
 
+@pytest.fixture(autouse=True)
+def no_repeat_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot presses keys microseconds apart, which the mock exam's guard against a double tap
+    would take for one (QuizScreen.REPEAT_GUARD); test_answering tests the guard with key events
+    that carry their own times."""
+    from quizapp.ui.screens.quiz import QuizScreen
+
+    monkeypatch.setattr(QuizScreen, "REPEAT_GUARD", 0.0)
+
+
 @pytest.fixture
 def app_factory(tmp_path: Path) -> Callable[..., QuizApp]:
     """Builds the real app on temporary paths; the same db across calls (for resume tests)."""

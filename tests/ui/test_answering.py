@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
@@ -257,3 +258,47 @@ def test_the_question_and_the_verdict_share_an_80x24_screen(tmp_path) -> None:
                 await pilot.pause()
 
     run(scenario())
+
+
+def test_a_double_tap_or_a_held_key_answers_one_mock_question(
+    app_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a mock exam the next question follows the answer at once: the same key again within
+    REPEAT_GUARD (a double tap, a key held down) neither answers nor ticks anything; pressed
+    again later it does, and another key is no repeat."""
+    monkeypatch.setattr(QuizScreen, "REPEAT_GUARD", 0.8)
+
+    def press_at(pilot: Pilot, key: str, at: float) -> None:
+        char = "\r" if key == "enter" else key
+        event = events.Key(_character_to_key(char) if key != "enter" else key, char)
+        event.time = at
+        pilot.app._driver.send_message(event.set_sender(pilot.app))
+
+    async def go() -> None:
+        app = app_factory(config="mock_questions = 4\n")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            screen = pilot.app.screen
+            kinds = [screen.question.card_key, *screen.session._queue]
+            # the fixed seed's order: a generated problem, the multi-answer, the single one
+            assert kinds[:3] == ["gen:conv_output_size", "c-gap-multi", "c-relu-single"]
+            # a held 1: the press, then repeats 30 ms apart after a 660 ms delay
+            for at in (100.0, 100.66, 100.69, 100.72, 100.75):
+                press_at(pilot, "1", at)
+            await pilot.pause()
+            assert app.context.store.review_count() == 1
+            assert screen.question.card_key == "c-gap-multi" and screen.selected == set()
+            assert "「1」が続けて押された" in flat(screen.query_one("#help"))
+            # pressed again a moment later, 1 ticks the first option
+            press_at(pilot, "1", 101.8)
+            press_at(pilot, "enter", 102.0)
+            await pilot.pause()
+            assert app.context.store.review_count() == 2
+            # another key right after an answer is no repeat
+            assert screen.question.card_key == "c-relu-single"
+            press_at(pilot, "2", 102.1)
+            await pilot.pause()
+            assert app.context.store.review_count() == 3
+
+    run(go())

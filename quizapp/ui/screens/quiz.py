@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -21,27 +20,20 @@ from quizapp.ui.failures import WRITE_ERRORS, report
 from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView, VerdictView
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import JText, clip
+from quizapp.ui.widgets.jtext import JText
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help, unreadable_help
+from quizapp.ui.widgets.status import status_line
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
-SEPARATOR = " │ "
-
-
-def status_line(parts: list[str], width: int, flexible: int) -> str:
-    """Join ``parts`` with │ in ``width`` cells by shortening ``parts[flexible]`` (the topic title)
-    with "…": a wrapped status bar would hide what follows it, such as the mock exam's clock."""
-    parts = list(parts)
-    line = SEPARATOR.join(p for p in parts if p)
-    excess = cell_len(line) - width
-    if excess <= 0 or not parts[flexible]:
-        return line
-    parts[flexible] = clip(parts[flexible], cell_len(parts[flexible]) - excess)
-    return SEPARATOR.join(p for p in parts if p)
 
 
 class QuizScreen(Screen[None]):
     """Walks a :class:`Session`: show a question, take the answer, show feedback, next."""
+
+    REPEAT_GUARD = 0.8
+    """Seconds after a mock-exam answer during which the same key does not answer the next
+    question: longer than a double tap and than a held key's delay before it repeats (up to
+    660 ms), far shorter than reading a question."""
 
     CSS_PATH = "quiz.tcss"
     BINDINGS = [
@@ -81,6 +73,10 @@ class QuizScreen(Screen[None]):
         save does not make the answer slow."""
         self.started_at = time.monotonic()
         self.closed = False
+        self._last_key: tuple[str, float] | None = None
+        """The last character key and its event's time."""
+        self._chained: tuple[str, float] | None = None
+        """The key that answered the previous question when no feedback came in between."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -210,20 +206,43 @@ class QuizScreen(Screen[None]):
         """A character that stands for one of this screen's keys (O, ｏ, お, ○ for o; ３ for 3:
         Caps Lock, full-width input or an IME left on) acts as that key; any other character on
         an unanswered ○× or choice question says which keys answer it."""
-        char = event.character
-        if char is None or not event.is_printable or isinstance(self.focused, Input):
+        if isinstance(self.focused, Input):
+            return  # typing an answer
+        char = event.character if event.is_printable else None
+        key = event.key if char is None else key_of(char)
+        if self._repeated(key, event.time):
+            event.stop()
             return
-        key = key_of(char)
+        if char is None:
+            return
         active = self.active_bindings.get(key)
         if active is not None and active.enabled:
-            if key != event.key:  # else the binding runs as usual
-                event.stop()
-                await self.app.run_action(active.binding.action, active.node)
+            # run here rather than as a binding: the App runs bindings after every key typed
+            # meanwhile has reached this handler, too late for _repeated to know of the answer
+            event.stop()
+            await self.app.run_action(active.binding.action, active.node)
             return
         q = self.question
         if not self.answered and q is not None and q.kind in ("trap", "choice"):
             event.stop()
             self._wrong_key(char)
+
+    def _repeated(self, key: str, at: float) -> bool:
+        """Whether ``key`` repeats the key that answered the previous question, which a mock exam
+        replaced at once by this one: a double tap or a held key must not answer it too. Each
+        repeat extends the wait; the same key pressed again after :data:`REPEAT_GUARD` answers."""
+        self._last_key = (key, at)
+        chained = self._chained
+        if self.answered or chained is None or chained[0] != key:
+            return False
+        if at - chained[1] >= self.REPEAT_GUARD:
+            self._chained = None
+            return False
+        self._chained = (key, at)
+        if self.question is not None:
+            again = f"「{key}」が続けて押されたので、まだ解答していません。"
+            self._help(again + answer_help(self.question), failed=True)
+        return True
 
     def _wrong_key(self, char: str) -> None:
         q = self.question
@@ -300,6 +319,9 @@ class QuizScreen(Screen[None]):
             return
         self.feedback = feedback
         if not self.session.feedback_now:
+            # the next question replaces this one at once: the key that answered must not
+            # answer it too (see _repeated)
+            self._chained = self._last_key
             self.next_question()
             return
         # The inputs are hidden rather than disabled (the feedback repeats the answer): disabling
