@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("gen", help="print fresh numeric problems")
     gen.add_argument("name", nargs="?", help="generator name (see --list)")
     gen.add_argument("--list", action="store_true", help="list the generators")
-    gen.add_argument("-n", type=int, default=1, help="how many problems")
+    gen.add_argument("-n", type=_count, default=1, help="how many problems (1 or more)")
     gen.add_argument("--seed", type=int, help="seed of the first problem (default: random)")
     gen.add_argument(
         "--answers", action="store_true", help="also print answers and worked solutions"
@@ -155,8 +155,35 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             _say(error)
         _say(f"{len(bank.errors)} error(s)", err=True)
         return 1
-    _say(f"ok: {bank.summary()}")
+    if not bank.items:
+        where = " or ".join(str(d) for d in dirs)
+        _say(f"quizapp validate: no items in {where} (a bank is *.yaml files of items)", err=True)
+        return 1
+    _say(f"ok: {bank.summary()}; {_cards(bank)}")
     return 0
+
+
+def _cards(bank: Bank) -> str:
+    """The cards the app counts ("学習済み 0/463"): one per hand-written item, one per generator
+    however many items frame it."""
+    from quizapp.session import card_key_for
+
+    cards = {card_key_for(item) for item in bank.items.values()}
+    shared = len(bank.items) - len(cards)
+    if not shared:
+        return f"{len(cards)} cards"
+    return f"{len(cards)} cards (a generator framed by several items is one card: {shared} fewer)"
+
+
+def _count(text: str) -> int:
+    """``gen -n``: a number of problems, 1 or more."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {count}")
+    return count
 
 
 def _years(text: str) -> float:
@@ -203,7 +230,7 @@ def _cmd_gen(args: argparse.Namespace) -> int:
         _say(f"quizapp gen: unknown generator {args.name!r}; try `quizapp gen --list`", err=True)
         return 2
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    for i in range(max(args.n, 1)):
+    for i in range(args.n):
         problem = gen.generate(seed + i)
         print(f"── {gen.title}  (seed {seed + i})")
         print(problem.prompt)
@@ -292,11 +319,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     db_path = paths.db_path(args.db)
     try:
         if args.csv is not None:
-            count = export.export_csv(db_path, args.csv)
+            count = export.export_csv(db_path, args.csv, bank_dirs=paths.bank_dirs(args.bank))
             _say(f"{count} reviews written to {args.csv}")
         else:
             count = export.export_anki(paths.bank_dirs(args.bank), args.anki, db_path=db_path)
-            _say(f"{count} notes written to {args.anki}")
+            _say(f"{count} notes written to {export.anki_path(args.anki)}")
     except export.ExportError as exc:
         for message in exc.args:
             _say(message, err=True)

@@ -10,12 +10,13 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from quizapp import paths
+from quizapp.dates import DATE_FORMS, example_exam_date, parse_date
 from quizapp.files import replace_file
 from quizapp.safetext import visible
 
@@ -53,7 +54,7 @@ class Settings:
         default=None,
         metadata=_about(
             "受験日",
-            "受験日（例: 2025-11-08）。設定すると、すべてのカードの復習期限が試験前日までになります。",
+            "受験日（例: {example}）。設定すると、すべてのカードの復習期限が試験前日までになります。",
             ge=date(2000, 1, 1),
             le=date(2099, 12, 31),
         ),
@@ -86,6 +87,12 @@ class Settings:
 
 SETTINGS = fields(Settings)
 """Every setting, in the order of the form and the file; ``metadata`` holds title and help."""
+
+
+def help_text(name: str, today: date | None = None) -> str:
+    """A setting's help, its example date counted from ``today`` (default: the local date)."""
+    (info,) = [f for f in SETTINGS if f.name == name]
+    return info.metadata["help"].replace("{example}", example_exam_date(today).isoformat())
 
 
 @cache
@@ -181,7 +188,12 @@ def settings_from_form(fields: dict[str, str]) -> Settings:
     data: dict[str, Any] = {}
     for name, raw in fields.items():
         text = unicodedata.normalize("NFKC", raw).strip()
-        data[name] = None if name == "exam_date" and not text else text
+        if name == "exam_date":
+            data[name] = (parse_date(text) or text) if text else None
+        elif name == "theme":
+            data[name] = THEME_NAMES.get(text, text)
+        else:
+            data[name] = text
     from pydantic import ValidationError
 
     titles = {f.name: f.metadata["title"] for f in SETTINGS}
@@ -196,44 +208,58 @@ def settings_from_form(fields: dict[str, str]) -> Settings:
         raise ConfigError("\n".join(problems)) from None
 
 
-def _japanese(error: Any) -> str:
-    """A pydantic error in the words of the form (the common cases; others as pydantic says)."""
+THEME_NAMES = {"ダーク": "dark", "ライト": "light"}
+"""The theme as the form also takes it, in Japanese."""
+
+
+def _limit(error: Any) -> str | None:
+    """A range or choice problem in Japanese, the same for the form and the file."""
     kind, ctx = error["type"], error.get("ctx") or {}
-    if kind == "less_than_equal":
-        return f"{ctx.get('le')} 以下にしてください"
-    if kind == "greater_than_equal":
-        return f"{ctx.get('ge')} 以上にしてください"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{ctx.get('le', ctx.get('lt'))} 以下にしてください"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{ctx.get('ge', ctx.get('gt'))} 以上にしてください"
+    if kind == "literal_error":
+        choices = [f"「{v}」" for v in re.findall(r"'([^']*)'", str(ctx.get("expected", "")))]
+        return (
+            f"{'か'.join(choices)}にしてください" if choices else "決まった値のどれかにしてください"
+        )
+    if kind == "finite_number":
+        return "有限の数にしてください"
+    return None
+
+
+def _japanese(error: Any) -> str:
+    """A pydantic error in the words of the form; never pydantic's English."""
+    kind = error["type"]
+    if (limit := _limit(error)) is not None:
+        return limit
     if kind.startswith("int_"):
         return "整数で入力してください"
     if kind.startswith("float_"):
         return "数値で入力してください"
     if kind.startswith("date"):
-        return "YYYY-MM-DD の形の日付で入力してください（空欄で未設定）"
-    if kind == "literal_error":
-        return f"{ctx.get('expected')} のいずれかにしてください"
-    return str(error["msg"])
+        return f"{DATE_FORMS} のような日付で入力してください（空欄で未設定）"
+    return "この値は使えません"
 
 
 def _describe(error: Any) -> str:
     """One problem of a settings file, in the file's words (the key, TOML values)."""
     where = visible(".".join(str(part) for part in error["loc"]), newlines=False)
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if error["type"] == "extra_forbidden":
+    kind = error["type"]
+    if kind == "extra_forbidden":
         return f"{where or '(ファイル全体)'}: 不明な設定項目です"
-    if kind == "less_than_equal":
-        problem = f"{ctx.get('le')} 以下にしてください"
-    elif kind == "greater_than_equal":
-        problem = f"{ctx.get('ge')} 以上にしてください"
+    if (limit := _limit(error)) is not None:
+        problem = limit
     elif kind.startswith("int_"):
         problem = "整数にしてください"
     elif kind.startswith("float_"):
         problem = "数値にしてください"
     elif kind.startswith("date"):
-        problem = "日付を引用符なしの YYYY-MM-DD で書いてください（例: 2025-11-08）"
-    elif kind == "literal_error":
-        problem = f"{ctx.get('expected')} のいずれかにしてください"
+        example = example_exam_date().isoformat()
+        problem = f"日付は引用符なしで {example} のように（年-月-日）書いてください"
     else:
-        problem = str(error["msg"])
+        problem = "この値は使えません"
     return f"{where or '(ファイル全体)'}: {problem}（値: {_shown(error.get('input'))}）"
 
 
@@ -253,7 +279,7 @@ def render_settings(settings: Settings) -> str:
     lines = ["# quizapp の設定ファイル。コメント（#）の行は読み飛ばされます。", ""]
     for info in SETTINGS:
         name, value = info.name, getattr(settings, info.name)
-        for comment in info.metadata["help"].splitlines():
+        for comment in help_text(name).splitlines():
             lines.append(f"# {comment}")
         if value is None:
             lines.append(f"# {name} = {_toml_example(name)}")
@@ -361,12 +387,12 @@ def _syntax_error(path: Path, text: str, exc: ValueError, *, saving: bool = Fals
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float | date):
-        return value.isoformat() if isinstance(value, date) else repr(value)
+    if isinstance(value, int | float | date | time):
+        return value.isoformat() if isinstance(value, date | time) else repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     raise TypeError(f"no TOML form for {value!r}")
 
 
 def _toml_example(name: str) -> str:
-    return "2025-11-08" if name == "exam_date" else '""'
+    return example_exam_date().isoformat() if name == "exam_date" else '""'

@@ -10,9 +10,10 @@ import os
 import sqlite3
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from quizapp.bank import Bank, load_bank
 from quizapp.files import replace_file, replace_file_bytes
@@ -22,20 +23,27 @@ if TYPE_CHECKING:
     from quizapp.store import ReviewRecord
 
 CSV_COLUMNS = (
-    "id",
-    "reviewed_at",
+    "reviewed_at_local",
+    "reviewed_at_utc",
+    "topic",
+    "question",
+    "answer",
+    "correct",
+    "seconds",
     "card_key",
     "item_id",
     "generator",
     "seed",
     "params",
-    "answer",
-    "correct",
     "rating",
-    "seconds",
     "misconception",
     "session_id",
+    "id",
 )
+"""What a reader needs first (when, which topic, the question's first line, the answer as the
+learner saw it, right or wrong, seconds to 0.1), then the log's own fields for a program."""
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+"""Both times: a form spreadsheets read as a date and time."""
 
 # Fixed ids so that re-importing an updated deck updates the same notes instead of duplicating them.
 ANKI_MODEL_ID = 1_716_203_401
@@ -46,8 +54,15 @@ class ExportError(Exception):
     """An export that changed nothing. Each argument is one message for the user."""
 
 
-def export_csv(db_path: Path, out: Path) -> int:
+def export_csv(
+    db_path: Path, out: Path, *, bank_dirs: Sequence[Path], tz: tzinfo | None = None
+) -> int:
     """Write every review in the log to ``out``; return how many.
+
+    The bank gives each row its topic, the question's first line and, for an option item, the
+    text of the options chosen (the log keeps their numbers in the bank's order, which is not the
+    shuffled order the learner saw). An item since removed from the bank keeps its logged answer.
+    Times are in ``tz`` (default: the machine's local time) and in UTC.
 
     UTF-8 with a BOM and CRLF line ends: Excel in a Japanese locale reads a CSV without a BOM as
     Shift_JIS and garbles every Japanese answer. The rows go to a temporary file renamed over
@@ -58,6 +73,7 @@ def export_csv(db_path: Path, out: Path) -> int:
         ExportError: nothing was written.
     """
     from quizapp.store import Store, StoreError
+    from solvers.generators import REGISTRY
 
     _refuse_database(out, db_path)
     try:
@@ -65,7 +81,9 @@ def export_csv(db_path: Path, out: Path) -> int:
             reviews = store.reviews()
     except StoreError as exc:
         raise ExportError(f"quizapp export: {exc}") from exc
-    rows = [CSV_COLUMNS, *(_csv_row(review) for review in reviews)]
+    # a bank with errors still names the items it could read: the log is exported whole
+    bank = load_bank(bank_dirs, generators=REGISTRY)
+    rows = [CSV_COLUMNS, *(_csv_row(review, bank, REGISTRY, tz) for review in reviews)]
 
     def write_rows(fh: TextIO) -> None:
         csv.writer(fh).writerows(rows)
@@ -83,12 +101,35 @@ def _write(out: Path, write_to: Callable[[Path], None]) -> None:
         raise ExportError(f"quizapp export: {out}: 書き込めません ({exc.strerror or exc})") from exc
 
 
-def _csv_row(review: ReviewRecord) -> list[object]:
+def _csv_row(
+    review: ReviewRecord, bank: Bank, generators: Mapping[str, Any], tz: tzinfo | None
+) -> list[object]:
+    item = bank.items.get(review.item_id or "")
+    generator = generators.get(review.generator or "")
+    topic = item.topic if item is not None else getattr(generator, "topic", "")
+    prompt = item.prompt if item is not None else getattr(generator, "title", "")
     row: dict[str, object] = {**review.__dict__}
+    row["reviewed_at_local"] = review.reviewed_at.astimezone(tz).strftime(TIME_FORMAT)
+    row["reviewed_at_utc"] = review.reviewed_at.astimezone(UTC).strftime(TIME_FORMAT)
+    row["topic"] = bank.topics[topic].title if topic in bank.topics else topic
+    row["question"] = prompt.strip().split("\n", 1)[0]
+    row["answer"] = answer_as_shown(review, item)
     row["params"] = json.dumps(review.params, ensure_ascii=False) if review.params else ""
-    row["reviewed_at"] = review.reviewed_at.isoformat()
     row["correct"] = int(review.correct)
+    row["seconds"] = f"{review.seconds:.1f}"
     return ["" if row.get(c) is None else row[c] for c in CSV_COLUMNS]
+
+
+def answer_as_shown(review: ReviewRecord, item: object) -> str:
+    """The logged answer as the learner saw it: an option item's numbers (the bank's order)
+    become the chosen options' texts; anything else, or numbers the item no longer has, stays
+    as logged."""
+    if not isinstance(item, Choice) or review.generator is not None:
+        return review.answer
+    numbers = review.answer.split(",")
+    if not all(n.isdecimal() and 1 <= int(n) <= len(item.options) for n in numbers):
+        return review.answer
+    return " / ".join(item.options[int(n) - 1].text for n in numbers)
 
 
 def _refuse_database(out: Path, db_path: Path) -> None:
@@ -190,8 +231,14 @@ def build_deck(bank: Bank):
     return deck
 
 
+def anki_path(out: Path) -> Path:
+    """``out`` with the ``.apkg`` Anki opens a package by (``deck`` becomes ``deck.apkg``)."""
+    return out if out.suffix.casefold() == ".apkg" else out.with_name(out.name + ".apkg")
+
+
 def export_anki(bank_dirs: Sequence[Path], out: Path, *, db_path: Path) -> int:
-    """Write the hand-written items of the bank as an Anki package to ``out``; return how many.
+    """Write the hand-written items of the bank as an Anki package to ``out`` (ending in
+    ``.apkg``: :func:`anki_path`); return how many.
 
     The deck goes to a temporary file renamed over ``out`` (:func:`replace_file_bytes`): a kill
     leaves the previous ``out`` (or none), never a truncated deck. Its collection is built in
@@ -201,6 +248,8 @@ def export_anki(bank_dirs: Sequence[Path], out: Path, *, db_path: Path) -> int:
     Raises:
         ExportError: nothing was written; the bank's errors or why ``out`` cannot be written.
     """
+    _refuse_database(out, db_path)  # as typed too: naming the database is a mistake to say
+    out = anki_path(out)
     _refuse_database(out, db_path)
     bank = load_bank(bank_dirs)
     if bank.errors:

@@ -2,9 +2,10 @@
 
 Free text is normalized before it is compared with an item's accepted spellings, and numeric input is
 parsed by a tiny arithmetic grammar (no ``eval``). Nothing here raises on user input: an odd answer is
-simply wrong, with a hint when it could not be read. Invisible format characters (a zero-width space,
-a bidi mark, a BOM) are dropped before anything is compared, and an answer longer than
-:data:`MAX_INPUT` is refused before any normalisation, so a huge paste is wrong at once, never slow.
+wrong, and one that could not be read (empty, not a number, too long) carries a hint, which the UI
+shows instead of recording the answer. Invisible format characters (a zero-width space, a bidi mark,
+a BOM) are dropped before anything is compared, and an answer longer than :data:`MAX_INPUT` is
+refused before any normalisation, so a huge paste is wrong at once, never slow.
 """
 
 from __future__ import annotations
@@ -35,6 +36,23 @@ def recorded(text: str) -> str:
     """What the review log keeps of an answer: :func:`received`, or the start of a too-long one."""
     kept = received(text)
     return kept if kept is not None else strip_format(text[:MAX_INPUT]) + "…"
+
+
+DONT_KNOW = "?"
+"""The answer that gives up on a typed question: graded wrong and the feedback shown. An empty or
+unreadable answer is not graded at all, so without it a learner who cannot solve a numeric
+problem would have to type some wrong number to see the solution."""
+QUOTED = 20
+"""The most characters of the learner's text a hint repeats (「…」を数として読めません)."""
+
+
+def gives_up(text: str) -> bool:
+    """``?`` (or a full-width ``？``): the learner does not know."""
+    return unicodedata.normalize("NFKC", strip_format(text[:MAX_INPUT])).strip() == DONT_KNOW
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -121,7 +139,7 @@ class _Parser:
     def parse(self) -> float:
         value = self.expr()
         if self.pos != len(self.text):
-            raise ParseError(f"「{self.text[self.pos :]}」を数として読めません")
+            raise ParseError(f"「{_quoted(self.text[self.pos :])}」を数として読めません")
         return value
 
     def peek(self) -> str:
@@ -188,7 +206,7 @@ class _Parser:
             return value
         match = self._NUMBER.match(self.text, self.pos)
         if not match:
-            rest = self.text[self.pos :] or "（空）"
+            rest = _quoted(self.text[self.pos :]) or "（空）"
             raise ParseError(f"「{rest}」を数として読めません")
         self.pos = match.end()
         return float(match.group())
@@ -241,10 +259,22 @@ class Grade:
     expected: str
     """The right answer, for display."""
     hint: str = ""
-    """Set when the answer could not be read (format help, not a spoiler)."""
+    """Set exactly when the answer could not be read (empty, not a number, too long): what to
+    type instead (format help, not a spoiler). Such an answer is shown the hint, not graded."""
     misconception: Misconception | None = None
     blanks: tuple[bool, ...] = ()
     """Per-blank correctness for fill items."""
+
+
+_KEY_ALIASES = {"○": "o", "〇": "o", "◯": "o", "お": "o", "×": "x", "✕": "x", "✖": "x"}
+
+
+def key_of(character: str) -> str:
+    """The key a typed character stands for. With Caps Lock, full-width input or a Japanese IME
+    left on after a fill-in, o arrives as O, ｏ, Ｏ or お, x as X, ｘ or Ｘ, 3 as ３; the ○/× and
+    〇 characters mean what they show. Anything else is itself (NFKC, lower case)."""
+    folded = unicodedata.normalize("NFKC", character).casefold()
+    return _KEY_ALIASES.get(folded, folded)
 
 
 _TRUE = {"o", "○", "〇", "◯", "⭕", "true", "t", "yes", "y", "正", "正しい", "まる", "1"}
@@ -273,13 +303,17 @@ def grade_trap(item: Trap, answer: str) -> Grade:
     return Grade(given == item.truth, "○" if given else "×", expected)
 
 
+NO_CHOICE = "選択肢を1つ以上選んでください"
+
+
 def grade_choice(item: Choice, selected: Iterable[int]) -> Grade:
     """``selected``: 0-based indexes into ``item.options`` (the UI maps shuffled keys back)."""
     chosen = frozenset(selected)
     answer = ",".join(str(i + 1) for i in sorted(chosen))
     expected = ",".join(str(i + 1) for i in sorted(item.correct))
     valid = all(0 <= i < len(item.options) for i in chosen)
-    return Grade(valid and chosen == item.correct, answer, expected)
+    hint = "" if chosen else NO_CHOICE
+    return Grade(valid and chosen == item.correct, answer, expected, hint=hint)
 
 
 def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
@@ -291,13 +325,18 @@ def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
             hint = hint or TOO_LONG
             results.append(False)
             continue
-        if blank.answers is not None:
-            results.append(matches_any(given, blank.answers))
+        where = f"【{i + 1}】: " if len(item.blanks) > 1 else ""
+        if blank.answers is not None and not given.strip():
+            hint = hint or f"{where}答えを入力してください"
+            results.append(False)
+            continue
+        if blank.answers is not None or gives_up(given):
+            results.append(blank.answers is not None and matches_any(given, blank.answers))
             continue
         try:
             value = parse_number(given)
         except ParseError as exc:
-            hint = hint or str(exc)
+            hint = hint or f"{where}{exc}"
             results.append(False)
             continue
         assert blank.number is not None
@@ -312,6 +351,8 @@ def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
 def grade_problem(problem: Problem, answer: str) -> Grade:
     """Grade a numeric answer to a generated problem and diagnose a wrong one."""
     shown = recorded(answer)
+    if gives_up(answer):
+        return Grade(False, shown, problem.answer_text)
     try:
         if isinstance(problem.answer, tuple):
             value: float | tuple[float, ...] = parse_shape(

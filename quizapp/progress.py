@@ -17,6 +17,11 @@ SOON = timedelta(hours=1)
 """How far ahead home looks for cards coming due (a missed card returns within minutes)."""
 
 
+def percent(value: float | None) -> str:
+    """A share as every screen and ``quizapp stats`` print it: 67%, or — without answers."""
+    return "—" if value is None else f"{value:.0%}"
+
+
 @dataclass(frozen=True)
 class TopicProgress:
     topic: str
@@ -25,13 +30,15 @@ class TopicProgress:
     """Cards in the topic (hand-written items plus generator cards)."""
     seen: int
     """Cards answered at least once."""
-    mastered: int
-    """Cards whose latest answer was right."""
     answers: int
+    """Answers given (a card answered three times counts three)."""
     correct_answers: int
+    """Right answers among them: the 正解 column wherever one is shown."""
 
     @property
     def accuracy(self) -> float | None:
+        """正答率: right answers over answers, the one definition home, stats, the result
+        screen and ``quizapp stats`` show."""
         return self.correct_answers / self.answers if self.answers else None
 
 
@@ -59,7 +66,17 @@ class Overview:
         return self.correct_answers / self.answers if self.answers else None
 
     def weakest(self, n: int = 3) -> list[TopicProgress]:
-        rated = [t for t in self.topics if t.answers >= MIN_ANSWERS_FOR_WEAKNESS]
+        """Up to ``n`` topics answered at least :data:`MIN_ANSWERS_FOR_WEAKNESS` times whose
+        accuracy is below the learner's own (all answers): a topic answered all right, or
+        better than the rest, is no weakness however few topics there are."""
+        average = self.accuracy
+        if average is None:
+            return []
+        rated = [
+            t
+            for t in self.topics
+            if t.answers >= MIN_ANSWERS_FOR_WEAKNESS and (t.accuracy or 0.0) < average
+        ]
         return sorted(rated, key=lambda t: (t.accuracy or 0.0, -t.answers))[:n]
 
 
@@ -89,7 +106,6 @@ def overview(
         keys_by_topic.setdefault(item.topic, set()).add(card_key_for(item))
     every_key = set().union(*keys_by_topic.values())
     counts = store.answer_counts_by_card()
-    last = store.last_results()
     topics = []
     for topic, keys in keys_by_topic.items():
         answered = [k for k in keys if k in counts]
@@ -99,7 +115,6 @@ def overview(
                 title=bank.topics[topic].title if topic in bank.topics else topic,
                 total=len(keys),
                 seen=len(answered),
-                mastered=sum(1 for k in answered if last.get(k)),
                 answers=sum(counts[k][0] for k in answered),
                 correct_answers=sum(counts[k][1] for k in answered),
             )

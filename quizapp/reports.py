@@ -40,7 +40,7 @@ def stats_text(
         forecast = progress.due_forecast(store, now, 8)
         retention = progress.retention(store)
         note = store.note
-    pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
+    pct = progress.percent
     lines = [
         *([note, ""] if note else []),
         f"復習の予定: 今日 {forecast[0][1]} 枚 / 明日 {forecast[1][1]} 枚 / "
@@ -105,7 +105,7 @@ def coverage_text(
         with Store.open(db_path, create=False) as store:
             counts = store.answer_counts_by_card()
             recall = scheduler.recall_at(store.all_cards(), now)
-    pct = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
+    pct = progress.percent
     lines = []
     for exam_id, spec in bank.syllabus.exams.items():
         if exam is not None and exam_id != exam:

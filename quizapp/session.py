@@ -163,11 +163,6 @@ class Session:
 
     # --- asking --------------------------------------------------------------------------------
 
-    @property
-    def feedback_now(self) -> bool:
-        """Mock exams give no feedback until the end."""
-        return self.mode != "mock"
-
     def remaining(self) -> int:
         return len(self._queue) + len(self._relearn)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,59 @@ def test_the_app_is_built_as_the_command_builds_it(tmp_path: Path, cli_env: dict
     assert (start, db_path, config_path, frozen) == ("review", str(db), str(config), "True")
     assert refusal[0] == "refused:"
     assert list((tmp_path / "cache" / "quizapp" / "bank").glob("bank*.json"))
+
+
+@pytest.mark.parametrize("n", ["0", "-2", "two"])
+def test_gen_refuses_a_count_below_one(n: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["gen", "conv_output_size", "-n", n])
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "-n" in captured.err and n in captured.err
+
+
+def test_validate_an_empty_directory_says_it_holds_no_items(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QUIZAPP_BANK", raising=False)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["validate", str(empty)]) == 1
+    captured = capsys.readouterr()
+    assert "ok" not in captured.out
+    assert f"no items in {empty}" in captured.err
+
+
+def test_validate_counts_the_cards_home_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bank of the UI tests has 5 items and 5 cards; a second item framing the same
+    generator is a sixth item but no sixth card, and validate says so."""
+    bank = tmp_path / "bank"
+    shutil.copytree(Path(__file__).parent / "ui" / "bank", bank)
+    assert main(["validate", str(bank)]) == 0
+    assert capsys.readouterr().out.strip().endswith("; 5 cards")
+    items = bank / "items.yaml"
+    text = items.read_text(encoding="utf-8")
+    twin = text[text.index("  - id: g-conv-size") :].replace("g-conv-size", "g-conv-size-2")
+    items.write_text(text + twin, encoding="utf-8")
+    assert main(["validate", str(bank)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok: 6 items")
+    assert "5 cards (a generator framed by several items is one card: 1 fewer)" in out
+
+
+def test_export_anki_adds_the_apkg_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("QUIZAPP_DB", "QUIZAPP_BANK", "QUIZAPP_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    ui_bank = Path(__file__).parent / "ui" / "bank"
+    monkeypatch.setattr("quizapp.paths.shipped_bank_dir", lambda: ui_bank)
+    db = tmp_path / "p.db"
+    assert main(["export", "--anki", str(tmp_path / "deck"), "--db", str(db)]) == 0
+    assert (tmp_path / "deck.apkg").is_file() and not (tmp_path / "deck").exists()
+    assert f"written to {tmp_path / 'deck.apkg'}" in capsys.readouterr().out
+    assert main(["export", "--anki", str(tmp_path / "mine.APKG"), "--db", str(db)]) == 0
+    assert (tmp_path / "mine.APKG").is_file()

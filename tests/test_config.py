@@ -19,8 +19,13 @@ from quizapp.config import (
     ConfigError,
     Settings,
     default_config_path,
+    example_exam_date,
+    help_text,
     load_settings,
+    parse_date,
+    render_settings,
     save_settings,
+    settings_from_form,
 )
 
 
@@ -426,3 +431,93 @@ def test_any_toml_value_gives_settings_the_scheduler_can_use_or_a_config_error(
     now = datetime(2026, 11, 22, 12, tzinfo=UTC)
     scheduler.review(None, 3, now)
     scheduler.below_target_on([], loaded.exam_date or now)
+
+
+@settings(deadline=None)
+@given(
+    day=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+    form=st.sampled_from(["{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}.{m}.{d}", "{y}年{m}月{d}日"]),
+    wide=st.booleans(),
+)
+def test_parse_date_reads_every_japanese_form(day: date, form: str, wide: bool) -> None:
+    text = form.format(y=day.year, m=day.month, d=day.day)
+    if wide:  # full-width digits and separators, as an IME types them
+        text = text.translate(str.maketrans("0123456789/.-", "０１２３４５６７８９／．－"))
+    assert parse_date(text) == day
+    assert settings_from_form({"exam_date": f" {text} "}).exam_date == day
+
+
+@given(st.text(max_size=30))
+@example("2027/2/30")
+@example("2027年13月1日")
+@example("27/1/10")
+def test_parse_date_never_raises_and_refuses_what_is_no_day(text: str) -> None:
+    found = parse_date(text)
+    assert found is None or isinstance(found, date)
+
+
+def test_an_impossible_date_in_the_form_is_explained_in_japanese() -> None:
+    with pytest.raises(ConfigError, match="受験日: 2027-01-10、2027/1/10"):
+        settings_from_form({"exam_date": "2027/2/30"})
+
+
+def test_the_exam_date_example_is_ahead_of_today() -> None:
+    today = date(2031, 5, 1)
+    assert example_exam_date(today) > today
+    assert example_exam_date(today).isoformat() in help_text("exam_date", today)
+    assert "{example}" not in render_settings(Settings())
+
+
+ENGLISH = re.compile(r"[A-Za-z]{3,}")
+BAD_FORM_VALUES = ["0", "-1", "abc", "1e400", "nan", "inf", "1.5", "", "9" * 40, "true", "dark?"]
+BAD_FILE_VALUES = [
+    "0",
+    "-1",
+    '"abc"',
+    "inf",
+    "nan",
+    "1.5",
+    "true",
+    "2027-01-10",
+    "10:00:00",
+    "2027-01-10T10:00:00",
+    "[1]",
+    "{a=1}",
+    "1e300",
+    "99999999999999999999",
+]
+
+
+def _problems(message: str) -> str:
+    """A message without what it quotes (the typed value, the key, the allowed values)."""
+    message = re.sub(r"（(入力|値): .*?）|「[^」]*」", "", message)
+    for info in SETTINGS:
+        message = message.replace(info.name, "")
+    return message
+
+
+@pytest.mark.parametrize("value", BAD_FORM_VALUES)
+def test_the_form_explains_every_bad_value_in_japanese(value: str) -> None:
+    for info in SETTINGS:
+        try:
+            settings_from_form({info.name: value})
+        except ConfigError as exc:
+            assert not ENGLISH.search(_problems(str(exc))), str(exc)
+
+
+@pytest.mark.parametrize("value", BAD_FILE_VALUES)
+def test_the_file_explains_every_bad_value_in_japanese(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "c.toml"
+    for info in SETTINGS:
+        path.write_text(f"{info.name} = {value}\n", encoding="utf-8")
+        try:
+            load_settings(path)
+        except ConfigError as exc:
+            message = str(exc).removeprefix(f"{path}: ")
+            assert not ENGLISH.search(_problems(message)), message
+            assert "datetime." not in message
+
+
+def test_the_theme_may_be_typed_in_japanese() -> None:
+    assert settings_from_form({"theme": "ライト"}).theme == "light"
+    assert settings_from_form({"theme": "ダーク"}).theme == "dark"

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from solvers.generators import REGISTRY
 
 BANK_DIR = Path(__file__).parent / "ui" / "bank"
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+JST = timezone(timedelta(hours=9))
 HAND_WRITTEN = {"t-relu-zero", "c-relu-single", "c-gap-multi", "f-gap-name"}
 BOM = b"\xef\xbb\xbf"
 
@@ -80,34 +81,93 @@ def test_export_csv_writes_a_header_and_one_row_per_review(bank: Bank, tmp_path:
     db = tmp_path / "progress.db"
     answered = fill_log(bank, db)
     out = tmp_path / "log.csv"
-    assert export.export_csv(db, out) == 3
+    assert export.export_csv(db, out, bank_dirs=[BANK_DIR], tz=JST) == 3
 
     header = next(csv.reader(io.StringIO(out.read_bytes()[len(BOM) :].decode("utf-8"))))
     assert tuple(header) == export.CSV_COLUMNS
-    assert {"reviewed_at", "card_key", "seed", "params", "correct", "misconception"} <= set(header)
+    assert header[:7] == [
+        "reviewed_at_local",
+        "reviewed_at_utc",
+        "topic",
+        "question",
+        "answer",
+        "correct",
+        "seconds",
+    ]
 
     rows = read_csv(out)
     assert [r["card_key"] for r in rows] == [key for key, _ in answered]
     trap, fill, gen = rows
     assert trap["correct"] == "1" and trap["answer"] == "○" and trap["item_id"] == "t-relu-zero"
+    assert trap["topic"] == "ReLUと勾配消失の緩和"
+    assert trap["question"] == "ReLU は負の入力に対して 0 を出力し、その区間の勾配も 0 になる。"
     assert trap["seed"] == "" and trap["params"] == "" and trap["generator"] == ""
     assert fill["correct"] == "0" and fill["answer"] == "最大値プーリング、です"
-    assert datetime.fromisoformat(trap["reviewed_at"]) == T0 + timedelta(minutes=1)
-    assert float(trap["seconds"]) == 7.25 and trap["rating"] == "3" and fill["rating"] == "1"
+    assert trap["reviewed_at_utc"] == "2026-11-22 12:01:00"
+    assert trap["reviewed_at_local"] == "2026-11-22 21:01:00"  # JST
+    assert trap["seconds"] == fill["seconds"] == "7.2"  # 7.25 s, to a tenth
+    assert trap["rating"] == "3" and fill["rating"] == "1"
     assert trap["session_id"] == fill["session_id"] == gen["session_id"] != ""
 
     seed, params = answered[2][1]  # type: ignore[misc]
     assert gen["generator"] == "conv_output_size" and gen["item_id"] == "g-conv-size"
+    assert gen["topic"] == "ストライド・パディング・出力サイズ"
+    assert gen["question"] == "畳み込み層の出力サイズを計算しよう。"
+    assert gen["answer"] == "-98765"
     assert int(gen["seed"]) == seed
     assert json.loads(gen["params"]) == json.loads(json.dumps(params))
     assert gen["correct"] == "0"
+
+
+def test_export_csv_gives_the_options_the_learner_saw_not_their_numbers(
+    bank: Bank, tmp_path: Path
+) -> None:
+    """Options are shuffled: the log's "2" is the bank's second option, shown anywhere. The CSV
+    names the options chosen by their text."""
+    db = tmp_path / "progress.db"
+    picked = []
+    with Store.open(db) as store:
+        for seed in range(4):
+            session = Session(
+                bank=bank,
+                store=store,
+                scheduler=SrsScheduler(fuzz=False),
+                generators=REGISTRY,
+                mode="drill",
+                queue=["c-relu-single", "c-gap-multi"],
+                seed=seed,
+                clock=lambda: T0,
+            )
+            while (q := session.next_question()) is not None:
+                positions = [0, 2] if q.multi else [1]
+                session.answer(q, positions, 3.04)
+                picked.append(" / ".join(sorted(q.options[p] for p in positions)))
+    out = tmp_path / "log.csv"
+    assert export.export_csv(db, out, bank_dirs=[BANK_DIR]) == 8
+    rows = read_csv(out)
+    assert [" / ".join(sorted(r["answer"].split(" / "))) for r in rows] == picked
+    assert len({r["answer"] for r in rows if r["item_id"] == "c-relu-single"}) > 1
+    assert {r["seconds"] for r in rows} == {"3.0"}
+
+
+def test_export_csv_keeps_the_logged_answer_of_an_item_no_longer_in_the_bank(
+    bank: Bank, tmp_path: Path
+) -> None:
+    db = tmp_path / "progress.db"
+    fill_log(bank, db)
+    out = tmp_path / "log.csv"
+    empty = tmp_path / "empty-bank"
+    empty.mkdir()
+    assert export.export_csv(db, out, bank_dirs=[empty]) == 3
+    trap = read_csv(out)[0]
+    assert (trap["answer"], trap["topic"], trap["question"]) == ("○", "", "")
 
 
 def test_export_csv_of_an_empty_log_is_just_the_header(tmp_path: Path) -> None:
     db = tmp_path / "progress.db"
     Store.open(db).close()
     out = tmp_path / "log.csv"
-    assert export.export_csv(db, out) == 0
+    assert export.export_csv(db, out, bank_dirs=[BANK_DIR]) == 0
     assert read_csv(out) == []
     assert out.read_bytes()[len(BOM) :].decode("utf-8").strip() == ",".join(export.CSV_COLUMNS)
 
@@ -116,7 +176,7 @@ def test_export_csv_without_a_database_fails_cleanly(tmp_path: Path) -> None:
     db = tmp_path / "missing.db"
     out = tmp_path / "log.csv"
     with pytest.raises(export.ExportError) as exc:
-        export.export_csv(db, out)
+        export.export_csv(db, out, bank_dirs=[BANK_DIR])
     assert "quizapp export" in str(exc.value) and str(db) in str(exc.value)
     assert not out.exists() and not db.exists()
 
@@ -127,7 +187,7 @@ def test_export_csv_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> Non
     before = db.read_bytes()
     out = tmp_path / "log.csv"
     with pytest.raises(export.ExportError, match=re.escape(str(db))):
-        export.export_csv(db, out)
+        export.export_csv(db, out, bank_dirs=[BANK_DIR])
     assert not out.exists()
     assert db.read_bytes() == before
 
@@ -137,7 +197,7 @@ def test_export_csv_into_a_missing_directory_fails_cleanly(bank: Bank, tmp_path:
     fill_log(bank, db)
     out = tmp_path / "no" / "such" / "log.csv"
     with pytest.raises(export.ExportError, match=re.escape(str(out))):
-        export.export_csv(db, out)
+        export.export_csv(db, out, bank_dirs=[BANK_DIR])
     assert not out.parent.exists()
 
 
@@ -146,7 +206,7 @@ def test_export_csv_is_what_excel_in_japan_expects(bank: Bank, tmp_path: Path) -
     db = tmp_path / "progress.db"
     fill_log(bank, db)
     out = tmp_path / "log.csv"
-    assert export.export_csv(db, out) == 3
+    assert export.export_csv(db, out, bank_dirs=[BANK_DIR]) == 3
     raw = out.read_bytes()
     assert raw.startswith(BOM)
     assert raw.count(b"\r\n") == 4 and raw.count(b"\n") == 4
@@ -160,7 +220,7 @@ def test_export_csv_never_writes_over_the_database(bank: Bank, tmp_path: Path, t
     (tmp_path / "link.db").hardlink_to(db)
     before = db.read_bytes()
     with pytest.raises(export.ExportError, match="進捗データベースそのもの"):
-        export.export_csv(db, tmp_path / target)
+        export.export_csv(db, tmp_path / target, bank_dirs=[BANK_DIR])
     assert db.read_bytes() == before
     assert not (tmp_path / "progress.db-wal").exists()
 
@@ -178,7 +238,7 @@ def test_a_failed_export_leaves_the_previous_csv(
 
     monkeypatch.setattr(export.os, "replace", full_disk)
     with pytest.raises(export.ExportError, match="No space left"):
-        export.export_csv(db, out)
+        export.export_csv(db, out, bank_dirs=[BANK_DIR])
     assert out.read_text(encoding="utf-8") == "earlier export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv", "progress.db"]
 
@@ -189,7 +249,7 @@ def test_exported_csv_gets_ordinary_permissions(bank: Bank, tmp_path: Path) -> N
     out = tmp_path / "log.csv"
     umask = os.umask(0o022)
     try:
-        assert export.export_csv(db, out) == 3
+        assert export.export_csv(db, out, bank_dirs=[BANK_DIR]) == 3
     finally:
         os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o644
@@ -416,7 +476,7 @@ class HalfWriter:
         self.fh.flush()
         os.kill(os.getpid(), signal.SIGKILL)
 csv.writer = HalfWriter
-export.export_csv(Path(sys.argv[1]), Path(sys.argv[2]))
+export.export_csv(Path(sys.argv[1]), Path(sys.argv[2]), bank_dirs=[Path(sys.argv[3])])
 """
 
 
@@ -474,12 +534,12 @@ def test_csv_export_killed_mid_write_leaves_nothing_after_the_next_export(
     for path in unrelated:
         path.write_text("someone else's", encoding="utf-8")
     for _ in range(3):
-        run_killed(DIE_WRITING_CSV, db, out, system_tmp=private_tmp)
+        run_killed(DIE_WRITING_CSV, db, out, BANK_DIR, system_tmp=private_tmp)
         assert out.read_text(encoding="utf-8") == "earlier export\n"
         # each start removed what the writer killed before it left; the last one's file is here
         assert len(list(out_dir.iterdir())) == 1 + len(unrelated) + 1
 
-    assert export.export_csv(db, out) == 3
+    assert export.export_csv(db, out, bank_dirs=[BANK_DIR]) == 3
     assert sorted(out_dir.iterdir()) == sorted([out, *unrelated])
     assert len(read_csv(out)) == 3
 

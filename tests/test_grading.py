@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quizapp.bank import load_bank
@@ -19,6 +19,7 @@ from quizapp.grading import (
     grade_fill,
     grade_problem,
     grade_trap,
+    key_of,
     matches_any,
     normalize_text,
     parse_number,
@@ -386,3 +387,66 @@ def test_a_hint_for_an_answer_of_invisible_characters_asks_for_a_number() -> Non
     number = Fill(id="n", kind="fill", prompt="【1】", blanks=[Blank(number=7)], **COMMON)
     assert grade_fill(number, ["\u200b\u200e"]).hint == "数値を入力してください"
     assert grade_fill(number, ["x\u200e"]).hint == "「x」を数として読めません"
+
+
+def test_an_empty_or_unreadable_answer_carries_a_hint_and_a_readable_one_none() -> None:
+    """The hint is how the UI knows not to grade an answer: set for empty, unreadable and
+    too-long answers, never for a readable one, right or wrong."""
+    problem = REGISTRY["conv_output_size"].generate(1)
+    single = Fill(id="s", kind="fill", prompt="【1】", blanks=[Blank(answers=["GAP"])], **COMMON)
+    assert grade_fill(single, [""]).hint == "答えを入力してください"
+    assert grade_fill(single, ["  "]).hint == "答えを入力してください"
+    assert grade_fill(FILL, ["GAP", ""]).hint == "【2】: 数値を入力してください"
+    assert grade_fill(FILL, ["", "16"]).hint == "【1】: 答えを入力してください"
+    assert grade_problem(problem, "").hint.startswith("数値を入力してください")
+    assert grade_problem(problem, "abc").hint.startswith("「abc」を数として読めません")
+    assert grade_choice(CHOICE, []).hint
+    for readable in (
+        grade_fill(single, ["まちがい"]),
+        grade_fill(FILL, ["GAP", "15"]),
+        grade_problem(problem, "-98765"),
+        grade_choice(CHOICE, [0]),
+        grade_trap(TRAP, "o"),
+    ):
+        assert not readable.correct and readable.hint == ""
+
+
+@pytest.mark.parametrize("text", ["?", "？", " ? "])
+def test_a_question_mark_gives_up_without_a_hint(text: str) -> None:
+    problem = REGISTRY["conv_output_size"].generate(1)
+    number = Fill(id="n", kind="fill", prompt="【1】", blanks=[Blank(number=7)], **COMMON)
+    for grade in (
+        grade_problem(problem, text),
+        grade_fill(number, [text]),
+        grade_fill(FILL, [text, text]),
+    ):
+        assert not grade.correct and grade.hint == ""
+
+
+@settings(deadline=None)
+@given(st.text(min_size=0, max_size=MAX_INPUT))
+@example("1+" + "x" * 198)
+@example("9" * 100 + "abc")
+def test_a_hint_repeats_at_most_a_short_piece_of_the_answer(text: str) -> None:
+    """An unreadable answer of 200 characters is quoted in 20 at most."""
+    try:
+        parse_number(text)
+    except ParseError as exc:
+        quoted = str(exc).partition("「")[2].rpartition("」")[0]
+        assert len(quoted) <= 20
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        *((c, "o") for c in "oOｏＯ○〇◯お"),
+        *((c, "x") for c in "xXｘＸ×✕"),
+        *((c, str(n)) for n, c in enumerate("０１２３４５６７８９")),
+        ("ｎ", "n"),
+        ("Q", "q"),
+        ("あ", "あ"),
+        ("a", "a"),
+    ],
+)
+def test_key_of_reads_ime_caps_lock_and_full_width_keys(typed: str, key: str) -> None:
+    assert key_of(typed) == key

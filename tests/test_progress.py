@@ -98,7 +98,7 @@ def test_overview_of_a_fresh_store(bank: Bank, store: Store, sched: SrsScheduler
         "gap-cam": 2,
     }
     assert topics["relu"].title == "ReLUと勾配消失の緩和"
-    assert all(t.seen == t.mastered == t.answers == 0 for t in view.topics)
+    assert all(t.seen == t.answers == 0 for t in view.topics)
     assert all(t.accuracy is None for t in view.topics)
     assert view.total_cards == 5 and view.seen_cards == 0
     assert view.due_now == 0 and view.answers == 0 and view.accuracy is None
@@ -127,15 +127,9 @@ def test_overview_counts_per_topic(bank: Bank, store: Store, sched: SrsScheduler
     view = progress.overview(bank, REGISTRY, store, sched, T0)
     topics = by_topic(view)
     relu, gap, stride = topics["relu"], topics["gap-cam"], topics["stride-padding"]
-    assert (relu.total, relu.seen, relu.mastered, relu.answers, relu.correct_answers) == (
-        2,
-        2,
-        1,
-        3,
-        2,
-    )
-    assert (gap.total, gap.seen, gap.mastered, gap.answers, gap.correct_answers) == (2, 1, 0, 3, 0)
-    assert (stride.total, stride.seen, stride.mastered, stride.answers) == (1, 1, 1, 1)
+    assert (relu.total, relu.seen, relu.answers, relu.correct_answers) == (2, 2, 3, 2)
+    assert (gap.total, gap.seen, gap.answers, gap.correct_answers) == (2, 1, 3, 0)
+    assert (stride.total, stride.seen, stride.answers) == (1, 1, 1)
     assert relu.accuracy == pytest.approx(2 / 3) and gap.accuracy == 0.0
     assert view.seen_cards == 4 and view.total_cards == 5
     assert view.answers == 7 and view.correct_answers == 3
@@ -173,12 +167,31 @@ def test_cards_coming_due_within_the_hour(bank: Bank, store: Store, sched: SrsSc
     assert progress.overview(bank, REGISTRY, store, sched, T0 - timedelta(days=1)).next_due is None
 
 
-def test_weakest_topics_need_three_answers(bank: Bank, store: Store, sched: SrsScheduler) -> None:
+def test_weakest_topics_need_three_answers_and_an_accuracy_below_the_learners(
+    bank: Bank, store: Store, sched: SrsScheduler
+) -> None:
+    """relu (2/3) is above the learner's 3/7 and stride-padding has one answer: only gap-cam."""
     record_history(store, sched)
     view = progress.overview(bank, REGISTRY, store, sched, T0)
-    assert [t.topic for t in view.weakest()] == ["gap-cam", "relu"]
+    assert [t.topic for t in view.weakest()] == ["gap-cam"]
     assert [t.topic for t in view.weakest(1)] == ["gap-cam"]
     assert "stride-padding" not in {t.topic for t in view.weakest(5)}
+
+
+def test_a_topic_answered_all_right_is_never_weak(
+    bank: Bank, store: Store, sched: SrsScheduler
+) -> None:
+    at = T0 - timedelta(hours=3)
+    for key in (TRAP, SINGLE, TRAP):
+        answer_at(store, sched, key, True, at)
+        at += timedelta(minutes=1)
+    view = progress.overview(bank, REGISTRY, store, sched, T0)
+    assert by_topic(view)["relu"].accuracy == 1.0
+    assert view.weakest() == []
+    for key in (FILL, FILL, FILL):
+        answer_at(store, sched, key, True, at)
+        at += timedelta(minutes=1)
+    assert progress.overview(bank, REGISTRY, store, sched, T0).weakest() == []
 
 
 def test_due_now_counts_only_cards_due_and_still_in_the_bank(

@@ -6,12 +6,14 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from quizapp.bank import load_bank
 from quizapp.config import load_settings
+from quizapp.safetext import visible
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import utc_now
 from quizapp.store import Store
@@ -40,9 +42,21 @@ class QuizApp(App[int]):
     TITLE = "quizapp"
     SUB_TITLE = "G検定・E資格ドリル"
     BINDINGS = [
-        Binding("ctrl+t", "toggle_theme", "テーマ", show=False),
+        Binding("ctrl+t", "toggle_theme", "テーマ切替", show=False),
         Binding("ctrl+q", "quit", "終了", priority=True, show=False),
+        Binding("f1", "show_keys", "キー一覧", show=False, key_display="F1"),
+        # declared here so that Textual does not add its own, labelled "palette"
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "コマンド",
+            show=False,
+            priority=True,
+            tooltip="コマンドの一覧を開く",
+        ),
     ]
+    SCREENSHOT = "画面の保存"
+    """The name of a screenshot delivery (Textual announces its own in English)."""
 
     def __init__(self, context: AppContext, start: str = "home") -> None:
         super().__init__()
@@ -88,11 +102,94 @@ class QuizApp(App[int]):
         return (custom and custom(binding)) or super().get_key_display(binding)
 
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        """Switch between dark and light and keep the choice in the settings file, as the
+        settings form would (a failed save is said; the theme still changes until the end)."""
+        from dataclasses import replace
+
+        from quizapp.config import ConfigError, save_settings
+        from quizapp.ui.failures import WRITE_ERRORS, reason
+
+        ctx = self.context
+        settings = replace(ctx.settings, theme="light" if ctx.settings.theme == "dark" else "dark")
+        ctx.apply(settings)
+        self.theme = THEMES[settings.theme]
+        try:
+            save_settings(settings, ctx.config_path)
+        except ConfigError as exc:
+            why = visible(str(exc))
+        except WRITE_ERRORS as exc:
+            why = reason(exc)
+        else:
+            return
+        self.notify(
+            f"テーマを設定ファイルに保存できませんでした: {why}",
+            title="テーマ",
+            severity="warning",
+            markup=False,
+        )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex to quit) says how to quit, in Japanese."""
+        self.notify("終了するには Ctrl+Q を押してください", title="終了しますか？")
+
+    def action_show_keys(self) -> None:
+        from quizapp.ui.screens.keys import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        from quizapp.ui.widgets.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def save_screen(self) -> None:
+        """Save an SVG picture of the screen (to the downloads folder)."""
+        import io
+
+        self.deliver_text(
+            io.StringIO(self.export_screenshot()),
+            save_filename=f"quizapp_{datetime.now():%Y-%m-%d_%H%M%S}.svg",
+            open_method="browser",
+            mime_type="image/svg+xml",
+            name=self.SCREENSHOT,
+        )
+
+    @on(events.DeliveryComplete)
+    def _saved_screen(self, event: events.DeliveryComplete) -> None:
+        if event.name == self.SCREENSHOT:
+            where = "" if event.path is None else f"\n{visible(str(event.path))}"
+            self.notify(f"画面を保存しました{where}", title="画面の保存", markup=False)
+
+    @on(events.DeliveryFailed)
+    def _screen_not_saved(self, event: events.DeliveryFailed) -> None:
+        if event.name == self.SCREENSHOT:
+            self.notify("画面を保存できませんでした", title="画面の保存", severity="error")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("テーマ切替", "ダーク／ライトを切り替える", self.action_toggle_theme)
+        """The palette's commands, all in Japanese: Textual's own (Theme, Keys, Quit,
+        Screenshot…) are replaced by these, not listed beside them."""
+        yield SystemCommand(
+            "テーマ切替", "ダーク／ライトを切り替えて保存する", self.action_toggle_theme
+        )
+        yield SystemCommand(
+            "キー一覧", "この画面で使えるキーを表示する（F1）", lambda: self._show_keys_of(screen)
+        )
+        if screen.maximized is not None:
+            yield SystemCommand(
+                "元のサイズに戻す", "最大化した部分を元に戻す", screen.action_minimize
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                "最大化", "選択中の部分を画面いっぱいに表示する", screen.action_maximize
+            )
+        yield SystemCommand(
+            "画面の保存",
+            "いまの画面を SVG 画像としてダウンロードフォルダに保存する",
+            self.save_screen,
+        )
+        yield SystemCommand("終了", "quizapp を終了する（Ctrl+Q）", self.action_quit)
         home = self._home()
         if home is not None:
             yield SystemCommand("復習", "期限の来たカードを復習する", home.action_review)
@@ -106,6 +203,11 @@ class QuizApp(App[int]):
             yield SystemCommand(
                 "設定", "保持率・新規枚数・受験日などを変える", home.action_settings
             )
+
+    def _show_keys_of(self, screen: Screen) -> None:
+        from quizapp.ui.screens.keys import KeysScreen
+
+        self.push_screen(KeysScreen(screen))
 
     def _home(self):
         from quizapp.ui.screens.home import HomeScreen

@@ -61,6 +61,16 @@ def screen_chars(pilot: Pilot) -> str:
     return "\n".join(rendered(w) for w in pilot.app.screen.query("*") if w.display)
 
 
+def flat(widget: Widget) -> str:
+    """A widget's text as shown, without any white space (a wrapped line loses the space it was
+    broken at): compare with :func:`unspaced` text."""
+    return unspaced(rendered(widget))
+
+
+def unspaced(text: str) -> str:
+    return "".join(text.split())
+
+
 TOPICS = {
     # topic id: (syllabus id, area folder)
     "history": ("G-T02", "g-ai-definition"),

@@ -163,9 +163,13 @@ def test_fill_accepts_an_alias_in_japanese(app_factory) -> None:
     run(scenario())
 
 
-def test_unreadable_numeric_answer_is_wrong_with_a_hint(app_factory) -> None:
+def test_unreadable_numeric_answer_stays_with_a_hint(app_factory) -> None:
+    """ "abc" is not graded: the question stays with the hint under it and nothing is logged;
+    "?" gives up (wrong, with the worked solution), and the next problem has an empty box."""
+
     async def scenario() -> None:
-        async with app_factory().run_test(size=(100, 30)) as pilot:
+        app = app_factory()
+        async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("c")
             await pilot.pause()
             practice = pilot.app.screen
@@ -183,8 +187,17 @@ def test_unreadable_numeric_answer_is_wrong_with_a_hint(app_factory) -> None:
             await pilot.press(*"abc")
             await pilot.press("enter")
             await pilot.pause()
-            assert not screen.feedback.grade.correct
-            assert "入力のヒント" in screen_text(pilot)
+            assert screen.feedback is None
+            assert app.context.store.review_count() == 0
+            assert "「abc」を数として読めません" in screen_text(pilot)
+            assert screen.query_one("#help").has_class("ng")
+            assert screen.fields[0].value == "abc"
+            screen.fields[0].value = "？"  # the IME's full-width question mark
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.feedback is not None and not screen.feedback.grade.correct
+            assert app.context.store.review_count() == 1
+            assert "（わからない）" in screen_text(pilot) and "解き方" in screen_text(pilot)
             first_prompt = screen.question.prompt
             await pilot.press("n")
             await pilot.pause()
@@ -195,6 +208,7 @@ def test_unreadable_numeric_answer_is_wrong_with_a_hint(app_factory) -> None:
             field = screen.query_one("#inputs Input")
             assert screen.query_one("#inputs").display and pilot.app.focused is field
             assert field.value == ""
+            assert not screen.query_one("#help").has_class("ng")
 
     run(scenario())
 
@@ -244,7 +258,7 @@ def test_quit_and_resume_keeps_progress(app_factory) -> None:
             assert "学習済み2/" in text
             table = pilot.app.screen.query_one("#topics")
             row = table.get_row("relu")
-            assert row[1:3] == ["2/2", "1"]
+            assert row[1:3] == ["2/2", "50%"]
 
     run(first())
     run(second())

@@ -13,10 +13,11 @@ import pytest
 from textual.widgets import Input, Static
 
 from quizapp.config import load_settings
+from quizapp.ui.screens.confirm import ConfirmScreen
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.settings import SettingsScreen
 
-from .conftest import run
+from .conftest import rendered, run, screen_chars
 
 
 async def _open(pilot) -> SettingsScreen:
@@ -84,9 +85,12 @@ def test_invalid_values_are_explained_and_nothing_is_written(app_factory, tmp_pa
             assert app.screen is screen
             errors = str(screen.query_one("#errors", Static).render())
             assert "目標保持率: 0.99 以下にしてください" in errors
-            assert "受験日: YYYY-MM-DD" in errors
+            assert "受験日: 2027-01-10、2027/1/10、2027.1.10、2027年1月10日 のような日付" in errors
             assert app.context.settings.desired_retention == 0.9
             await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("y")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
 
@@ -198,3 +202,117 @@ def test_a_settings_file_that_cannot_be_written_is_explained(
 
     run(go())
     assert not config.exists()
+
+
+def test_escape_asks_before_dropping_edits(app_factory, tmp_path: Path) -> None:
+    """Escape with nothing changed goes straight back; with an edit it asks: n keeps the form as
+    typed, y drops it and writes nothing."""
+
+    async def go() -> None:
+        app = app_factory(config="new_per_day = 7\n")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await _open(pilot)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            screen = await _open(pilot)
+            _set(screen, "new_per_day", "30")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.screen is screen
+            assert screen.query_one("#setting-new_per_day", Input).value == "30"
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("y")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert app.context.settings.new_per_day == 7
+
+    run(go())
+    assert (tmp_path / "config.toml").read_text("utf-8") == "new_per_day = 7\n"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2027/1/10", "2027年1月10日", "2027.1.10", "２０２７／１／１０", "２０２７年１月１０日"],
+)
+def test_an_exam_date_written_the_japanese_way_is_read(
+    app_factory, tmp_path: Path, typed: str
+) -> None:
+    async def go() -> None:
+        app = app_factory()
+        async with app.run_test(size=(100, 40)) as pilot:
+            screen = await _open(pilot)
+            _set(screen, "exam_date", typed)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen), str(
+                screen.query_one("#errors", Static).render()
+            )
+            assert app.context.settings.exam_date == date(2027, 1, 10)
+
+    run(go())
+    assert load_settings(tmp_path / "config.toml").exam_date == date(2027, 1, 10)
+
+
+def test_the_exam_date_example_lies_ahead(app_factory) -> None:
+    """The help's example date is counted from today (the app's clock), never one gone by."""
+    import re
+
+    from .conftest import NOW
+
+    async def go() -> None:
+        app = app_factory()
+        async with app.run_test(size=(100, 40)) as pilot:
+            screen = await _open(pilot)
+            helps = " ".join(rendered(w) for w in screen.query(".setting-help"))
+            examples = [date.fromisoformat(d) for d in re.findall(r"\d{4}-\d{2}-\d{2}", helps)]
+            assert examples and all(d > NOW.date() for d in examples)
+
+    run(go())
+
+
+def test_the_save_message_keeps_the_file_name_on_one_line(tmp_path: Path) -> None:
+    config = tmp_path / ("とても長いフォルダの名前" * 3) / "quizapp-settings.toml"
+    app = _app_with_config(tmp_path, config)
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            screen = await _open(pilot)
+            _set(screen, "new_per_day", "9")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            lines = screen_chars(pilot).splitlines()
+            assert any("quizapp-settings.toml" in line for line in lines)
+            assert any("設定を保存しました" in line for line in lines)
+
+    run(go())
+
+
+def test_ctrl_t_keeps_the_theme_for_the_next_start(app_factory, tmp_path: Path) -> None:
+    async def go() -> None:
+        app = app_factory(config="new_per_day = 7\n")
+        async with app.run_test(size=(100, 40)) as pilot:
+            assert app.theme == "textual-dark"
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            assert app.theme == "textual-light"
+            assert app.context.settings.theme == "light"
+
+    run(go())
+    saved = load_settings(tmp_path / "config.toml")
+    assert (saved.theme, saved.new_per_day) == ("light", 7)
+    again = app_factory()
+
+    async def restart() -> None:
+        async with again.run_test(size=(100, 40)) as pilot:
+            assert again.theme == "textual-light"
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+
+    run(restart())
+    assert load_settings(tmp_path / "config.toml").theme == "dark"

@@ -6,6 +6,7 @@ import contextlib
 import math
 from datetime import datetime
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,11 +18,12 @@ from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp import progress, readiness
+from quizapp.progress import percent
 from quizapp.session import new_cards_today
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import plain
+from quizapp.ui.widgets.jtext import JText, plain
 
 MENU = (
     ("review", "復習", "r"),
@@ -34,9 +36,10 @@ MENU = (
 )
 
 
-TITLE_CELLS = 26
+TITLE_CELLS = 29
 """Topic-title width at 80 columns; wider terminals give the extra columns to the titles."""
-OTHER_CELLS = 60
+OTHER_CELLS = 80 - TITLE_CELLS
+"""The menu column, the number columns, cell padding, margins and the scroll bar."""
 
 
 def coming_soon(view: progress.Overview, now: datetime) -> str:
@@ -49,8 +52,16 @@ def coming_soon(view: progress.Overview, now: datetime) -> str:
     return f"（まもなく {view.due_soon} 枚、{minutes} 分後から）"
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+def weak_topics(view: progress.Overview, n: int = 3) -> RenderableType:
+    """苦手なトピック for home's narrow column: the topics below the learner's accuracy, wrapped
+    the Japanese way (a title or a percentage is never cut before ー, ッ or ）)."""
+    weakest = view.weakest(n)
+    parts: list[RenderableType] = [Text("苦手なトピック:")]
+    parts += [JText(f"・{t.title}（{percent(t.accuracy)}）", hang=2) for t in weakest]
+    if not weakest:
+        rated = any(t.answers >= progress.MIN_ANSWERS_FOR_WEAKNESS for t in view.topics)
+        parts.append(JText("平均を下回るトピックなし" if rated else "まだデータなし"))
+    return Group(*parts)
 
 
 class HomeScreen(Screen[None]):
@@ -59,7 +70,9 @@ class HomeScreen(Screen[None]):
         Binding("r", "review", "復習"),
         Binding("t", "topics", "トピック別"),
         Binding("c", "practice", "計算問題"),
-        Binding("m", "mock", "模擬試験"),
+        # 模試, not 模擬試験: the footer then holds all seven keys and the palette's at 80
+        # columns (the menu names it in full)
+        Binding("m", "mock", "模試"),
         Binding("e", "readiness", "試験対策", show=False),  # in the menu; the footer is full
         Binding("s", "stats", "統計"),
         Binding("o", "settings", "設定"),
@@ -85,7 +98,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#topics", DataTable)
-        table.add_columns("トピック", "既習/総数", "正解", "正答率")
+        table.add_columns("トピック", "既習/総数", "正答率")
         self.query_one("#menu", OptionList).focus()
 
     def on_screen_resume(self) -> None:
@@ -123,13 +136,7 @@ class HomeScreen(Screen[None]):
         for line in self._readiness_lines(now):
             lines.append_text(Text("\n") + plain(line))
         self.query_one("#summary", Static).update(lines)
-        weakest = view.weakest(3)
-        lines = Text("苦手なトピック:")
-        for t in weakest:
-            lines.append_text(Text("\n・") + plain(f"{t.title}（{percent(t.accuracy)}）"))
-        if not weakest:
-            lines.append("\nまだデータなし")
-        self.query_one("#weakest", Static).update(lines)
+        self.query_one("#weakest", Static).update(weak_topics(view))
         self._fill_table(view)
         self._recheck_later(view, now)
 
@@ -172,7 +179,6 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 plain(t.title, cells=title_cells),
                 f"{t.seen}/{t.total}",
-                str(t.mastered),
                 percent(t.accuracy),
                 key=t.topic,
             )

@@ -1,42 +1,31 @@
-"""The question screen for every kind of item, with instant feedback (or none, in a mock exam)."""
+"""The question screen for every kind of item, with instant feedback (the mock exam has its own
+answer sheet: :mod:`quizapp.ui.screens.exam`)."""
 
 from __future__ import annotations
 
 import time
 
-from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
+from quizapp.grading import key_of
 from quizapp.safetext import visible
 from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import WRITE_ERRORS, report
 from quizapp.ui.widgets.answer import AnswerInput
-from quizapp.ui.widgets.feedback import FeedbackView
+from quizapp.ui.widgets.feedback import FeedbackView, VerdictView
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import clip
-from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
+from quizapp.ui.widgets.jtext import JText
+from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help, unreadable_help
+from quizapp.ui.widgets.status import status_line
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
-SEPARATOR = " │ "
-
-
-def status_line(parts: list[str], width: int, flexible: int) -> str:
-    """Join ``parts`` with │ in ``width`` cells by shortening ``parts[flexible]`` (the topic title)
-    with "…": a wrapped status bar would hide what follows it, such as the mock exam's clock."""
-    parts = list(parts)
-    line = SEPARATOR.join(p for p in parts if p)
-    excess = cell_len(line) - width
-    if excess <= 0 or not parts[flexible]:
-        return line
-    parts[flexible] = clip(parts[flexible], cell_len(parts[flexible]) - excess)
-    return SEPARATOR.join(p for p in parts if p)
 
 
 class QuizScreen(Screen[None]):
@@ -61,21 +50,21 @@ class QuizScreen(Screen[None]):
         session: Session,
         *,
         title: str,
-        time_limit: float | None = None,
     ) -> None:
         super().__init__()
         self.context = context
         self.session = session
         self.title_text = title
-        self.time_limit = time_limit
         self.question: Question | None = None
         self.feedback: Feedback | None = None
         self.selected: frozenset[int] = frozenset()
+        self.fields: list[AnswerInput] = []
+        """The answer boxes of the question on screen (the previous question's boxes stay in
+        the DOM until Textual has removed them: a query could still find them)."""
         self.shown_at = 0.0
         self.seconds: float | None = None
         """The time the learner took, fixed at the first try to submit: waiting out a failed
         save does not make the answer slow."""
-        self.started_at = time.monotonic()
         self.closed = False
 
     def compose(self) -> ComposeResult:
@@ -85,13 +74,12 @@ class QuizScreen(Screen[None]):
             yield QuestionView(id="question")
             yield Static(id="help", classes="muted")
             yield Vertical(id="inputs")
+            yield VerdictView(id="verdict")
             yield FeedbackView(id="feedback")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.title_text
-        if self.time_limit is not None:
-            self.set_interval(1.0, self._tick)
         self.next_question()
 
     def key_display_for(self, binding: Binding) -> str | None:
@@ -128,24 +116,26 @@ class QuizScreen(Screen[None]):
         self.seconds = None
         self.query_one("#question", QuestionView).show(question)
         self._help(answer_help(question))
-        feedback = self.query_one("#feedback", FeedbackView)
-        feedback.update("")
-        feedback.display = False
+        self.query_one("#help").display = True
+        for view in (self.query_one("#verdict", VerdictView), self.query_one("#feedback")):
+            view.update("")
+            view.display = False
         inputs = self.query_one("#inputs", Vertical)
         inputs.remove_children()
         inputs.display = True
+        self.fields = []
         if question.kind in ("fill", "numeric"):
             count = question.blanks or 1
-            fields = [
+            self.fields = [
                 AnswerInput(
                     placeholder=f"【{n}】" if question.kind == "fill" else "答え", classes="blank"
                 )
                 for n in range(1, count + 1)
             ]
-            inputs.mount_all(fields)
+            inputs.mount_all(self.fields)
             # focused now rather than after a refresh: the footer then lays out its keys (the
             # box's Enter among them) once, in the first frame
-            self.set_focus(fields[0])
+            self.set_focus(self.fields[0])
         else:
             self.query_one("#qa").focus()
         self._update_status()
@@ -156,7 +146,7 @@ class QuizScreen(Screen[None]):
     def _help(self, text: str, *, failed: bool = False) -> None:
         """The line under the question: how to answer, or why the answer was not saved."""
         line = self.query_one("#help", Static)
-        line.update(Text(text))
+        line.update(JText(text))  # wrapped the Japanese way: 「計算式 196*2336 も可」 stays whole
         line.set_class(failed, "ng")
 
     def _update_status(self) -> None:
@@ -175,9 +165,6 @@ class QuizScreen(Screen[None]):
         parts = [self.title_text, count, f"{KIND_LABEL[q.kind]}" if q else "", topic]
         if q is not None and q.item is not None:
             parts.append("/".join("G検定" if e == "G" else "E資格" for e in q.item.exams))
-        if self.time_limit is not None:
-            left = max(0, int(self.time_limit - (time.monotonic() - self.started_at)))
-            parts.append(f"残り {left // 60}:{left % 60:02d}")
         status = self.query_one("#status", Static)
         width = status.content_region.width or self.app.size.width - 2
         status.update(Text(status_line(parts, width, flexible=3)))
@@ -185,26 +172,43 @@ class QuizScreen(Screen[None]):
     def on_resize(self) -> None:
         self._update_status()
 
-    def _tick(self) -> None:
-        if self.closed:
-            return
-        self._update_status()
-        if self.time_limit is not None and time.monotonic() - self.started_at >= self.time_limit:
-            self.notify("時間切れです。", title="模擬試験")
-            dialog = self.app.screen
-            if dialog is not self and isinstance(dialog, ModalScreen):
-                dialog.dismiss(True)  # "end the exam?" is open: the clock has answered it
-            else:
-                self.finish()
-
     # --- answering -----------------------------------------------------------------------------
+
+    async def on_key(self, event: events.Key) -> None:
+        """A character that stands for one of this screen's keys (O, ｏ, お, ○ for o; ３ for 3:
+        Caps Lock, full-width input or an IME left on) acts as that key; any other character on
+        an unanswered ○× or choice question says which keys answer it."""
+        if isinstance(self.focused, Input):
+            return  # typing an answer
+        char = event.character if event.is_printable else None
+        key = event.key if char is None else key_of(char)
+        if char is None:
+            return
+        active = self.active_bindings.get(key)
+        if active is not None and active.enabled:
+            event.stop()
+            await self.app.run_action(active.binding.action, active.node)
+            return
+        q = self.question
+        if not self.answered and q is not None and q.kind in ("trap", "choice"):
+            event.stop()
+            self._wrong_key(char)
+
+    def _wrong_key(self, char: str) -> None:
+        q = self.question
+        assert q is not None
+        shown = visible(char, newlines=False).strip() or "スペース"
+        self._help(f"「{shown}」では答えられません。{answer_help(q)}", failed=True)
 
     def action_truth(self, value: bool) -> None:
         self.submit("o" if value else "x")
 
     def action_pick(self, position: int) -> None:
         q = self.question
-        if q is None or self.answered or q.kind != "choice" or position >= len(q.options):
+        if q is None or self.answered or q.kind != "choice":
+            return
+        if position >= len(q.options):
+            self._wrong_key(str(position + 1))
             return
         if q.multi:
             self.selected = self.selected ^ {position}
@@ -216,38 +220,42 @@ class QuizScreen(Screen[None]):
         if self.answered:
             self.action_next()
         elif self.question is not None and self.question.kind == "choice" and self.question.multi:
-            if self.selected:
-                self.submit(sorted(self.selected))
-            else:
-                self.notify("選択肢を1つ以上選んでください。")
+            self.submit(sorted(self.selected))
         elif self.question is not None and self.question.kind in ("fill", "numeric"):
             self._submit_inputs()
 
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.input not in self.fields:
+            return  # a box of the previous question, not yet removed
         if self.answered:
             self.action_next()
             return
-        fields = list(self.query_one("#inputs").query(Input))
-        index = fields.index(event.input)
-        if index + 1 < len(fields) and not fields[index + 1].value:
-            fields[index + 1].focus()
+        index = self.fields.index(event.input)
+        if index + 1 < len(self.fields) and not self.fields[index + 1].value:
+            self.fields[index + 1].focus()
             return
         self._submit_inputs()
 
     def _submit_inputs(self) -> None:
-        values = [field.value for field in self.query_one("#inputs").query(Input)]
+        values = [field.value for field in self.fields]
         q = self.question
         assert q is not None
         self.submit(values if q.kind == "fill" else (values[0] if values else ""))
 
     def submit(self, response: object) -> None:
-        """Grade and save the answer, then show the feedback. When the save fails (a full disk,
-        a lock held by another process) the question stays as it is, with what was typed or
+        """Grade and save the answer, then show the feedback. An answer that cannot be read
+        (empty, not a number) is not graded: the question stays with the hint, so an Enter
+        pressed twice or held down never answers the next question. When the save fails (a full
+        disk, a lock held by another process) the question stays as it is, with what was typed or
         selected, and the next try saves it: the session moves on only once it is stored."""
         q = self.question
         if q is None or self.answered:
+            return
+        hint = self.session.grade(q, response).hint
+        if hint:
+            self._help(unreadable_help(q, hint), failed=True)
             return
         if self.seconds is None:
             self.seconds = time.monotonic() - self.shown_at
@@ -260,41 +268,34 @@ class QuizScreen(Screen[None]):
             )
             return
         self.feedback = feedback
-        if not self.session.feedback_now:
-            self.next_question()
-            return
         # The inputs are hidden rather than disabled (the feedback repeats the answer): disabling
-        # restyles every Input and tripled the keypress-to-feedback time.
+        # restyles every Input and tripled the keypress-to-feedback time. The options and the
+        # how-to line go too (the feedback lists the options with their marks, the footer the
+        # keys): at 80×24 the prompt and the verdict then share the screen.
         self.query_one("#inputs").display = False
+        self.query_one("#help").display = False
+        self.query_one("#question", QuestionView).show(q, self.selected, answered=True)
+        verdict = self.query_one("#verdict", VerdictView)
+        verdict.show(feedback)
         view = self.query_one("#feedback", FeedbackView)
         view.show(feedback)
-        view.display = True
-        self._help("Enter / n で次へ、Escape で戻る")
+        verdict.display = view.display = True
         if self.focused is not None and self.focused.parent is self.query_one("#inputs"):
             # a leaf inside the scroll view: its scroll keys still apply, and focusing it
-            # restyles one widget instead of the whole question area
-            view.focus()
+            # restyles one widget instead of the whole question area. Focus must not scroll to
+            # it: the explanation would push the question off the screen.
+            view.focus(scroll_visible=False)
         self._update_status()
         self.refresh_bindings()
-        self.call_after_refresh(view.scroll_visible, top=True, animate=False)
+        # as little scrolling as shows the verdict: the prompt stays above it when both fit
+        self.call_after_refresh(verdict.scroll_visible, animate=False)
 
     def action_next(self) -> None:
         if self.answered:
             self.next_question()
 
     def action_back(self) -> None:
-        unanswered = self.session.remaining() + (self.question is not None and not self.answered)
-        if self.session.mode == "mock" and not self.closed and unanswered:
-            from quizapp.ui.screens.confirm import ConfirmScreen
-
-            message = f"模擬試験を終了して採点しますか？\n未解答の {unanswered} 問は不正解として数えます。"
-            self.app.push_screen(ConfirmScreen(message), self._confirmed_end)
-            return
         self.finish(early=True)
-
-    def _confirmed_end(self, end: bool | None) -> None:
-        if end:
-            self.finish(early=True)
 
     def finish(self, early: bool = False) -> None:
         if self.closed:
@@ -311,7 +312,7 @@ class QuizScreen(Screen[None]):
                 severity="warning",
             )
             summary = self.session.summary
-        if self.session.mode == "practice" or (early and self.session.mode != "mock"):
+        if self.session.mode == "practice" or early:
             self.dismiss()
             return
         from quizapp.ui.screens.result import ResultScreen

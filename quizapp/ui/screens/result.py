@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from quizapp.progress import percent
 from quizapp.session import Summary
 from quizapp.ui.context import AppContext
 from quizapp.ui.widgets.feedback import render_feedback
@@ -65,14 +66,14 @@ class ResultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#by-topic", DataTable)
-        table.add_columns("トピック", "正解", "解答", "正答率")
+        table.add_columns("トピック", "解答", "正解", "正答率")
         topics = self.context.bank.topics
         rows = sorted(self.summary.by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1])
         # the numbers stay on screen at 80 columns: the titles give way
         title_cells = max(16, self.app.size.width - NUMBER_COLUMNS_CELLS)
         for topic, (ok, n) in rows:
             title = topics[topic].title if topic in topics else topic
-            table.add_row(plain(title, cells=title_cells), str(ok), str(n), f"{ok / n:.0%}")
+            table.add_row(plain(title, cells=title_cells), str(n), str(ok), percent(ok / n))
         table.styles.height = len(rows) + 1
 
     def action_close(self) -> None:

@@ -9,14 +9,24 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
-from quizapp.config import SETTINGS, ConfigError, save_settings, settings_from_form
+from quizapp.config import (
+    SETTINGS,
+    ConfigError,
+    example_exam_date,
+    help_text,
+    save_settings,
+    settings_from_form,
+)
 from quizapp.safetext import visible
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import WRITE_ERRORS, reason
+from quizapp.ui.screens.confirm import ConfirmScreen
 from quizapp.ui.themes import THEMES
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import JText
+from quizapp.ui.widgets.jtext import JText, clip_left
 
+SAVED_PATH_CELLS = 30
+"""The end of the settings file's path the save notification shows on its one line."""
 INPUT_CHARS = 40
 """Longest value a field takes (a date needs 10): a huge paste would come back whole in the error
 message."""
@@ -30,7 +40,7 @@ class SettingsScreen(Screen[None]):
     CSS_PATH = "settings.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", priority=True),
-        Binding("escape", "close", "戻る（保存しない）"),
+        Binding("escape", "close", "戻る"),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -38,6 +48,8 @@ class SettingsScreen(Screen[None]):
         self.context = context
 
     def compose(self) -> ComposeResult:
+        today = self.context.clock().astimezone().date()
+        example = example_exam_date(today)
         yield Header()
         yield Static(id="where", classes="panel")
         with VerticalScroll(id="form"):
@@ -46,7 +58,10 @@ class SettingsScreen(Screen[None]):
                 yield Label(
                     f"[b]{field.metadata['title']}[/b]  [dim]{name}[/dim]", classes="setting-title"
                 )
-                yield Static(JText(field.metadata["help"]), classes="muted setting-help")
+                help = help_text(name, today)
+                if name == "exam_date":
+                    help += f"{example.year}/{example.month}/{example.day} のようにも書けます。"
+                yield Static(JText(help), classes="muted setting-help")
                 yield Input(
                     _shown(getattr(self.context.settings, name)),
                     placeholder="未設定" if name == "exam_date" else "",
@@ -64,7 +79,7 @@ class SettingsScreen(Screen[None]):
         self.query_one("#where", Static).update(
             Text(
                 f"設定ファイル: {visible(str(path))}{state}\n"
-                "Enter で次の項目、Ctrl+S で保存、Escape で保存せずに戻る"
+                "Enter で次の項目、Ctrl+S で保存、Escape で戻る（保存していない変更は確認します）"
             )
         )
         self.query_one(Input).focus()
@@ -94,12 +109,29 @@ class SettingsScreen(Screen[None]):
             return
         self.context.apply(settings)
         self.app.theme = THEMES[settings.theme]
-        self.app.notify(f"{visible(str(path))} に保存しました", title="設定", markup=False)
+        # the file name on a line of its own, cut from the left: the whole path (on this
+        # screen) would wrap in the middle of a name in a notification's narrow box
+        shown = clip_left(visible(str(path), newlines=False), SAVED_PATH_CELLS)
+        self.app.notify(f"設定を保存しました\n{shown}", title="設定", markup=False)
         self.app.pop_screen()
 
     def action_close(self) -> None:
-        if self._form() != {
+        """Back to home; with edits not saved, only after asking."""
+        if self._form() == {
             f.name: _shown(getattr(self.context.settings, f.name)) for f in SETTINGS
         }:
-            self.app.notify("変更は保存していません", title="設定", severity="warning")
-        self.app.pop_screen()
+            self.app.pop_screen()
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                "保存していない変更があります。変更を捨てて戻りますか？\n"
+                "（保存するには「いいえ」を選んで Ctrl+S）",
+                yes="捨てて戻る (y)",
+                no="いいえ (n)",
+            ),
+            self._discard,
+        )
+
+    def _discard(self, yes: bool | None) -> None:
+        if yes:
+            self.app.pop_screen()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,11 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from quizapp import progress
+from quizapp.progress import percent
 from quizapp.ui.context import AppContext
-from quizapp.ui.screens.home import percent
 from quizapp.ui.widgets.barchart import BarChart
 from quizapp.ui.widgets.footer import KeysFooter
-from quizapp.ui.widgets.jtext import plain
+from quizapp.ui.widgets.jtext import JText, plain
 
 DAYS = 14
 NUMBER_COLUMNS_CELLS = 42
@@ -63,18 +64,18 @@ class StatsScreen(Screen[None]):
         )
         weak = view.weakest(5)
         leeches = progress.leeches(ctx.store, ctx.bank, ctx.generators)
-        lines = Text()
-        lines.append("苦手なトピック: ", style="bold")
-        lines.append_text(
-            plain("、".join(f"{t.title}（{percent(t.accuracy)}）" for t in weak))
-            or Text("まだデータがありません")
+        rated = any(t.answers >= progress.MIN_ANSWERS_FOR_WEAKNESS for t in view.topics)
+        none = "平均を下回るトピックはありません" if rated else "まだデータがありません"
+        self.query_one("#weak", Static).update(
+            Group(
+                Text("苦手なトピック（正答率が平均未満）", style="bold"),
+                JText("、".join(f"{t.title}（{percent(t.accuracy)}）" for t in weak) or none),
+                Text("苦手カード（リーチ）", style="bold"),
+                JText(
+                    "、".join(f"{key}（{lapses}回）" for key, _, lapses in leeches[:10]) or "なし"
+                ),
+            )
         )
-        lines.append("\n苦手カード（リーチ）: ", style="bold")
-        lines.append_text(
-            plain("、".join(f"{key}（{lapses}回）" for key, _, lapses in leeches[:10]))
-            or Text("なし")
-        )
-        self.query_one("#weak", Static).update(lines)
         table = self.query_one("#accuracy", DataTable)
         table.add_columns("トピック", "解答", "正解", "正答率", "既習/総数")
         rows = sorted(view.topics, key=lambda t: (t.accuracy is None, t.accuracy or 0.0))

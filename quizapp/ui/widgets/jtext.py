@@ -147,6 +147,12 @@ def clip(text: str, cells: int) -> str:
     return f"{out.rstrip()}…" if out else ""
 
 
+def clip_left(text: str, cells: int) -> str:
+    """Shorten to at most ``cells`` cells by dropping the start, after a …: the end of a path
+    (its file name) is the part to keep."""
+    return clip(text[::-1], cells)[::-1]
+
+
 def plain(text: str, style: StyleType = "", *, cells: int | None = None) -> Text:
     """One line of text from a bank, a config file or the learner, as it is: no markup read,
     control characters (newlines too) shown as escapes; cut to ``cells`` with :func:`clip`."""

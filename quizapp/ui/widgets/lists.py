@@ -25,7 +25,9 @@ class CheckList(SelectionList[str]):
       shows ✓ and an unticked one is empty; the colours stay as Textual sets them.
     - Space posts a message and the list toggled whatever row was highlighted when the message
       arrived: typed quickly, "Space ↓ ↓ Space" ticked the third row twice instead of the first
-      and the third (seen in a real terminal). Here the row Space was pressed on is toggled.
+      and the third (seen in a real terminal). Here the row Space was pressed on is toggled, and
+      only here: SelectionList's own handler, which Textual would run after this one, is
+      prevented (running both toggled the row back).
     """
 
     BINDINGS = [
@@ -46,6 +48,7 @@ class CheckList(SelectionList[str]):
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        event.prevent_default()
         self.toggle(self.get_option_at_index(event.option_index))
 
     def render_line(self, y: int) -> Strip:

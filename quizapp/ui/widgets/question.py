@@ -15,7 +15,11 @@ from quizapp.ui.widgets.jtext import JText
 KIND_LABEL = {"trap": "○×", "choice": "選択", "fill": "穴埋め", "numeric": "計算"}
 
 
-def answer_help(question: Question, feedback_now: bool = True) -> str:
+GIVE_UP_HELP = "わからないときは ? を入力すると答えを表示します"
+
+
+def answer_help(question: Question) -> str:
+    """How to answer this question (the line under it)."""
     if question.kind == "trap":
         return "o で ○（正しい）、x で ×（誤り）"
     if question.kind == "choice":
@@ -24,16 +28,30 @@ def answer_help(question: Question, feedback_now: bool = True) -> str:
             return f"{keys} で選択を切り替え（正しいものをすべて選ぶ）、Enter で解答"
         return f"{keys} のキーで解答"
     if question.kind == "fill":
-        return "空欄に入る語を入力して Enter（日本語でも英語・略称でも可）"
+        return f"空欄に入る語を入力して Enter（日本語でも英語・略称でも可）。{GIVE_UP_HELP}"
+    # the generator's hint may hold its own brackets: a sentence of its own, not nested in ours
     hint = question.problem.hint if question.problem is not None else ""
-    return f"数値を入力して Enter（{hint or '例: 16, 0.25, 1/9, 2^-10, 7x7'}）"
+    return f"数値を入力して Enter。{hint or '例: 16, 0.25, 1/9, 2^-10, 7x7'}。{GIVE_UP_HELP}"
+
+
+def unreadable_help(question: Question, hint: str) -> str:
+    """The line under the question when its answer could not be read: why, and the way out."""
+    if question.kind in ("fill", "numeric"):
+        return f"{hint}\n{GIVE_UP_HELP}"
+    return hint
 
 
 def render_question(
-    question: Question, selected: frozenset[int] = frozenset(), *, marks: bool = False
+    question: Question,
+    selected: frozenset[int] = frozenset(),
+    *,
+    answered: bool = False,
+    marks: bool = False,
 ) -> RenderableType:
-    """The prompt, any code, and the options; ``marks`` shows a box for every option (an
-    answer sheet, where a single answer can change too), not only for multiple answers."""
+    """The prompt, its code and its options; ``answered``: without the options, which the
+    feedback below lists with their marks (so the verdict stays on screen under the prompt);
+    ``marks``: a box for every option (an answer sheet, where a single answer can change too),
+    not only for multiple answers."""
     parts: list[RenderableType] = [JText(question.prompt)]
     item = question.item
     if isinstance(item, Choice) and item.code is not None:
@@ -42,7 +60,7 @@ def render_question(
         parts.append(Text(""))
         code = visible(item.code.template.rstrip())
         parts.append(Syntax(code, "python", theme="ansi_dark", word_wrap=True))
-    if question.options:
+    if question.options and not answered:
         parts.append(Text(""))
         for pos, option in enumerate(question.options):
             mark = ("[✓] " if pos in selected else "[ ] ") if question.multi or marks else ""
@@ -62,5 +80,7 @@ class QuestionView(Static):
     }
     """
 
-    def show(self, question: Question, selected: frozenset[int] = frozenset()) -> None:
-        self.update(render_question(question, selected))
+    def show(
+        self, question: Question, selected: frozenset[int] = frozenset(), *, answered: bool = False
+    ) -> None:
+        self.update(render_question(question, selected, answered=answered))
