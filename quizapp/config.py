@@ -82,6 +82,15 @@ class Settings:
     theme: Literal["dark", "light"] = field(
         default="dark", metadata=_about("テーマ", "画面のテーマ（dark または light）。")
     )
+    drill_introduces_cards: bool = field(
+        default=False,
+        metadata=_about(
+            "演習で新規カードを始める",
+            "true にすると、トピック別演習・計算問題・模擬試験などで初めて解いたカードも復習の予定"
+            "に入り、その日の新規カード数に数えます。false（既定）なら演習で解いても新規のまま"
+            "で、復習で初めて出たときに数えます。",
+        ),
+    )
 
 
 SETTINGS = fields(Settings)
@@ -199,6 +208,8 @@ def settings_from_form(fields: dict[str, str]) -> Settings:
 def _japanese(error: Any) -> str:
     """A pydantic error in the words of the form (the common cases; others as pydantic says)."""
     kind, ctx = error["type"], error.get("ctx") or {}
+    if kind.startswith("bool"):
+        return "true か false で入力してください"
     if kind == "less_than_equal":
         return f"{ctx.get('le')} 以下にしてください"
     if kind == "greater_than_equal":
@@ -224,6 +235,8 @@ def _describe(error: Any) -> str:
         problem = f"{ctx.get('le')} 以下にしてください"
     elif kind == "greater_than_equal":
         problem = f"{ctx.get('ge')} 以上にしてください"
+    elif kind.startswith("bool"):
+        problem = "true か false にしてください"
     elif kind.startswith("int_"):
         problem = "整数にしてください"
     elif kind.startswith("float_"):
