@@ -17,11 +17,13 @@ from quizapp.safetext import visible
 from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import WRITE_ERRORS, report
+from quizapp.ui.screens.marks import AnswerMarks
 from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import clip
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help
+from quizapp.ui.widgets.rating import RatingLine
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
 SEPARATOR = " │ "
@@ -39,7 +41,7 @@ def status_line(parts: list[str], width: int, flexible: int) -> str:
     return SEPARATOR.join(p for p in parts if p)
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(AnswerMarks, Screen[None]):
     """Walks a :class:`Session`: show a question, take the answer, show feedback, next."""
 
     CSS_PATH = "quiz.tcss"
@@ -51,6 +53,12 @@ class QuizScreen(Screen[None]):
         *(Binding(k, f"pick({int(k) - 1})", k, show=False) for k in NUMBER_KEYS[1:]),
         Binding("enter", "submit_or_next", "解答/次へ", priority=False),
         Binding("n", "next", "次へ"),
+        # after a right answer the number keys rate it (they pick options only before answering)
+        Binding("1", "rate(0)", "評価", key_display="1–3"),
+        Binding("2", "rate(1)", "2", show=False),
+        Binding("3", "rate(2)", "3", show=False),
+        Binding("b", "bookmark", "しおり"),
+        Binding("r", "report", "報告"),
         Binding("escape", "back", "戻る"),
         Binding("q", "back", "戻る", show=False),
     ]
@@ -85,6 +93,7 @@ class QuizScreen(Screen[None]):
             yield QuestionView(id="question")
             yield Static(id="help", classes="muted")
             yield Vertical(id="inputs")
+            yield RatingLine(id="rating")
             yield FeedbackView(id="feedback")
         yield KeysFooter()
 
@@ -117,6 +126,8 @@ class QuizScreen(Screen[None]):
             return q.kind == "choice" and not self.answered
         if action == "next":
             return self.answered
+        if action == "rate":
+            return self.feedback is not None and self.feedback.grade.correct
         return True
 
     def next_question(self) -> None:
@@ -131,6 +142,7 @@ class QuizScreen(Screen[None]):
         feedback = self.query_one("#feedback", FeedbackView)
         feedback.update("")
         feedback.display = False
+        self.query_one("#rating", RatingLine).show(None)
         inputs = self.query_one("#inputs", Vertical)
         inputs.remove_children()
         inputs.display = True
@@ -172,7 +184,10 @@ class QuizScreen(Screen[None]):
         else:
             shown = q.number if q else s.summary.answered
             count = f"{shown}/{shown + s.remaining()}"
-        parts = [self.title_text, count, f"{KIND_LABEL[q.kind]}" if q else "", topic]
+        kind = KIND_LABEL[q.kind] if q else ""
+        if q is not None and self._bookmarked(q.card_key):
+            kind += " ★"
+        parts = [self.title_text, count, kind, topic]
         if q is not None and q.item is not None:
             parts.append("/".join("G検定" if e == "G" else "E資格" for e in q.item.exams))
         if self.time_limit is not None:
@@ -266,6 +281,8 @@ class QuizScreen(Screen[None]):
         # The inputs are hidden rather than disabled (the feedback repeats the answer): disabling
         # restyles every Input and tripled the keypress-to-feedback time.
         self.query_one("#inputs").display = False
+        rating = self.query_one("#rating", RatingLine)
+        rating.show(feedback)
         view = self.query_one("#feedback", FeedbackView)
         view.show(feedback)
         view.display = True
@@ -276,7 +293,9 @@ class QuizScreen(Screen[None]):
             view.focus()
         self._update_status()
         self.refresh_bindings()
-        self.call_after_refresh(view.scroll_visible, top=True, animate=False)
+        # the top of what is new: the rating keys when offered, else the verdict
+        top = rating if rating.display else view
+        self.call_after_refresh(top.scroll_visible, top=True, animate=False)
 
     def action_next(self) -> None:
         if self.answered:
