@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from quizapp.store import Store
 from quizapp.ui.app import QuizApp, make_app
@@ -145,6 +146,28 @@ def test_home_counts_new_cards_as_the_setting_says(tmp_path: Path) -> None:
 
     run(drill_relu("drill_introduces_cards = false\n", 5, "演習・模試で解いても新規のままです"))
     run(drill_relu("drill_introduces_cards = true\n", 3, "演習・模試で解いたものも数えます"))
+
+
+def test_the_settings_form_switches_drills_to_introducing_cards(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = app_in(tmp_path / "app")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.press("o")
+            await wait(pilot)
+            field = pilot.app.screen.query_one("#setting-drill_introduces_cards", Input)
+            assert field.value == "false"
+            field.value = "true"
+            await pilot.press("ctrl+s")
+            await wait(pilot)
+            assert isinstance(pilot.app.screen, HomeScreen)
+            assert "演習・模試で解いたものも数えます" in screen_text(pilot)
+            screen = await start_drill(pilot, ["relu"])
+            await answer(pilot, screen, True)
+            assert app.context.store.get_card(screen.question.card_key) is not None
+        saved = (tmp_path / "app" / "config.toml").read_text(encoding="utf-8")
+        assert "drill_introduces_cards = true" in saved
+
+    run(scenario())
 
 
 # --- the mistake notebook -------------------------------------------------------------------
