@@ -1,4 +1,5 @@
-"""The ``quizapp`` command: the app by default, plus validate, schema, gen, review, stats and export."""
+"""The ``quizapp`` command: the app by default, plus validate, schema, gen, review, stats, export
+and search."""
 
 from __future__ import annotations
 
@@ -104,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
         "coverage", parents=[common], help="how the bank and your log cover each exam's syllabus"
     )
     cov.add_argument("--exam", choices=["G", "E"], help="one exam (default: both)")
+
+    find = sub.add_parser(
+        "search",
+        parents=[common],
+        help="search the bank (width-, case- and kana-insensitive); print id, topic, first line",
+    )
+    find.add_argument("words", nargs="+", metavar="WORD", help="every word must occur")
 
     export = sub.add_parser(
         "export", parents=[common], help="export the review log or an Anki deck"
@@ -331,6 +339,32 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_search(args: argparse.Namespace) -> int:
+    from quizapp.bank import load_bank
+    from quizapp.search import MAX_QUERY, build_index, search
+    from solvers.generators import REGISTRY
+
+    query = " ".join(args.words)
+    if len(query) > MAX_QUERY:
+        _say(f"quizapp search: 検索語は {MAX_QUERY} 文字までです", err=True)
+        return 2
+    bank = load_bank(paths.bank_dirs(args.bank), generators=REGISTRY, cache_dir=paths.cache_dir())
+    if bank.errors:
+        _say(
+            f"quizapp search: 問題集に {len(bank.errors)} 件のエラーがあります"
+            "（quizapp validate で確認できます）。読めた問題を検索します",
+            err=True,
+        )
+    hits = search(build_index(bank, REGISTRY), query)
+    for hit in hits:
+        topic = bank.topics[hit.topic].title if hit.topic in bank.topics else hit.topic
+        _say(f"{hit.item_id}  {topic}  {hit.first_line}")
+    if not hits:
+        _say(f"quizapp search: 見つかりませんでした: {query}", err=True)
+        return 1
+    return 0
+
+
 _COMMANDS = {
     "coverage": _cmd_coverage,
     "run": _cmd_run,
@@ -340,6 +374,7 @@ _COMMANDS = {
     "gen": _cmd_gen,
     "stats": _cmd_stats,
     "export": _cmd_export,
+    "search": _cmd_search,
 }
 
 

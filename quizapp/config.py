@@ -83,6 +83,15 @@ class Settings:
     theme: Literal["dark", "light"] = field(
         default="dark", metadata=_about("テーマ", "画面のテーマ（dark または light）。")
     )
+    drill_introduces_cards: bool = field(
+        default=False,
+        metadata=_about(
+            "演習で新規カードを始める",
+            "true にすると、トピック別演習・計算問題・模擬試験などで初めて解いたカードも復習の予定"
+            "に入り、その日の新規カード数に数えます。false（既定）なら演習で解いても新規のまま"
+            "で、復習で初めて出たときに数えます。",
+        ),
+    )
 
 
 SETTINGS = fields(Settings)
@@ -234,6 +243,8 @@ def _japanese(error: Any) -> str:
     kind = error["type"]
     if (limit := _limit(error)) is not None:
         return limit
+    if kind.startswith("bool"):
+        return "「true」か「false」で入力してください"
     if kind.startswith("int_"):
         return "整数で入力してください"
     if kind.startswith("float_"):
@@ -251,6 +262,8 @@ def _describe(error: Any) -> str:
         return f"{where or '(ファイル全体)'}: 不明な設定項目です"
     if (limit := _limit(error)) is not None:
         problem = limit
+    elif kind.startswith("bool"):
+        problem = "「true」か「false」にしてください"
     elif kind.startswith("int_"):
         problem = "整数にしてください"
     elif kind.startswith("float_"):

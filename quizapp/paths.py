@@ -53,6 +53,12 @@ def config_path(flag: Path | None = None) -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
+def reports_path(db: Path) -> Path:
+    """reports.txt beside the progress database: the learner's notes on items that look wrong
+    (:mod:`quizapp.errata`), by default $XDG_DATA_HOME/quizapp/reports.txt."""
+    return db.parent / "reports.txt"
+
+
 def cache_dir() -> Path:
     """$XDG_CACHE_HOME/quizapp/bank: parsed bank files, safe to delete at any time."""
     return platformdirs.user_cache_path(APP_NAME) / "bank"

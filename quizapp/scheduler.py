@@ -25,6 +25,12 @@ EXAM_MARGIN = timedelta(days=1)
 SLOW_FACTOR = 2.0
 """A right answer taking more than this many times the expected time is rated Hard."""
 MAXIMUM_INTERVAL = 36500
+GUESS = Rating.Again
+"""A right answer the learner calls a guess (まぐれ). A guess is not recall, so FSRS treats the card
+as forgotten: it comes back within minutes and its stability starts again. Hard would still
+lengthen a review card's interval, putting off a card the learner does not know."""
+SELF_RATINGS = (GUESS, Rating.Good, Rating.Easy)
+"""The learner's ratings of a right answer, in the order of their keys: まぐれ, 普通, 簡単."""
 
 # (start, end, factor) in days: the fuzz ranges fsrs uses (fsrs.scheduler.FUZZ_RANGES).
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))

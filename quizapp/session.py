@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from fsrs import Rating
+
 from quizapp.bank import Bank
 from quizapp.grading import (
     Grade,
@@ -94,6 +96,11 @@ class Feedback:
     solution: str = ""
     review_id: int = 0
     card: CardState | None = None
+    """The card's state after the answer; None when the answer left it out of FSRS."""
+    rating: int = 0
+    """The fsrs rating in effect: automatic grading's, or the learner's after :meth:`Session.rate`."""
+    auto_rating: int = 0
+    """What automatic grading rated."""
 
     @property
     def diagnosis(self) -> str:
@@ -135,6 +142,7 @@ class Session:
         numeric_choices: bool = False,
         topics: Sequence[str] = (),
         new_limit: int | None = None,
+        introduce: bool = True,
     ) -> None:
         self.bank = bank
         self.store = store
@@ -156,6 +164,10 @@ class Session:
         item."""
         self.new_limit = new_limit
         """A review's daily new-card limit, enforced across processes as each card is claimed."""
+        self.introduce = introduce
+        """Whether answering a card FSRS has never scheduled puts it there (and so counts it among
+        the day's new cards). False: the answer is logged and the card stays new for the review."""
+        self._rateable: _Rateable | None = None
         self.summary = Summary()
         self.total = len(self._queue)
         self.session_id = store.start_session(mode=mode, settings=dict(settings or {}), now=clock())
@@ -337,9 +349,17 @@ class Session:
             session_id=self.session_id,
             misconception=grade.misconception.code if grade.misconception is not None else None,
         )
-        review_id, card = self.store.answer_card(
-            review,
-            lambda stored: self.scheduler.review(stored, rating, now, card_key=question.card_key),
+        before: list[CardState | None] = []
+
+        def schedule(stored: CardState | None) -> CardState | None:
+            before[:] = [stored]
+            if stored is None and not self.introduce:
+                return None
+            return self.scheduler.review(stored, rating, now, card_key=question.card_key)
+
+        review_id, card = self.store.answer_card(review, schedule)
+        self._rateable = (
+            _Rateable(review_id, question.card_key, before[0], now) if grade.correct else None
         )
         grade = _as_shown(question, grade, response)
         if not grade.correct and self.mode == "review":
@@ -352,9 +372,41 @@ class Session:
             solution=problem.solution if problem is not None else "",
             review_id=review_id,
             card=card,
+            rating=int(rating),
+            auto_rating=int(rating),
         )
         self._tally(feedback)
         return feedback
+
+    def rate(self, feedback: Feedback, rating: int) -> Feedback:
+        """The learner's own rating of the right answer just given (まぐれ, 普通, 簡単: see
+        :data:`~quizapp.scheduler.SELF_RATINGS`): the log keeps it beside the automatic verdict
+        and the card is scheduled again from its state before the answer, in one transaction. A
+        guess rated Again comes back in a review like a miss.
+
+        Raises:
+            ValueError: ``feedback`` is not the session's latest answer, or the answer was wrong.
+            RatingRefused: the card was answered again since, in another session.
+            StoreWriteError: nothing changed; the same rating may be tried again.
+        """
+        last = self._rateable
+        if last is None or last.review_id != feedback.review_id:
+            raise ValueError("only the latest right answer can be rated")
+        key = last.card_key
+        rating = int(Rating(rating))
+        schedule = None
+        if feedback.card is not None:
+
+            def schedule() -> CardState:
+                return self.scheduler.review(last.before, rating, last.at, card_key=key)
+
+        card = self.store.rate_answer(last.review_id, rating, schedule)
+        if self.mode == "review" and (rating == Rating.Again) != (feedback.rating == Rating.Again):
+            if rating == Rating.Again:
+                self._relearn.append((self._shown + RELEARN_GAP, key))
+            else:
+                self._relearn = deque(entry for entry in self._relearn if entry[1] != key)
+        return replace(feedback, rating=rating, card=card)
 
     def _tally(self, feedback: Feedback) -> None:
         s = self.summary
@@ -380,6 +432,16 @@ class Session:
                 },
             )
         return self.summary
+
+
+@dataclass(frozen=True)
+class _Rateable:
+    """The right answer the learner may still rate: its card's state before it, and when."""
+
+    review_id: int
+    card_key: str
+    before: CardState | None
+    at: datetime
 
 
 def _as_shown(question: Question, grade: Grade, response: Any) -> Grade:

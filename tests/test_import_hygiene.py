@@ -21,6 +21,10 @@ CORE = [
     "quizapp.config",
     "quizapp.paths",
     "quizapp.cli",
+    "quizapp.search",
+    "quizapp.notebook",
+    "quizapp.answerkey",
+    "quizapp.errata",
 ]
 
 

@@ -13,12 +13,13 @@ The package, one concern per module: :mod:`~quizapp.store.records` (what is kept
 a file before writing to it), :mod:`~quizapp.store.opening` (opening it),
 :mod:`~quizapp.store.skew` (cards stamped by a clock that ran ahead),
 :mod:`~quizapp.store.snapshot` (reading for a read-only command), :mod:`~quizapp.store.claims`
-(two review sessions at once), :mod:`~quizapp.store.rows` (records to rows and back) and
+(two review sessions at once), :mod:`~quizapp.store.marks` (the learner's own ratings, bookmarks
+and missed cards), :mod:`~quizapp.store.rows` (records to rows and back) and
 :mod:`~quizapp.store.database` (the :class:`Store` itself).
 """
 
 from quizapp.store.database import BUSY_TIMEOUT_MS, Store, default_db_path
-from quizapp.store.errors import StoreError, StoreWriteError
+from quizapp.store.errors import RatingRefused, StoreError, StoreWriteError
 from quizapp.store.inspection import SQLITE_MAGIC
 from quizapp.store.migrations import (
     MIGRATIONS,
@@ -28,7 +29,7 @@ from quizapp.store.migrations import (
     m001_initial,
     migrate,
 )
-from quizapp.store.records import CardState, ReviewRecord, SessionRecord, utc_iso
+from quizapp.store.records import CardState, MissedCard, ReviewRecord, SessionRecord, utc_iso
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -38,6 +39,8 @@ __all__ = [
     "TABLES",
     "CardState",
     "Migration",
+    "MissedCard",
+    "RatingRefused",
     "ReviewRecord",
     "SessionRecord",
     "Store",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from quizapp import paths
 from quizapp.store import claims
 from quizapp.store.errors import write_error
+from quizapp.store.marks import LearnerMarks
 from quizapp.store.migrations import MIGRATIONS, Migration
 from quizapp.store.opening import connect
 from quizapp.store.readiness import ReadinessQueries
@@ -43,7 +44,7 @@ def default_db_path() -> Path:
     return paths.db_path(None)
 
 
-class Store(ReadinessQueries):
+class Store(ReadinessQueries, LearnerMarks):
     """The open progress database. Build it with :meth:`Store.open`; use it from one thread.
 
     Answers, queries and migrations go through the plain ``sqlite3`` connection; sqlite-utils
@@ -220,11 +221,12 @@ class Store(ReadinessQueries):
             return insert_answer(conn, review, card)
 
     def answer_card(
-        self, review: ReviewRecord, schedule: Callable[[CardState | None], CardState]
-    ) -> tuple[int, CardState]:
+        self, review: ReviewRecord, schedule: Callable[[CardState | None], CardState | None]
+    ) -> tuple[int, CardState | None]:
         """Like :meth:`record_answer`, with the card's new state computed by ``schedule`` from
         its stored state inside the same write transaction: two apps answering the same card at
-        once then schedule one after the other, and neither update is lost.
+        once then schedule one after the other, and neither update is lost. ``schedule`` may
+        return None: the answer is logged and the card left out of FSRS (a drill's new card).
 
         Returns:
             The new review's id and the card's new state.

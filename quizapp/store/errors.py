@@ -21,6 +21,10 @@ class StoreWriteError(StoreError):
     the same write may be tried again."""
 
 
+class RatingRefused(StoreError):
+    """A right answer's rating cannot be changed any more: its card was answered again since."""
+
+
 def primary_code(exc: sqlite3.Error) -> int:
     return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
 

@@ -128,6 +128,42 @@ def m004_forecasts(conn: sqlite3.Connection) -> None:
     )
 
 
+_LOGGED_COLUMNS = (
+    "id, card_key, item_id, generator, seed, params, answer, correct, seconds, reviewed_at,"
+    " session_id, misconception"
+)
+"""Every column of a review but its rating: what an answer was stays as it was written."""
+
+
+def m005_self_rating(conn: sqlite3.Connection) -> None:
+    """The learner may rate a right answer after seeing it (a guess, normal, easy): ``rating`` is
+    then the learner's, the one the card was scheduled with, and ``auto_rating`` keeps what
+    automatic grading gave (NULL: the learner kept it). Only a right answer's rating may change,
+    to 1–4; every other column stays append-only."""
+    conn.execute('ALTER TABLE "reviews" ADD COLUMN "auto_rating" INTEGER')
+    conn.execute("DROP TRIGGER reviews_no_update")
+    conn.execute(
+        f"CREATE TRIGGER reviews_no_update BEFORE UPDATE OF {_LOGGED_COLUMNS} ON reviews "
+        "BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER reviews_rating_rule BEFORE UPDATE OF rating, auto_rating ON reviews "
+        "WHEN OLD.correct = 0 OR NEW.rating NOT BETWEEN 1 AND 4 "
+        "OR NEW.auto_rating NOT BETWEEN 1 AND 4 "
+        "BEGIN SELECT RAISE(ABORT, 'only a right answer is rated again, from 1 to 4'); END"
+    )
+
+
+def m006_bookmarks(conn: sqlite3.Connection) -> None:
+    """Cards the learner bookmarked, to drill them again."""
+    conn.execute(
+        """CREATE TABLE "bookmarks" (
+   "card_key" TEXT PRIMARY KEY,
+   "marked_at" TEXT NOT NULL
+) STRICT"""
+    )
+
+
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
    "version" INTEGER PRIMARY KEY,
    "name" TEXT,
@@ -135,7 +171,14 @@ _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
 )"""
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_claims, m003_repairs, m004_forecasts)
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_claims,
+    m003_repairs,
+    m004_forecasts,
+    m005_self_rating,
+    m006_bookmarks,
+)
 """In order: migration ``n`` (1-based) takes the schema from version n−1 to n. Append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -156,6 +199,7 @@ TABLES: Mapping[str, tuple[str, ...]] = {
         "reviewed_at",
         "session_id",
         "misconception",
+        "auto_rating",
     ),
     "cards": (
         "card_key",
@@ -176,6 +220,7 @@ TABLES: Mapping[str, tuple[str, ...]] = {
     "claims": ("card_key", "session_id", "claimed_at", "new"),
     "repairs": ("id", "repaired_at", "card_key", "reason", "before"),
     "forecasts": ("day", "exam", "score", "low", "high"),
+    "bookmarks": ("card_key", "marked_at"),
 }
 """Each table's columns at :data:`SCHEMA_VERSION`. A database of that version lacking one is
 refused when opened (it was altered by hand); a test keeps this equal to what the migrations build,

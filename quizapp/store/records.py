@@ -32,7 +32,8 @@ class ReviewRecord:
     answer: str
     correct: bool
     rating: int
-    """The fsrs rating given (1 Again, 2 Hard, 3 Good, 4 Easy)."""
+    """The fsrs rating the card was scheduled with (1 Again, 2 Hard, 3 Good, 4 Easy): automatic
+    grading's, or the learner's own for a right answer (see ``auto_rating``)."""
     seconds: float
     reviewed_at: datetime
     """Timezone-aware; stored in UTC."""
@@ -40,6 +41,8 @@ class ReviewRecord:
     misconception: str | None = None
     id: int | None = None
     """Set by the store when the review is read back."""
+    auto_rating: int | None = None
+    """What automatic grading rated, when the learner rated the answer otherwise afterwards."""
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,16 @@ class SessionRecord:
     settings: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] | None = None
     """What the session amounted to (for a mock exam: items, score, by topic)."""
+
+
+@dataclass(frozen=True)
+class MissedCard:
+    """A card answered wrong at least once: a row of the mistake notebook (間違いノート)."""
+
+    card_key: str
+    wrong: int
+    answers: int
+    last_wrong: ReviewRecord
+    """The most recent wrong answer, as logged."""
+    latest_correct: bool
+    """Whether the card's most recent answer was right (it has been got right since)."""

@@ -109,6 +109,7 @@ def review_from_row(row: sqlite3.Row) -> ReviewRecord:
         session_id=row["session_id"],
         misconception=row["misconception"],
         id=row["id"],
+        auto_rating=row["auto_rating"],
     )
 
 

@@ -203,6 +203,9 @@ class QuizApp(App[int]):
             yield SystemCommand(
                 "設定", "保持率・新規枚数・受験日などを変える", home.action_settings
             )
+        from quizapp.ui.commands import learner_commands
+
+        yield from learner_commands(self, screen)
 
     def _show_keys_of(self, screen: Screen) -> None:
         from quizapp.ui.screens.keys import KeysScreen

@@ -56,4 +56,5 @@ class AppContext:
             numeric_choices=numeric_choices,
             topics=settings.get("topics", ()),
             new_limit=new_limit,
+            introduce=mode == "review" or self.settings.drill_introduces_cards,
         )

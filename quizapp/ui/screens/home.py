@@ -33,6 +33,9 @@ MENU = (
     ("readiness", "試験対策", "e"),
     ("stats", "統計", "s"),
     ("settings", "設定", "o"),
+    ("notebook", "間違いノート", "n"),
+    ("search", "検索", "/"),
+    ("bookmarks", "ブックマーク", "b"),
 )
 
 
@@ -64,6 +67,13 @@ def weak_topics(view: progress.Overview, n: int = 3) -> RenderableType:
     return Group(*parts)
 
 
+def new_cards_note(drills_count: bool) -> str:
+    """What counts toward 新規 (the setting ``drill_introduces_cards``), in one line."""
+    if drills_count:
+        return "[dim]新規: 今日初めて解いたカード（演習・模試で解いたものも数えます）[/dim]"
+    return "[dim]新規: 復習で初めて出すカード（演習・模試で解いても新規のままです）[/dim]"
+
+
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
@@ -77,6 +87,8 @@ class HomeScreen(Screen[None]):
         Binding("s", "stats", "統計"),
         Binding("o", "settings", "設定"),
         Binding("q", "app.quit", "終了"),
+        # in the menu, not the footer: the footer holds the keys above at 80 columns
+        *(Binding(key, action, label, show=False) for action, label, key in MENU[6:]),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -132,7 +144,9 @@ class HomeScreen(Screen[None]):
         ]
         if (exam := progress.exam_countdown(view)) is not None:
             parts.append(exam)
-        lines = Text.from_markup(" ・ ".join(parts))
+        lines = Text.from_markup(
+            " ・ ".join(parts) + "\n" + new_cards_note(ctx.settings.drill_introduces_cards)
+        )
         for line in self._readiness_lines(now):
             lines.append_text(Text("\n") + plain(line))
         self.query_one("#summary", Static).update(lines)
@@ -225,7 +239,34 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(StatsScreen(self.context))
 
+    def action_notebook(self) -> None:
+        from quizapp.ui.screens.notebook import NotebookScreen
+
+        self.app.push_screen(NotebookScreen(self.context))
+
+    def action_search(self) -> None:
+        from quizapp.ui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.context))
+
+    def action_bookmarks(self) -> None:
+        from quizapp.ui.screens.lookup import start_drill
+
+        ctx = self.context
+        keys = [k for k in ctx.store.bookmarks() if _exists(k, ctx)]
+        if not keys:
+            self.notify(
+                "ブックマークはまだありません。問題や解説の画面で b を押すと付けられます。",
+                title="ブックマーク",
+            )
+            return
+        start_drill(self, ctx, keys, title="ブックマーク")
+
     def action_settings(self) -> None:
         from quizapp.ui.screens.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen(self.context))
+
+
+def _exists(key: str, context: AppContext) -> bool:
+    return progress.topic_of(key, context.bank, context.generators) is not None

@@ -18,17 +18,19 @@ from quizapp.safetext import visible
 from quizapp.session import Feedback, Question, Session, review_queue
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import WRITE_ERRORS, report
+from quizapp.ui.screens.marks import AnswerMarks
 from quizapp.ui.widgets.answer import AnswerInput
 from quizapp.ui.widgets.feedback import FeedbackView, VerdictView
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import JText
 from quizapp.ui.widgets.question import KIND_LABEL, QuestionView, answer_help, unreadable_help
+from quizapp.ui.widgets.rating import RatingLine
 from quizapp.ui.widgets.status import status_line
 
 NUMBER_KEYS = [str(n) for n in range(1, 7)]
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(AnswerMarks, Screen[None]):
     """Walks a :class:`Session`: show a question, take the answer, show feedback, next."""
 
     CSS_PATH = "quiz.tcss"
@@ -40,6 +42,12 @@ class QuizScreen(Screen[None]):
         *(Binding(k, f"pick({int(k) - 1})", k, show=False) for k in NUMBER_KEYS[1:]),
         Binding("enter", "submit_or_next", "解答/次へ", priority=False),
         Binding("n", "next", "次へ"),
+        # after a right answer the number keys rate it (they pick options only before answering)
+        Binding("1", "rate(0)", "評価", key_display="1–3"),
+        Binding("2", "rate(1)", "2", show=False),
+        Binding("3", "rate(2)", "3", show=False),
+        Binding("b", "bookmark", "しおり"),
+        Binding("r", "report", "報告"),
         Binding("escape", "back", "戻る"),
         Binding("q", "back", "戻る", show=False),
     ]
@@ -75,6 +83,7 @@ class QuizScreen(Screen[None]):
             yield Static(id="help", classes="muted")
             yield Vertical(id="inputs")
             yield VerdictView(id="verdict")
+            yield RatingLine(id="rating")
             yield FeedbackView(id="feedback")
         yield KeysFooter()
 
@@ -105,6 +114,8 @@ class QuizScreen(Screen[None]):
             return q.kind == "choice" and not self.answered
         if action == "next":
             return self.answered
+        if action == "rate":
+            return self.feedback is not None and self.feedback.grade.correct
         return True
 
     def next_question(self) -> None:
@@ -120,6 +131,7 @@ class QuizScreen(Screen[None]):
         for view in (self.query_one("#verdict", VerdictView), self.query_one("#feedback")):
             view.update("")
             view.display = False
+        self.query_one("#rating", RatingLine).show(None)
         inputs = self.query_one("#inputs", Vertical)
         inputs.remove_children()
         inputs.display = True
@@ -162,7 +174,10 @@ class QuizScreen(Screen[None]):
         else:
             shown = q.number if q else s.summary.answered
             count = f"{shown}/{shown + s.remaining()}"
-        parts = [self.title_text, count, f"{KIND_LABEL[q.kind]}" if q else "", topic]
+        kind = KIND_LABEL[q.kind] if q else ""
+        if q is not None and self._bookmarked(q.card_key):
+            kind += " ★"
+        parts = [self.title_text, count, kind, topic]
         if q is not None and q.item is not None:
             parts.append("/".join("G検定" if e == "G" else "E資格" for e in q.item.exams))
         status = self.query_one("#status", Static)
@@ -277,6 +292,8 @@ class QuizScreen(Screen[None]):
         self.query_one("#question", QuestionView).show(q, self.selected, answered=True)
         verdict = self.query_one("#verdict", VerdictView)
         verdict.show(feedback)
+        rating = self.query_one("#rating", RatingLine)
+        rating.show(feedback)
         view = self.query_one("#feedback", FeedbackView)
         view.show(feedback)
         verdict.display = view.display = True
@@ -287,7 +304,8 @@ class QuizScreen(Screen[None]):
             view.focus(scroll_visible=False)
         self._update_status()
         self.refresh_bindings()
-        # as little scrolling as shows the verdict: the prompt stays above it when both fit
+        # as little scrolling as shows the verdict: the prompt stays above it when both fit (the
+        # rating keys under it are in the footer too)
         self.call_after_refresh(verdict.scroll_visible, animate=False)
 
     def action_next(self) -> None:
