@@ -71,12 +71,12 @@ class Settings:
     mock_questions: int = field(
         default=40, metadata=_about("模擬試験の問題数", "模擬試験の問題数。", ge=1, le=500)
     )
-    mock_seconds_per_question: int = field(
-        default=37,
+    daily_minutes: int = field(
+        default=0,
         metadata=_about(
-            "模擬試験の1問あたりの秒数",
-            "模擬試験の1問あたりの制限時間（秒）。G検定は160問を100分、約37秒/問です。",
-            ge=5,
+            "1日の学習時間（分）",
+            "受験日までの学習計画で、1日に使える時間（分）。0 は指定なし。",
+            ge=0,
             le=600,
         ),
     )
@@ -93,6 +93,10 @@ class Settings:
         ),
     )
 
+
+RETIRED = frozenset({"mock_seconds_per_question"})
+"""Keys older versions wrote that no longer mean anything (the mock exam keeps each exam's own
+pace): a file that still has one loads as if it did not."""
 
 SETTINGS = fields(Settings)
 """Every setting, in the order of the form and the file; ``metadata`` holds title and help."""
@@ -143,6 +147,8 @@ def load_settings(path: Path | None = None) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: 設定ファイルを読めません ({exc})") from exc
     data = _parse(path, text)
+    for key in RETIRED & data.keys():
+        del data[key]
     from pydantic import ValidationError
 
     try:

@@ -101,7 +101,7 @@ def _plan_line(
         unseen=len(cards - counts.keys()),
         reviews_per_day=sum(n for _, n in week) / len(week),
         seconds=store.answer_seconds(),
-        minutes=getattr(settings, "daily_minutes", None),
+        minutes=settings.daily_minutes or None,
     )
     return plan.describe(p)
 

@@ -38,14 +38,15 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
         None,
         8,
     )
-    assert (s.mock_questions, s.mock_seconds_per_question, s.theme) == (40, 37, "dark")
+    assert (s.mock_questions, s.daily_minutes, s.theme) == (40, 0, "dark")
     assert not (tmp_path / "absent").exists()
 
 
-def test_default_mock_pace_fits_the_g_kentei() -> None:
-    """G検定: 160 questions in 100 minutes."""
-    pace = Settings().mock_seconds_per_question
-    assert pace * 160 <= 100 * 60 < (pace + 1) * 160
+def test_a_file_from_before_the_exam_pace_setting_was_retired_still_loads(tmp_path: Path) -> None:
+    """The mock exam takes each exam's own pace now; an old file's key is simply passed over."""
+    path = tmp_path / "config.toml"
+    path.write_text("mock_seconds_per_question = 37\nnew_per_day = 5\n", encoding="utf-8")
+    assert load_settings(path) == Settings(new_per_day=5)
 
 
 def test_loads_toml_with_a_date(tmp_path: Path) -> None:
@@ -139,7 +140,7 @@ def test_save_replaces_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     exam=st.none() | st.dates(date(2020, 1, 1), date(2099, 12, 31)),
     leech=st.integers(1, 100),
     mock=st.integers(1, 500),
-    pace=st.integers(5, 600),
+    pace=st.integers(0, 600),
     theme=st.sampled_from(["dark", "light"]),
 )
 def test_save_then_load_round_trips(
@@ -158,7 +159,7 @@ def test_save_then_load_round_trips(
         exam_date=exam,
         leech_threshold=leech,
         mock_questions=mock,
-        mock_seconds_per_question=pace,
+        daily_minutes=pace,
         theme=theme,  # type: ignore[arg-type]
     )
     path = save_settings(original, tmp_path / "config.toml")

@@ -110,3 +110,14 @@ def test_the_report_forecasts_the_exam_day_and_plans_towards_it(store: Store) ->
     today = readiness.build(bank, store, SrsScheduler(fuzz=False), Settings(), "E", NOW)
     assert today is not None and today.when == "今日受験した場合"
     assert "受験日を設定すると" in today.plan_line
+
+
+def test_the_plan_says_what_a_daily_budget_allows(store: Store) -> None:
+    bank = load_bank([shipped_bank_dir()], generators=REGISTRY)
+    settings = Settings(exam_date=date(2027, 1, 10), daily_minutes=5)
+    sched = SrsScheduler.from_settings(settings, fuzz=False)
+    report = readiness.build(bank, store, sched, settings, "G", NOW)
+    assert report is not None and "1 日 5 分では" in report.plan_line
+    roomy = Settings(exam_date=date(2027, 1, 10), daily_minutes=600)
+    report = readiness.build(bank, store, sched, roomy, "G", NOW)
+    assert report is not None and "分では" not in report.plan_line
