@@ -24,6 +24,13 @@ def _ratio(num: int, den: int) -> str:
     return f"{fmt_int(num)}/{fmt_int(den)}"
 
 
+def _reduced(num: int, den: int) -> str:
+    """num/den as written, then in lowest terms or as a decimal when that is shorter to read."""
+    exact = fmt_rational(Fraction(num, den))
+    written = _ratio(num, den)
+    return written if exact == written else f"{written} = {exact}"
+
+
 def _counts_text(pos: str, neg: str, tp: int, fp: int, fn: int, tn: int) -> str:
     return (
         f"実際に{pos}で{pos}と予測 {tp} 件、実際は{neg}だが{pos}と予測 {fp} 件、"
@@ -43,7 +50,7 @@ def _mapping(pos: str, neg: str, tp: int, fp: int, fn: int, tn: int) -> str:
 _RATES = {
     "precision": "適合率（precision）",
     "recall": "再現率（recall）",
-    "f1": "F 値（F1 スコア）",
+    "f1": " F 値（F1 スコア）",
     "specificity": "特異度（specificity）",
 }
 
@@ -137,10 +144,7 @@ def _build_rates(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     answer, step = _rate_steps(question, tp, fp, fn, tn)
     steps = [_mapping(pos, neg, tp, fp, fn, tn)]
     if question == "f1":
-        steps.append(
-            f"適合率 P = {tp}/{tp + fp} = {fmt_rational(Fraction(tp, tp + fp))}、"
-            f"再現率 R = {tp}/{tp + fn} = {fmt_rational(Fraction(tp, tp + fn))}"
-        )
+        steps.append(f"適合率 P = {_reduced(tp, tp + fp)}、再現率 R = {_reduced(tp, tp + fn)}")
     steps.append(f"{step} {fmt_result(answer, fmt)}")
     return Draft(
         params={"question": question, "scenario": scenario, "tp": tp, "fp": fp, "fn": fn, "tn": tn},
