@@ -240,6 +240,7 @@ def _build_kfold(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             ),
             ("divided-by-k-minus-1", f"{k} − 1 で割っています", float(n // (k - 1))),
             ("leave-one-out", "1 件ずつ検証する leave-one-out と混同しています", 1.0),
+            ("fold-count-as-size", "分割数 k を件数と取り違えています", float(k)),
         ]
         result = f"{fold} 番目は{'余りの 1 件を含み ' if fold <= extra else ''}{val} 件"
     elif question == "training":
@@ -263,6 +264,8 @@ def _build_kfold(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
                 float(n - last_gets_rest),
             ),
             ("all-folds-total", "全 k 回の訓練件数の合計を答えています", float(n * (k - 1))),
+            ("kept-validation", "検証データを除き忘れています（全件）", float(n)),
+            ("subtracted-k", "分割数 k を検証データの件数として引いています", float(n - k)),
         ]
         result = f"検証が {val} 件なので訓練は {fmt_int(n)} − {val} = {fmt_int(train)} 件"
     else:

@@ -64,6 +64,12 @@ def _build_bayes(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             "偽陽性率に P(病気でない) = 1 − 有病率 を掛け忘れています",
             sf * pf / (sf * pf + ff),
         ),
+        ("not-updated", "事前確率（有病率）のままです（陽性という結果で更新していません）", pf),
+        (
+            "complement-conditional",
+            "陽性のうち病気でない確率 P(病気でない|陽性) を答えています",
+            1 - float(answer),
+        ),
     ]
     if given == "specificity":
         candidates.insert(
@@ -163,6 +169,7 @@ def _build_binomial(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
                 n * pf if n * pf < 1 else None,
             ),
             ("all-succeed-complement", "1 − pⁿ（全部成功の余事象）を計算しています", 1 - pf**n),
+            ("forgot-power", "(1 − p) を n 乗し忘れています（1 − (1 − p) = p）", pf),
         ]
         ask = "少なくとも 1 回成功する確率"
         steps = [

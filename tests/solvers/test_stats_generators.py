@@ -8,7 +8,8 @@ say so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -181,3 +182,20 @@ OUT_OF_DOMAIN = [
 def test_out_of_domain_ranges_raise(name, ranges):
     with pytest.raises(ValueError, match="no valid problem"):
         REGISTRY[name].generate(0, ranges)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_combination_of_listed_values_has_problems(name):
+    """A bank item may narrow each list range to any of its values; every such narrowing must
+    still give problems with three distinct mistakes (the loader tries five seeds)."""
+    gen = REGISTRY[name]
+    lists = {k: v for k, v in gen.ranges.items() if not isinstance(v, Mapping)}
+    failed = []
+    for combo in itertools.product(*lists.values()):
+        ranges = {k: [v] for k, v in zip(lists, combo, strict=True)}
+        try:
+            for seed in range(3):
+                gen.generate(seed, ranges)
+        except ValueError:
+            failed.append(combo)
+    assert not failed, f"{len(failed)} narrowings give no problem, e.g. {failed[:3]}"
