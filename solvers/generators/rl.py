@@ -39,8 +39,11 @@ def _build_return(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     tail = rewards[start:]
     if sum(1 for r in tail if r) < 2:
         return None
-    weighted = [g**k * r for k, r in enumerate(tail)]
-    answer = sum(weighted, Fraction(0))
+    num, den = g.numerator, g.denominator
+    last = len(tail) - 1
+    # in integers over den^last: γᵏr = r·numᵏ·den^(last−k)/den^last
+    answer = Fraction(sum(r * num**k * den ** (last - k) for k, r in enumerate(tail)), den**last)
+    weighted = [Fraction(r * num**k, den**k) for k, r in enumerate(tail)]
     gf = float(g)
     floats = [gf**k for k in range(len(tail))]
     whole = sum(gf**k * r for k, r in enumerate(rewards))
