@@ -46,10 +46,15 @@ def _build_roc_auc(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     labels = [0] * n
     for i in label_order[:n_pos]:
         labels[i] = 1
-    pos = [s for s, y in zip(scores, labels, strict=True) if y]
-    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
-    wins_each = [sum(1 for b in neg if b < a) for a in pos]
-    wins, pairs = sum(wins_each), n_pos * n_neg
+    pairs = n_pos * n_neg
+    for _ in range(2):
+        pos = [s for s, y in zip(scores, labels, strict=True) if y]
+        neg = [s for s, y in zip(scores, labels, strict=True) if not y]
+        wins_each = [sum(1 for b in neg if b < a) for a in pos]
+        wins = sum(wins_each)
+        if 2 * wins >= pairs:
+            break
+        labels.reverse()  # against scores in falling order: every pair turns, AUC → 1 − AUC
     if not pairs < 2 * wins < 2 * pairs:  # a model better than chance, not a perfect one
         return None
     answer = Fraction(wins, pairs)

@@ -79,7 +79,13 @@ def _build_descriptive(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
     x = random_ints(rng, n, 1, top)
     total = sum(x)
     if question in _SPREAD and total % n:
-        return None  # an integer mean keeps the deviations whole
+        # an integer mean keeps the deviations whole: move the last value to the nearest total
+        # that n divides, within 1…top
+        down, up = x[-1] - total % n, x[-1] + n - total % n
+        x[-1] = down if down >= 1 else up
+        if x[-1] > top:
+            return None
+        total = sum(x)
     s = sorted(x)
     counts = Counter(x).most_common()
     mode_value, mode_count = counts[0]
