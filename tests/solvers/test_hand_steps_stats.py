@@ -203,11 +203,13 @@ def test_each_shown_step_follows_from_the_shown_steps_before_it(name):
 FOUR = 4
 
 
-def _written(x) -> Fraction:
-    return Fraction(half_up(x if isinstance(x, Fraction) else Fraction(x), FOUR))
+def _written(x: Fraction) -> Fraction:
+    """x as written down to 4 decimals."""
+    return Fraction(half_up(x, FOUR))
 
 
 def _root4(x: Fraction) -> Fraction:
+    """√x as written down to 4 decimals."""
     return Fraction(half_up(sqrt(x), FOUR))
 
 
