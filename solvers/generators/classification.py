@@ -12,6 +12,9 @@ import numpy as np
 from solvers.formatting import fixed, fmt_int, fmt_rational, fmt_result
 from solvers.template import Candidate, Draft, Template, random_ints
 
+_FIXED1 = fixed(1)
+_FIXED3 = fixed(3)
+
 SCENARIOS = {
     "spam": ("スパム判定モデル", "スパム", "通常メール"),
     "disease": ("病気の診断モデル", "病気あり", "病気なし"),
@@ -140,7 +143,7 @@ def _build_rates(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
                 (prec * rec) ** 0.5,
             ),
         ]
-    fmt = fixed(3)
+    fmt = _FIXED3
     answer, step = _rate_steps(question, tp, fp, fn, tn)
     steps = [_mapping(pos, neg, tp, fp, fn, tn)]
     if question == "f1":
@@ -176,7 +179,7 @@ def _build_imbalanced(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
     rec, spec = Fraction(tp, positives), Fraction(tn, negatives)
     acc = Fraction(tp + tn, n)
     baseline = Fraction(negatives, n)
-    fmt = fixed(1)
+    fmt = _FIXED1
     pct = 100
     steps = [
         f"TP = {tp}、FN = {positives} − {tp} = {fn}、FP = {fp}、TN = {fmt_int(negatives)} − {fp} = {fmt_int(tn)}"
@@ -288,7 +291,7 @@ def _build_macro_micro(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
     weighted = sum(f * t for f, t in zip(f1, true, strict=True)) / n
     f1_of_means = 2 * macro_p * macro_r / (macro_p + macro_r)
     micro, macro = sum(tp) / n, sum(f1) / k
-    fmt = fixed(3)
+    fmt = _FIXED3
     if question == "macro":
         den = math.prod(sums)
         answer = Fraction(sum(2 * tp[c] * (den // sums[c]) for c in range(k)), k * den)

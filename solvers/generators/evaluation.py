@@ -24,6 +24,9 @@ from solvers.formatting import (
 from solvers.generators._roots import exact_sqrt, sqrt_units
 from solvers.template import Candidate, Draft, Template, random_ints
 
+_FIXED2 = fixed(2)
+_FIXED3 = fixed(3)
+
 
 def _tuple(values: list[int]) -> str:
     return "(" + ", ".join(fmt_int(v) for v in values) + ")"
@@ -59,7 +62,7 @@ def _build_roc_auc(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         return None
     answer = Fraction(wins, pairs)
     correct_at_half = sum(1 for s, y in zip(scores, labels, strict=True) if (s >= 0.5) == bool(y))
-    fmt = fixed(3)
+    fmt = _FIXED3
     candidates: list[Candidate] = [
         (
             "reversed-order",
@@ -135,7 +138,7 @@ def _build_regression(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
     sq = sum(v * v for v in e)
     ab = sum(abs(v) for v in e)
     mse = Fraction(sq, n)
-    fmt = fixed(2)
+    fmt = _FIXED2
     root_shown = ""
     if question == "rmse":
         exact = exact_sqrt(mse)

@@ -22,6 +22,8 @@ from solvers.formatting import (
 )
 from solvers.template import Candidate, Draft, Template, random_ints
 
+_FIXED3 = fixed(3)
+
 
 def _percent(p: Fraction) -> str:
     return fmt_rational(p * 100) + "%"
@@ -45,7 +47,7 @@ def _build_bayes(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     hit, false_hit = s * a, f * (1 - a)
     evidence = hit + false_hit
     answer = hit / evidence
-    fmt = fixed(3)
+    fmt = _FIXED3
     pf, sf, ff = float(a), float(s), float(f)
     candidates: list[Candidate] = [
         ("confused-conditionals", "P(陽性|病気)（感度）と P(病気|陽性) を取り違えています", sf),
@@ -121,7 +123,7 @@ def _build_binomial(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
     if question not in ("exactly", "at_least_one") or n < 2 or not 0 < prob < 1:
         return None
     q = written(prob)
-    fmt = fixed(3)
+    fmt = _FIXED3
     pf = float(q)
     if question == "exactly":
         (k,) = random_ints(rng, 1, 1, n - 1)
@@ -199,7 +201,7 @@ def _build_poisson(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     if lam <= 0 or k_max < 0:
         return None
     (k,) = random_ints(rng, 1, 1, k_max)
-    fmt = fixed(3)
+    fmt = _FIXED3
     answer = statistics.poisson_pmf(k, lam)
     if answer < 0.01:
         return None

@@ -22,6 +22,8 @@ from solvers.formatting import (
 )
 from solvers.template import Candidate, Draft, Template, random_ints
 
+_FIXED3 = fixed(3)
+
 
 def _tenths(units: list[int]) -> list[float]:
     return [u / 10 for u in units]
@@ -71,7 +73,7 @@ def _build_return(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             whole if start else None,
         ),
     ]
-    fmt = fixed(3)
+    fmt = _FIXED3
     rs = "、".join(f"r{subscript(t + 1)} = {fmt_plain(r)}" for t, r in enumerate(rewards))
     terms = " + ".join(
         f"{'' if k == 0 else power(fmt_plain(gamma), k) if k > 1 else fmt_plain(gamma)}"
@@ -116,7 +118,7 @@ def _build_epsilon_greedy(p: dict[str, Any], rng: np.random.Generator) -> Draft 
     e = written(eps)
     share = e / n
     ef = float(e)
-    fmt = fixed(3)
+    fmt = _FIXED3
     if question == "greedy":
         target = greedy
         answer = 1 - e + share
@@ -199,7 +201,7 @@ def _update(
     target = reward + written(gamma) * bootstrap
     delta = target - value
     answer = value + written(alpha) * delta
-    fmt = fixed(3)
+    fmt = _FIXED3
     shown_value, shown_delta = fmt_rational(value), fmt_rational(delta)
     steps = [
         f"TD 誤差 = {fmt_rational(target)} − {paren(shown_value)} = {shown_delta}",

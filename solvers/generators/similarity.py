@@ -29,6 +29,9 @@ from solvers.generators._roots import (
 )
 from solvers.template import Candidate, Draft, Template, random_ints
 
+_FIXED2 = fixed(2)
+_FIXED3 = fixed(3)
+
 
 def _tuple(values: list[int]) -> str:
     return "(" + ", ".join(fmt_int(v) for v in values) + ")"
@@ -62,7 +65,7 @@ def _build_correlation(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
     sxx, syy = sum(a * a for a in dx), sum(b * b for b in dy)
     if sxy == 0 or sxx == 0 or syy == 0:
         return None
-    fmt = fixed(2)
+    fmt = _FIXED2
     truth = over_root_units(sxy, sxx, syy, fmt.digits)
     if over_root_by_hand(sxy, sxx, syy, fmt.digits) != {truth}:
         return None
@@ -127,7 +130,7 @@ def _build_similarity(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         return None
     steps = [f"a − b = {_tuple(d)}"]
     if question == "cosine":
-        fmt = fixed(3)
+        fmt = _FIXED3
         truth = over_root_units(dot, na, nb, fmt.digits)
         if over_root_by_hand(dot, na, nb, fmt.digits) != {truth}:
             return None
@@ -159,7 +162,7 @@ def _build_similarity(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         ]
         ask = "コサイン類似度"
     elif question == "euclidean":
-        fmt = fixed(2)
+        fmt = _FIXED2
         root = exact_sqrt(Fraction(sq))
         if root is not None:
             answer, shown = root, f"= {fmt_rational(root)}"

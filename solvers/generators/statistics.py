@@ -32,6 +32,8 @@ from solvers.generators._roots import (
 )
 from solvers.template import Candidate, Draft, Template, random_ints
 
+_FIXED2 = fixed(2)
+
 
 def _tuple(values: list[int]) -> str:
     return "(" + ", ".join(fmt_int(v) for v in values) + ")"
@@ -72,11 +74,29 @@ def _median(sorted_x: list[int]) -> Fraction:
     return Fraction(sorted_x[n // 2 - 1] + sorted_x[n // 2], 2)
 
 
+def _mode_data(rng: np.random.Generator, n: int, top: int) -> list[int] | None:
+    """n values in 1…top with one most frequent value: it appears two or three times, and with
+    three another value may appear twice (so the first repeat met is not always the mode)."""
+    (copies,) = random_ints(rng, 1, 2, 3)
+    distinct = n - copies + 1
+    if distinct > top or distinct < 2:
+        return None
+    keys = rng.random(top + n).tolist()
+    values = sorted(range(1, top + 1), key=keys.__getitem__)[:distinct]
+    x = [values[0]] * copies + values[1:]
+    if copies == 3 and distinct >= 3:
+        x[-1] = x[copies]  # a second value, twice
+    order = sorted(range(n), key=keys[top:].__getitem__)
+    return [x[i] for i in order]
+
+
 def _build_descriptive(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     question, n, top = p["question"], p["n"], p["value_max"]
     if question not in _DESCRIPTIVE or n < 3 or top < 2:
         return None
-    x = random_ints(rng, n, 1, top)
+    x = _mode_data(rng, n, top) if question == "mode" else random_ints(rng, n, 1, top)
+    if x is None:
+        return None
     total = sum(x)
     if question in _SPREAD and total % n:
         # an integer mean keeps the deviations whole: move the last value to the nearest total
@@ -96,7 +116,7 @@ def _build_descriptive(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
     dev = [v - total // n for v in x]
     q = sum(d * d for d in dev)
     mad = sum(abs(d) for d in dev) / n
-    fmt = INTEGER if question == "mode" else fixed(2)
+    fmt = INTEGER if question == "mode" else _FIXED2
     steps: list[str] = []
     ddof = 1 if question.startswith("unbiased") else 0
     divisor = n - ddof
@@ -147,13 +167,14 @@ def _build_descriptive(p: dict[str, Any], rng: np.random.Generator) -> Draft | N
         answer = Fraction(mode_value)
         repeated = next(v for i, v in enumerate(x) if v in x[:i])
 
-        def whole(v: Fraction) -> float | None:
-            return float(v) if v.denominator == 1 else None
+        def whole(v: Fraction) -> float:
+            """v as the integer the prompt asks for (四捨五入)."""
+            return float(half_up_units(v.numerator, v.denominator))
 
         candidates = [
             ("used-count", "最頻値の値ではなく、その出現回数を答えています", float(mode_count)),
-            ("used-median", "中央値を答えています", whole(median)),
-            ("used-mean", "平均値を答えています", whole(mean)),
+            ("used-median", "中央値（を整数に丸めた値）を答えています", whole(median)),
+            ("used-mean", "平均値（を整数に丸めた値）を答えています", whole(mean)),
             ("largest-value", "最大値を答えています", float(s[-1])),
             (
                 "first-repeated",
@@ -245,7 +266,7 @@ def _build_moving_average(p: dict[str, Any], rng: np.random.Generator) -> Draft 
     if kind not in ("sma", "ema") or length < 4 or not 2 <= window < length or not 0 < alpha < 1:
         return None
     x = random_ints(rng, length, 10, 40)
-    fmt = fixed(2)
+    fmt = _FIXED2
     series = "、".join(f"{t + 1} 日目 {v}" for t, v in enumerate(x))
     if kind == "sma":
         (day,) = random_ints(rng, 1, window, length)
