@@ -28,6 +28,12 @@ FAMILIES = (
     "normalization",
     "training",
     "tinycnn",
+    "classification",
+    "evaluation",
+    "statistics",
+    "similarity",
+    "probability",
+    "rl",
 )
 """The family modules, in registry order."""
 

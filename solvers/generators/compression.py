@@ -149,7 +149,7 @@ def _quantize_problem(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         ),
         (
             "forgot-clamp",
-            f"表現範囲 [{qmin}, {qmax}] にクリップしていません",
+            f"表現範囲 [{fmt_int(qmin)}, {fmt_int(qmax)}] にクリップしていません",
             float(raw) if not qmin <= raw <= qmax else None,
         ),
         (
@@ -162,7 +162,7 @@ def _quantize_problem(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
     return Draft(
         params={**p, "question": "quantize", "x": x},
         prompt=(
-            f"スケール s = {fmt_plain(s)}、ゼロ点 z = {z} の{_range_text(signed)}量子化"
+            f"スケール s = {fmt_plain(s)}、ゼロ点 z = {fmt_int(z)} の{_range_text(signed)}量子化"
             "（q = clamp(round(x/s) + z)）で、実数 x = "
             f"{fmt_plain(x)} を量子化した整数 q を求めよ。"
         ),
@@ -171,8 +171,8 @@ def _quantize_problem(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         candidates=candidates,
         steps=[
             f"x/s = {fmt_plain(x)}/{fmt_plain(s)} = {fmt_plain(round(ratio, 6))}、"
-            f"四捨五入して {round(ratio)}",
-            f"ゼロ点を足して {round(ratio)} + {z} = {raw}{clamp}",
+            f"四捨五入して {fmt_int(round(ratio))}",
+            f"ゼロ点を足して {fmt_int(round(ratio))} + {paren(fmt_int(z))} = {fmt_int(raw)}{clamp}",
         ],
         hint=_INT_HINT,
     )

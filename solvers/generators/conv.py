@@ -383,8 +383,8 @@ def _build_conv_by_hand(p: dict[str, Any], rng: np.random.Generator) -> Draft | 
         steps=[
             f"出力の {row} 行 {col} 列は、入力の {row}〜{row + 2} 行・{col}〜{col + 2} 列の窓に"
             "カーネルを重ね、同じ位置どうしの積を足してバイアスを加えた値（カーネルは回転しない）",
-            f"積の和: {terms} = {plain}",
-            f"バイアスを足して {plain}{bias_text} = {fmt_int(answer)}",
+            f"積の和: {terms} = {fmt_int(plain)}",
+            f"バイアスを足して {fmt_int(plain)}{bias_text} = {fmt_int(answer)}",
         ],
     )
 

@@ -19,6 +19,7 @@ from typing import Any
 from solvers.generators import REGISTRY
 from solvers.problem import Problem
 
+from .hand_exact_stats import EXACT_STATS
 from .hand_numbers import (
     CTX,
     PI,
@@ -430,5 +431,6 @@ EXACT: dict[str, Callable[[Problem], Value]] = {
     "zero_memory": _zero,
     "tinycnn_shapes": _tinycnn_shapes,
     "tinycnn_experiment": _tinycnn_experiment,
+    **EXACT_STATS,
 }
 """Generator name → its answer recomputed from the problem."""

@@ -5,8 +5,6 @@ that check() grades the right answer correct and names the expected mistake for 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -14,35 +12,7 @@ import pytest
 from solvers.generators import REGISTRY
 from solvers.problem import Problem, Verdict, check
 
-Value = float | tuple[float, ...]
-Calc = Value | Callable[[dict[str, Any]], Value]
-
-
-@dataclass(frozen=True)
-class Case:
-    """One pinned diagnosis: ``wrong`` on generator ``name`` with ``pinned`` parameters is
-    ``code``; ``answer`` is the right answer. Either may be computed from the problem's params
-    (for the parts the generator draws itself, e.g. logits)."""
-
-    name: str
-    pinned: dict[str, Any]
-    answer: Calc
-    wrong: Calc
-    code: str
-    seed: int = 0
-    marks: tuple = field(default=())
-
-
-def make(name: str, pinned: dict[str, Any], seed: int = 0) -> Problem:
-    """The problem of ``name`` with every parameter in ``pinned`` fixed to one value."""
-    p = REGISTRY[name].generate(seed, {k: [v] for k, v in pinned.items()})
-    for k, v in pinned.items():
-        assert p.params[k] == v, (k, p.params[k], v)
-    return p
-
-
-def value(calc: Calc, params: dict[str, Any]) -> Value:
-    return calc(params) if callable(calc) else calc
+from .pinned import Case, assert_diagnosed, make, params_of
 
 
 def sigmoid(x: float) -> float:
@@ -612,22 +582,9 @@ CASES.update(
 # ------------------------------------------------------------------------------------ tests
 
 
-def _params(cases: dict[str, Case]) -> list:
-    return [pytest.param(case, id=key, marks=case.marks) for key, case in cases.items()]
-
-
-@pytest.mark.parametrize("case", _params(CASES))
+@pytest.mark.parametrize("case", params_of(CASES))
 def test_named_mistake_is_diagnosed(case: Case):
-    p = make(case.name, case.pinned, case.seed)
-    answer = value(case.answer, p.params)
-    assert p.answer == pytest.approx(answer, rel=1e-9, abs=1e-12)
-    assert check(p, answer) == Verdict(True, None)
-    wrong = value(case.wrong, p.params)
-    verdict = check(p, wrong)
-    assert verdict.correct is False
-    assert verdict.misconception is not None, f"{wrong!r} matched no mistake"
-    assert verdict.misconception.code == case.code
-    assert verdict.misconception.label  # Japanese feedback for the student
+    assert_diagnosed(case)
 
 
 # ------------------------------------------------------------- gradient at 0: the convention

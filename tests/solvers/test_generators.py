@@ -26,6 +26,8 @@ TOPICS_FILE = Path(__file__).resolve().parents[2] / "questionbank" / "topics.yam
 JAPANESE = re.compile(r"[\u3040-\u309f\u30a0-\u30ff\u4e00-\u9fff]")
 LATEX = re.compile(r"\\[A-Za-z]+|\\[\[\](){}]|\$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ASCII_MINUS = re.compile(r"(?<![\w)])-\d")
+"""A hyphen-minus before a digit: shown numbers use the minus sign (−), as ``formatting`` does."""
 
 
 def seeds_for(name: str) -> range:
@@ -105,8 +107,8 @@ def assert_invariants(p: Problem, name: str, seed: int) -> None:
 # ------------------------------------------------------------------------ per-generator tests
 
 
-def test_registry_lists_the_36_generators():
-    assert len(NAMES) == 36
+def test_registry_lists_the_53_generators():
+    assert len(NAMES) == 53
     assert len(set(NAMES)) == len(NAMES)
     for name in NAMES:
         assert get(name) is REGISTRY[name]
@@ -156,6 +158,17 @@ def test_invariants_over_fixed_seeds(name):
 @given(seed=st.integers(0, 2**31 - 1))
 def test_invariants_hold_for_any_seed(name, seed):
     assert_invariants(REGISTRY[name].generate(seed), name, seed)
+
+
+@pytest.mark.parametrize("name", FAST, ids=FAST)
+def test_negative_numbers_are_shown_with_the_minus_sign(name):
+    bad = set()
+    for seed in range(100):
+        p = REGISTRY[name].generate(seed)
+        texts = [p.prompt, p.solution, *(c.text for c in p.choices)]
+        texts += [m.label for m in p.misconceptions]
+        bad.update(m.group(0) + f" (seed {seed})" for t in texts for m in ASCII_MINUS.finditer(t))
+    assert not bad, sorted(bad)[:5]
 
 
 # ----------------------------------------------------------------------------- junk answers

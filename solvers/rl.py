@@ -1,0 +1,137 @@
+"""Tabular reinforcement learning by hand: returns, ε-greedy policies and one-step updates.
+
+Rewards are indexed as in Sutton & Barto: the reward after the action at time t is r_{t+1}, so
+the return G_t = r_{t+1} + γr_{t+2} + γ²r_{t+3} + … weighs the first reward by γ⁰ = 1. An update
+returns the new value of the entry it changes; ``terminal=True`` means s′ ends the episode, so
+nothing is bootstrapped from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from solvers._checks import finite, real_array
+
+
+def _discount(gamma: Any) -> float:
+    g = finite("gamma", gamma)
+    if not 0 <= g <= 1:
+        raise ValueError(f"gamma must lie in [0, 1], got {gamma!r}")
+    return g
+
+
+def _step_size(alpha: Any) -> float:
+    a = finite("alpha", alpha)
+    if not 0 < a <= 1:
+        raise ValueError(f"alpha must lie in (0, 1], got {alpha!r}")
+    return a
+
+
+def _values(name: str, values: Any) -> np.ndarray:
+    v = real_array(name, values)
+    if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)):
+        raise ValueError(f"{name} must be a non-empty 1-D list of finite numbers, got {values!r}")
+    return v
+
+
+def returns(rewards: Any, gamma: float) -> np.ndarray:
+    """割引収益 G_t for every t of an episode, by G_t = r_{t+1} + γG_{t+1} from the end
+    (G after the last reward is 0).
+
+    Args:
+        rewards: r₁, r₂, …, r_T in order.
+        gamma: the discount rate γ in [0, 1].
+
+    Raises:
+        ValueError: no rewards, a non-finite one, or γ outside [0, 1].
+    """
+    r = _values("rewards", rewards)
+    g = _discount(gamma)
+    out = np.empty_like(r, dtype=np.float64)
+    acc = 0.0
+    for t in range(r.size - 1, -1, -1):
+        acc = r[t] + g * acc
+        out[t] = acc
+    return out
+
+
+def discounted_return(rewards: Any, gamma: float) -> float:
+    """G₀ = Σₖ γᵏ r_{k+1}: the return from the start of the episode.
+
+    Raises:
+        ValueError: as for :func:`returns`.
+    """
+    r = _values("rewards", rewards)
+    return float(np.dot(_discount(gamma) ** np.arange(r.size), r))
+
+
+def epsilon_greedy_probs(q_values: Any, epsilon: float) -> np.ndarray:
+    """Each action's probability under ε-greedy: with probability ε an action uniformly at random
+    (the greedy one included), otherwise the greedy one. A greedy action gets 1 − ε + ε/|A|, any
+    other ε/|A|; tied maxima share the greedy 1 − ε equally.
+
+    Raises:
+        ValueError: no actions, a non-finite value, or ε outside [0, 1].
+    """
+    q = _values("q_values", q_values)
+    eps = finite("epsilon", epsilon)
+    if not 0 <= eps <= 1:
+        raise ValueError(f"epsilon must lie in [0, 1], got {epsilon!r}")
+    greedy = q == q.max()
+    return eps / q.size + (1 - eps) * greedy / greedy.sum()
+
+
+def _update(
+    value: Any, reward: Any, bootstrap: float, alpha: Any, gamma: Any, terminal: bool
+) -> float:
+    v, r = finite("value", value), finite("reward", reward)
+    a, g = _step_size(alpha), _discount(gamma)
+    target = r if terminal else r + g * bootstrap
+    return v + a * (target - v)
+
+
+def q_learning_update(
+    q: float, reward: float, next_q: Any, alpha: float, gamma: float, terminal: bool = False
+) -> float:
+    """Q 学習 (off-policy): Q(s,a) ← Q(s,a) + α[r + γ maxₐ′ Q(s′,a′) − Q(s,a)].
+
+    Args:
+        q: Q(s, a) before the update.
+        reward: r received after a.
+        next_q: Q(s′, ·) for every action in s′.
+        alpha: step size in (0, 1]; gamma: discount rate in [0, 1].
+        terminal: s′ ends the episode (the target is r alone).
+
+    Raises:
+        ValueError: non-finite input, or α, γ out of range.
+    """
+    best = float(_values("next_q", next_q).max())
+    return _update(q, reward, best, alpha, gamma, terminal)
+
+
+def sarsa_update(
+    q: float, reward: float, next_q: float, alpha: float, gamma: float, terminal: bool = False
+) -> float:
+    """SARSA (on-policy): Q(s,a) ← Q(s,a) + α[r + γQ(s′,a′) − Q(s,a)], a′ being the action the
+    policy actually takes next.
+
+    Args:
+        next_q: Q(s′, a′) of that next action.
+
+    Raises:
+        ValueError: as for :func:`q_learning_update`.
+    """
+    return _update(q, reward, finite("next_q", next_q), alpha, gamma, terminal)
+
+
+def td0_update(
+    v: float, reward: float, next_v: float, alpha: float, gamma: float, terminal: bool = False
+) -> float:
+    """TD(0) state-value update: V(s) ← V(s) + α[r + γV(s′) − V(s)].
+
+    Raises:
+        ValueError: as for :func:`q_learning_update`.
+    """
+    return _update(v, reward, finite("next_v", next_v), alpha, gamma, terminal)
