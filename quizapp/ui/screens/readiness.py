@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -76,33 +77,34 @@ class ReadinessScreen(Screen[None]):
         self.report = report
         self.sub_title = f"試験対策 {report.exam.name}"
         f = report.forecast
-        lines = Text()
-        lines.append(f"{report.exam.name} {report.when}の予測得点 ", style="bold")
-        lines.append(f"{pct(f.score)}（80% の範囲 {pct(f.low)}–{pct(f.high)}）", style="bold")
-        lines.append(f"\n合格ラインの目安 {pct(report.pass_line)}（推定）")
-        lines.append(
-            f" ・ シラバス {report.covered}/{report.examined} 項目に問題あり"
-            f" ・ 未学習のカードは初回正答率から {pct(f.prior)} と見込みます"
+        head = Text(
+            f"{report.exam.name} {report.when}の予測得点 "
+            f"{pct(f.score)}（80% の範囲 {pct(f.low)}–{pct(f.high)}）",
+            style="bold",
         )
-        costly = "、".join(f"{a.name}（−{a.points_lost:.0%}）" for a in f.costliest(3))
-        lines.append("\n失点の大きい分野: ")
-        lines.append_text(plain(costly))
+        lines = [
+            f"合格ラインの目安 {pct(report.pass_line)}（推定） ・ シラバス {report.covered}/"
+            f"{report.examined} 項目に問題あり ・ 未学習のカードは初回正答率から {pct(f.prior)}"
+            " と見込みます",
+            "失点の大きい分野: "
+            + "、".join(f"{a.name}（−{a.points_lost:.0%}）" for a in f.costliest(3)),
+        ]
         if report.calibration is not None:
             c = report.calibration
             lines.append(
-                f"\n模擬試験 {c.mocks} 回との比較: 予測の平均誤差 {c.mean_error:.0%}"
+                f"模擬試験 {c.mocks} 回との比較: 予測の平均誤差 {c.mean_error:.0%}"
                 f"（{'楽観的' if c.bias > 0 else '慎重'}な側に {abs(c.bias):.0%}）"
             )
         if report.mocks:
-            recent = report.mocks[-5:]
-            lines.append("\n模擬試験の記録: ")
             lines.append(
-                "、".join(
+                "模擬試験の記録: "
+                + "、".join(
                     f"{m.ended_at.astimezone():%m/%d} {m.correct}/{m.asked}（{m.score:.0%}）"
-                    for m in recent
+                    for m in report.mocks[-5:]
                 )
             )
-        self.query_one("#readiness-forecast", Static).update(lines)
+        # JText wraps the Japanese way: no line starts with 、 or ）
+        self.query_one("#readiness-forecast", Static).update(Group(head, JText("\n".join(lines))))
         self.query_one("#readiness-plan", Static).update(JText(report.plan_line))
         today = ctx.clock().astimezone().date()
         days = [today - timedelta(days=n) for n in range(DAYS - 1, -1, -1)]
