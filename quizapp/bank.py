@@ -213,7 +213,15 @@ def load_bank(
 # --- validated bank cache ----------------------------------------------------------------------
 
 
-_DEPENDS_ON = ("bank.py", "bankyaml.py", "items.py", "loader.py", "schema.py")
+_DEPENDS_ON = (
+    "bank.py",
+    "bankyaml.py",
+    "items.py",
+    "loader.py",
+    "placement.py",
+    "schema.py",
+    "syllabus.py",
+)
 """The modules whose code decides the validated bank (all of them beside this one)."""
 
 

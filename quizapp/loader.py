@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from quizapp import schema
+from quizapp import placement, schema
 from quizapp.bank import (
     Bank,
     BankError,
@@ -29,7 +29,7 @@ from quizapp.bank import (
 from quizapp.bankyaml import BadValue, LineDict, bad_values, read_yaml, yaml_error_line
 from quizapp.items import CODE_BLANK, Topic
 from quizapp.safetext import visible
-from quizapp.syllabus import ADVANCED_TAG, Syllabus, syllabus_from
+from quizapp.syllabus import Syllabus, syllabus_from
 
 BLANK_MARK = re.compile(r"【(\d+)】")
 TRIAL_SEEDS = range(5)
@@ -53,7 +53,7 @@ def read_bank(
     syllabus, syllabus_errors = load_syllabus(syllabus_path(topics_path), cache_dir)
     errors += syllabus_errors
     if syllabus is not None:
-        errors += _topic_syllabus_problems(topics_path, topics, syllabus, cache_dir)
+        errors += placement.topic_problems(topics_path, topics, syllabus, cache_dir)
     bank = Bank(topics=topics, items={}, errors=errors, syllabus=syllabus)
     for directory in directories:
         if not directory.is_dir():
@@ -133,37 +133,6 @@ def load_syllabus(
     if parsed is None:
         return None, errors
     return syllabus_from(parsed.model_dump()), []
-
-
-def _topic_syllabus_problems(
-    path: Path, topics: Mapping[str, Topic], syllabus: Syllabus, cache_dir: Path | None
-) -> list[BankError]:
-    """Every topic serves known syllabus ids, or is marked advanced (beyond both syllabi)."""
-    lines = {
-        t.get("id"): getattr(t, "line", 1)
-        for t in (read_yaml(path, cache_dir) or {}).get("topics", [])
-        if isinstance(t, dict)
-    }
-    errors = []
-    for topic in topics.values():
-        line = lines.get(topic.id, 1)
-        unknown = [i for i in topic.syllabus if i not in syllabus.items]
-        if unknown:
-            errors.append(BankError(path, line, topic.id, f"syllabus: unknown id {unknown[0]}"))
-        if topic.advanced and topic.syllabus:
-            errors.append(
-                BankError(path, line, topic.id, "syllabus: an advanced topic serves no syllabus id")
-            )
-        elif not topic.advanced and not topic.syllabus:
-            errors.append(
-                BankError(
-                    path,
-                    line,
-                    topic.id,
-                    "syllabus: name the syllabus ids this topic serves (or mark it advanced: true)",
-                )
-            )
-    return errors
 
 
 def _message(err: Mapping[str, Any]) -> str:
@@ -279,7 +248,7 @@ def _load_item(
         ok = False
     topic = bank.topics.get(item.topic)
     if bank.syllabus is not None and topic is not None and (topic.syllabus or topic.advanced):
-        for problem, key in _syllabus_problems(item, topic, bank.syllabus):
+        for problem, key in placement.item_problems(item, topic, bank.syllabus):
             err(problem, key_line(key))
             ok = False
         folder = bank.syllabus.folder_for(topic.syllabus)
@@ -293,41 +262,6 @@ def _load_item(
         bank.items[item.id] = schema.to_item(item)
         bank.locations[item.id] = (path, line)
         bank.raw_lines[item.id] = _check_lines(raw)
-
-
-def _syllabus_problems(
-    item: schema.Trap | schema.Choice | schema.Fill | schema.Generated,
-    topic: Topic,
-    syllabus: Syllabus,
-) -> list[tuple[str, str]]:
-    """(message, key) for an item that does not fit its topic's place in the syllabus."""
-    if topic.advanced:
-        if ADVANCED_TAG not in item.tags:
-            return [(f"tags: an item of an advanced topic is tagged {ADVANCED_TAG}", "tags")]
-        return []
-    problems = []
-    outside = [i for i in item.syllabus if i not in topic.syllabus]
-    if outside:
-        problems.append(
-            (f"syllabus: {outside[0]} is not one of topic {topic.id}'s ids", "syllabus")
-        )
-    ids = item.syllabus or topic.syllabus
-    served = syllabus.exams_of(ids)
-    for exam in item.exams:
-        if exam not in served and ADVANCED_TAG not in item.tags:
-            problems.append(
-                (
-                    f"exams: tagged {exam} but its syllabus ids ({', '.join(ids)}) are not in "
-                    f"the {exam} syllabus (retag it, or tag it {ADVANCED_TAG} and say so)",
-                    "exams",
-                )
-            )
-    if any(i.startswith("G-L") for i in ids):
-        if item.source.ref is None:
-            problems.append(("source: a law or ethics item names its basis in `ref`", "source"))
-        if item.as_of is None:
-            problems.append(("as_of: a law or ethics item says when it was last checked", "as_of"))
-    return problems
 
 
 def _check_lines(raw: LineDict) -> dict[str, Any]:

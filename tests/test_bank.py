@@ -506,7 +506,8 @@ def test_a_warm_start_rebuilds_the_validated_bank_without_validating(tmp_path: P
         "gens = {'conv_output_size': Gen()}\n"
         "b = bank.load_bank([Path(sys.argv[1])], generators=gens, cache_dir=Path(sys.argv[2]))\n"
         "assert b.items and b.errors\n"
-        "loaded = {'pydantic', 'yaml', 'quizapp.loader', 'quizapp.bankyaml', 'quizapp.schema'}"
+        "loaded = {'pydantic', 'yaml', 'quizapp.loader', 'quizapp.bankyaml', 'quizapp.schema',"
+        " 'quizapp.placement'}"
         " & set(sys.modules)\n"
         "assert not loaded, f'a warm start imported {sorted(loaded)}'\n"
     )

@@ -25,6 +25,13 @@ CORE = [
     "quizapp.notebook",
     "quizapp.answerkey",
     "quizapp.errata",
+    "quizapp.placement",
+    "quizapp.syllabus",
+    "quizapp.coverage",
+    "quizapp.forecast",
+    "quizapp.mock",
+    "quizapp.plan",
+    "quizapp.readiness",
 ]
 
 
