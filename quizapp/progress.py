@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 from quizapp.bank import Bank
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import GEN_PREFIX, card_key_for
-from quizapp.store import Store
+from quizapp.store import CardState, Store
 
 MIN_ANSWERS_FOR_WEAKNESS = 3
 SOON = timedelta(hours=1)
@@ -155,13 +155,19 @@ def exam_countdown(view: Overview) -> str | None:
 
 
 def due_forecast(
-    store: Store, now: datetime, days: int, tz: tzinfo | None = None
+    store: Store,
+    now: datetime,
+    days: int,
+    tz: tzinfo | None = None,
+    cards: Sequence[CardState] | None = None,
 ) -> list[tuple[date, int]]:
-    """Cards falling due on each of the next ``days`` days (today includes everything overdue)."""
+    """Cards falling due on each of the next ``days`` days (today includes everything overdue).
+
+    ``cards``: the store's cards when the caller has already read them."""
     tz = tz or now.astimezone().tzinfo
     today = now.astimezone(tz).date()
     counts = dict.fromkeys((today + timedelta(days=i) for i in range(days)), 0)
-    for card in store.all_cards():
+    for card in store.all_cards() if cards is None else cards:
         if card.suspended:
             continue
         day = max(card.due.astimezone(tz).date(), today)

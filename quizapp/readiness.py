@@ -11,10 +11,17 @@ from typing import Any
 from quizapp import plan, progress
 from quizapp.bank import Bank
 from quizapp.coverage import Coverage, Learner, coverage
-from quizapp.forecast import Calibration, Forecast, calibration, exam_cards, from_store
+from quizapp.forecast import (
+    Calibration,
+    Forecast,
+    calibration,
+    exam_cards,
+    first_answer_prior,
+    forecast,
+)
 from quizapp.mock import PASS_LINE
 from quizapp.scheduler import SrsScheduler
-from quizapp.store import Store
+from quizapp.store import CardState, Store
 from quizapp.store.readiness import MockRecord
 from quizapp.syllabus import Exam
 
@@ -60,22 +67,29 @@ def build(
     settings: Any,
     exam: str,
     now: datetime,
+    rows: list[Coverage] | None = None,
 ) -> Report | None:
-    """The report for ``exam``; None when the bank has no syllabus for it."""
+    """The report for ``exam``; None when the bank has no syllabus for it.
+
+    ``rows``: :func:`quizapp.coverage.coverage` of the exam, when the caller keeps it (it depends
+    on the bank alone). The log is read once: home asks for a report per exam on every refresh.
+    """
     if bank.syllabus is None or exam not in bank.syllabus.exams:
         return None
     at, when = forecast_moment(scheduler, now)
-    result = from_store(bank, store, scheduler, exam, at)
+    cards = store.all_cards()
+    prior = first_answer_prior(store.first_results())
+    result = forecast(bank, exam, at, scheduler.recall_at(cards, at), prior)
     counts = store.answer_counts_by_card()
-    recall = scheduler.recall_at(store.all_cards(), now)
-    rows = [(row, row.learner(counts, recall)) for row in coverage(bank, exam)]
+    recall = scheduler.recall_at(cards, now)
+    rows = [(row, row.learner(counts, recall)) for row in rows or coverage(bank, exam)]
     mocks = store.mock_results(exam)
     return Report(
         exam=bank.syllabus.exams[exam],
         when=when,
         forecast=result,
         rows=rows,
-        plan_line=_plan_line(bank, store, scheduler, settings, exam, now, counts),
+        plan_line=_plan_line(bank, store, scheduler, settings, exam, now, counts, cards),
         history=store.forecast_history(exam, now.astimezone().date() - timedelta(HISTORY_DAYS)),
         calibration=calibration((m.forecast, m.score) for m in mocks if m.forecast is not None),
         mocks=mocks,
@@ -90,15 +104,16 @@ def _plan_line(
     exam: str,
     now: datetime,
     counts: dict[str, tuple[int, int]],
+    cards: list[CardState],
 ) -> str:
     if scheduler.exam_date is None:
         return "受験日を設定すると、試験日までの学習計画（1日の新規枚数）を表示します（設定 o）。"
-    cards = set().union(*exam_cards(bank, exam).values())
-    week = progress.due_forecast(store, now, 7)
+    keys = set().union(*exam_cards(bank, exam).values())
+    week = progress.due_forecast(store, now, 7, cards=cards)
     p = plan.plan(
         exam_date=scheduler.exam_date,
         today=now.astimezone().date(),
-        unseen=len(cards - counts.keys()),
+        unseen=len(keys - counts.keys()),
         reviews_per_day=sum(n for _, n in week) / len(week),
         seconds=store.answer_seconds(),
         minutes=settings.daily_minutes or None,

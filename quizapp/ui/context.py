@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from quizapp.bank import Bank
 from quizapp.config import Settings
+from quizapp.coverage import Coverage, coverage
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Mode, Session
 from quizapp.store import Store
@@ -32,6 +33,15 @@ class AppContext:
         take effect for the next answer."""
         self.settings = settings
         self.scheduler = SrsScheduler.from_settings(settings, fuzz=self.fuzz, seed=self.seed)
+
+    _coverage: dict[str, list[Coverage]] = field(default_factory=dict, repr=False)
+
+    def coverage(self, exam: str) -> list[Coverage]:
+        """The bank's coverage of ``exam``'s syllabus, computed once: it depends on the bank alone
+        (matching every keyword against every item), and home asks for it on each refresh."""
+        if exam not in self._coverage:
+            self._coverage[exam] = coverage(self.bank, exam)
+        return self._coverage[exam]
 
     def session(
         self,

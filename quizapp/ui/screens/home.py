@@ -160,7 +160,9 @@ class HomeScreen(Screen[None]):
         ctx = self.context
         out = []
         for exam in ctx.bank.syllabus.exams if ctx.bank.syllabus else ():
-            report = readiness.build(ctx.bank, ctx.store, ctx.scheduler, ctx.settings, exam, now)
+            report = readiness.build(
+                ctx.bank, ctx.store, ctx.scheduler, ctx.settings, exam, now, ctx.coverage(exam)
+            )
             if report is None:
                 continue
             out.append(readiness.headline(report))

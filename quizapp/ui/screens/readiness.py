@@ -67,7 +67,13 @@ class ReadinessScreen(Screen[None]):
     def show(self) -> None:
         ctx = self.context
         report = readiness.build(
-            ctx.bank, ctx.store, ctx.scheduler, ctx.settings, self.exam, ctx.clock()
+            ctx.bank,
+            ctx.store,
+            ctx.scheduler,
+            ctx.settings,
+            self.exam,
+            ctx.clock(),
+            ctx.coverage(self.exam),
         )
         if report is None:
             self.query_one("#readiness-forecast", Static).update(
