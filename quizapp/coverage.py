@@ -6,6 +6,7 @@ command and screen, the content tests and the forecast agree on what "covered" m
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
@@ -15,6 +16,9 @@ from datetime import date, timedelta
 from quizapp.bank import Bank
 from quizapp.items import Choice, Fill, Generated, Item, Trap
 from quizapp.syllabus import ADVANCED_TAG, SyllabusItem
+
+_JOINER = re.compile(r"(?<=\S)と(?=[A-Za-z0-9ァ-ヶー一-龥])")
+"""「と」 joining two terms (「ROCとAUC」), followed by a term not written in hiragana."""
 
 KIND_ORDER = ("choice", "code", "trap", "fill", "generated")
 """Kinds as coverage counts them: a choice item with code is a code item."""
@@ -85,7 +89,7 @@ def text_of(item: Item) -> str:
 def keyword_forms(keyword: str) -> list[list[str]]:
     """The ways an item may mention an official keyword: each form is a list of parts that must
     all appear. 「確率的勾配降下法(SGD)」 is met by either name, 「ReLU関数」 by 「ReLU」, and
-    「偽陽性・偽陰性」 by both terms."""
+    「偽陽性・偽陰性」 and E資格's concept label 「MSEとMAE」 by both terms."""
     base = fold(keyword)
     forms = [[base]]
     if "(" in base and base.endswith(")"):
@@ -93,6 +97,8 @@ def keyword_forms(keyword: str) -> list[list[str]]:
         forms += [[outside.strip()], [inside.strip()]]
     elif "・" in base:
         forms.append([part for part in base.split("・") if part])
+    elif "と" in base and _JOINER.search(base):
+        forms.append([part for part in _JOINER.split(base) if part])
     if base.endswith("関数") and len(base) > 2:
         forms.append([base[: -len("関数")]])
     return forms

@@ -269,3 +269,11 @@ def test_coverage_command_prints_every_syllabus_item_of_the_exam(tmp_path: Path)
     assert ids == [i["id"] for i in shipped()["items"] if i["exam"] == "E"]
     assert "G-T" not in run.stdout
     assert "出題範囲 22 項目中" in run.stdout, "E-1.1 and E-4.5 are not examined"
+
+
+def test_keyword_forms_split_an_e_concept_label_joined_by_to() -> None:
+    from quizapp.coverage import keyword_forms
+
+    assert ["mse", "mae"] in keyword_forms("MSEとMAE")
+    assert ["半教師あり", "自己教師あり学習"] in keyword_forms("半教師ありと自己教師あり学習")
+    assert keyword_forms("AIとの協働") == [["aiとの協働"]]
