@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from quizapp.bank import bank_files, load_bank
+from quizapp.bank import load_bank
+from quizapp.bankfiles import bank_files
 from quizapp.paths import shipped_bank_dir
 
 TARGET = 1.5

@@ -10,154 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from quizapp.bankdata import CACHE_FORMAT, Bank, BankError, BankLoadError
+from quizapp.bankfiles import (
+    TooLarge,
+    bank_files,
+    check_bank_size,
+    list_bank,
+    read_bank_file,
+    syllabus_path,
+)
 from quizapp.files import write_cache_entry
-from quizapp.items import Item, Topic, item_from
-from quizapp.safetext import visible
+from quizapp.items import Topic, item_from
 from quizapp.syllabus import Syllabus, syllabus_from
 
-CACHE_FORMAT = 4
-"""Bump when a cache's encoding changes: old entries are then never read."""
-MAX_FILE_BYTES = 2 * 1024 * 1024
-"""A bank file is read up to this size (the largest shipped file is 25 kB); a bigger one is an
-error, never parsed: parsing takes about a second and 60 MB per megabyte."""
-MAX_BANK_BYTES = 8 * 1024 * 1024
-"""The item files of one bank directory are read up to this size in all (the shipped bank is
-0.8 MB)."""
-
-
-@dataclass(frozen=True)
-class BankError:
-    path: Path
-    line: int
-    item_id: str
-    message: str
-
-    def __str__(self) -> str:
-        """One line, every control character escaped: the path, the id and the message carry
-        bank text, which must not start a line of its own or steer a terminal."""
-        return visible(f"{self.path}:{self.line}: {self.item_id}: {self.message}", newlines=False)
-
-
-class BankLoadError(Exception):
-    """Raised by :func:`load_bank` when ``strict``; carries every error found."""
-
-    def __init__(self, errors: list[BankError]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(map(str, errors)))
-
-
-@dataclass
-class Bank:
-    topics: dict[str, Topic]
-    items: dict[str, Item]
-    locations: dict[str, tuple[Path, int]] = field(default_factory=dict)
-    errors: list[BankError] = field(default_factory=list)
-    raw_lines: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per item: line offsets of its check entries, options and code block (for error reports)."""
-    syllabus: Syllabus | None = None
-    """Both exams' syllabi, when the bank has a syllabus.yaml beside its topics.yaml."""
-
-    def by_topic(self, topic: str) -> list[Item]:
-        return [item for item in self.items.values() if item.topic == topic]
-
-    def summary(self) -> str:
-        """One line: item counts by kind and the number of topics covered."""
-        kinds = Counter(item.kind for item in self.items.values())
-        topics = {item.topic for item in self.items.values()}
-        parts = ", ".join(f"{k} {kinds[k]}" for k in ("trap", "choice", "fill", "generated"))
-        return f"{len(self.items)} items ({parts}) in {len(topics)}/{len(self.topics)} topics"
-
-
-NOT_ITEMS = frozenset({"topics.yaml", "syllabus.yaml"})
-
-
-def syllabus_path(topics_path: Path) -> Path:
-    """The syllabus that goes with a topics file: beside it."""
-    return topics_path.with_name("syllabus.yaml")
-
-
-class TooLarge(Exception):
-    """A bank file or directory over its size limit; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class BankListing:
-    files: list[Path]
-    """The item files (every *.yaml below the directory but topics and syllabus), sorted."""
-    outside: list[Path]
-    """Symlinks (to a file or a directory) whose target is outside the bank directory: never
-    followed, so a shared bank cannot make quizapp read elsewhere."""
-    size: int
-    """Bytes of ``files`` in all."""
-
-
-def list_bank(directory: Path) -> BankListing:
-    """What a bank directory holds. Symlinks are followed only to files inside the directory; a
-    symlinked directory is never entered (one inside would only repeat files already read)."""
-    root = os.path.realpath(directory)
-    files: list[Path] = []
-    outside: list[Path] = []
-    size = 0
-    for here, dirs, names in os.walk(directory):
-        for name in dirs:
-            path = Path(here, name)
-            if path.is_symlink() and not _within(path, root):
-                outside.append(path)
-        for name in names:
-            path = Path(here, name)
-            if not name.endswith(".yaml") or name in NOT_ITEMS:
-                continue
-            if path.is_symlink() and not _within(path, root):
-                outside.append(path)
-            elif path.is_file():
-                files.append(path)
-                with suppress(OSError):  # gone since: reading it reports that
-                    size += path.stat().st_size
-    return BankListing(sorted(files), sorted(outside), size)
-
-
-def _within(path: Path, root: str) -> bool:
-    target = os.path.realpath(path)
-    return os.path.commonpath([target, root]) == root
-
-
-def bank_files(directory: Path) -> list[Path]:
-    """The item files of a bank directory (see :func:`list_bank`)."""
-    return list_bank(directory).files
-
-
-def read_bank_file(path: Path) -> bytes:
-    """A bank file's bytes, never more than :data:`MAX_FILE_BYTES` of them.
-
-    Raises:
-        OSError: the file cannot be read.
-        TooLarge: the file is bigger.
-    """
-    with path.open("rb") as fh:
-        raw = fh.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise TooLarge(
-            f"file larger than {MAX_FILE_BYTES // 2**20} MB: not read (split it into several files)"
-        )
-    return raw
-
-
-def check_bank_size(listing: BankListing) -> None:
-    """Raises TooLarge when a directory's item files are too big in all to be read."""
-    if listing.size > MAX_BANK_BYTES:
-        raise TooLarge(
-            f"bank files total {listing.size / 2**20:.1f} MB, more than the "
-            f"{MAX_BANK_BYTES // 2**20} MB read from one directory: not read"
-        )
+__all__ = ["Bank", "BankError", "BankLoadError", "bank_files", "load_bank"]
 
 
 def load_bank(
@@ -215,6 +87,8 @@ def load_bank(
 
 _DEPENDS_ON = (
     "bank.py",
+    "bankdata.py",
+    "bankfiles.py",
     "bankyaml.py",
     "items.py",
     "loader.py",

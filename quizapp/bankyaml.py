@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from quizapp.bank import CACHE_FORMAT, read_bank_file
+from quizapp.bankdata import CACHE_FORMAT
+from quizapp.bankfiles import read_bank_file
 from quizapp.files import write_cache_entry
 from quizapp.safetext import visible
 
@@ -225,7 +226,7 @@ def read_yaml(path: Path, cache_dir: Path | None = None) -> Any:
 
     Raises:
         OSError: the file cannot be read.
-        quizapp.bank.TooLarge: the file is over :data:`quizapp.bank.MAX_FILE_BYTES`.
+        quizapp.bankfiles.TooLarge: the file is over :data:`quizapp.bankfiles.MAX_FILE_BYTES`.
         yaml.YAMLError: the file is not YAML, or is refused (see the module's docstring).
 
     With ``cache_dir``, the parsed tree is also kept there as JSON keyed by the file's bytes:

@@ -18,14 +18,8 @@ import yaml
 from pydantic import ValidationError
 
 from quizapp import placement, schema
-from quizapp.bank import (
-    Bank,
-    BankError,
-    TooLarge,
-    check_bank_size,
-    list_bank,
-    syllabus_path,
-)
+from quizapp.bankdata import Bank, BankError
+from quizapp.bankfiles import TooLarge, check_bank_size, list_bank, syllabus_path
 from quizapp.bankyaml import BadValue, LineDict, bad_values, read_yaml, yaml_error_line
 from quizapp.items import CODE_BLANK, Topic
 from quizapp.safetext import visible

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from quizapp import schema
-from quizapp.bank import BankError
+from quizapp.bankdata import BankError
 from quizapp.bankyaml import read_yaml
 from quizapp.items import Topic
 from quizapp.syllabus import ADVANCED_TAG, Syllabus

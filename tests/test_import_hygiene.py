@@ -8,6 +8,8 @@ from pathlib import Path
 
 CORE = [
     "quizapp.bank",
+    "quizapp.bankdata",
+    "quizapp.bankfiles",
     "quizapp.items",
     "quizapp.loader",
     "quizapp.bankyaml",
@@ -108,3 +110,10 @@ def test_a_review_opening_on_a_generated_card_imports_numpy_to_generate_it() -> 
     key, numpy, _ = _review_start(seed=7)  # opens on the test bank's generated card
     assert key.startswith("gen:")
     assert numpy
+
+
+def test_building_a_bank_never_imports_the_module_that_loads_one() -> None:
+    # quizapp.bank imports the loader (on a cache miss); the loader, the syllabus rules and the
+    # YAML reader take Bank and the bank files from their own modules, so there is no cycle
+    modules = _modules_after(["quizapp.loader", "quizapp.placement", "quizapp.bankyaml"])
+    assert "quizapp.bank" not in modules
