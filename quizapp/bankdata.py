@@ -16,7 +16,7 @@ from quizapp.items import Item, Topic
 from quizapp.safetext import visible
 from quizapp.syllabus import Syllabus
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 """Bump when a cache's encoding changes: old entries are then never read."""
 
 
@@ -56,6 +56,18 @@ class Bank:
 
     def by_topic(self, topic: str) -> list[Item]:
         return [item for item in self.items.values() if item.topic == topic]
+
+    def generator_of(self) -> Mapping[str, str]:
+        """The generator each generated item frames, by item id, in bank order: a cached bank
+        answers without decoding its items (a start needs the cards, not the items)."""
+        known = getattr(self.items, "generator_of", None)
+        if known is not None:
+            return known
+        return {
+            i.id: i.generator  # type: ignore[union-attr]
+            for i in self.items.values()
+            if i.kind == "generated"
+        }
 
     def summary(self) -> str:
         """One line: item counts by kind and the number of topics covered."""

@@ -138,3 +138,31 @@ def write_cache_entry(entry: Path, text: str) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+def write_private_cache(entry: Path, data: bytes, *, stale: str = "") -> None:
+    """Atomically replace a cache file that only this user may read or write, in a directory
+    nobody else may write to (created so, or made so if it is this user's), and drop the files
+    ``stale`` matches there (older formats) and what a killed writer left. Failures are ignored:
+    a read-only cache directory only costs speed."""
+    directory = entry.parent
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = directory.stat()
+        if _owned(info) and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            os.chmod(directory, stat.S_IMODE(info.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+        for old in directory.glob(stale) if stale else ():
+            old.unlink(missing_ok=True)
+        remove_stale_temporaries(entry)
+        fd, tmp = tempfile.mkstemp(  # owner-only, and kept so
+            prefix=f".{entry.name}.{os.getpid()}.", suffix=".tmp", dir=directory
+        )
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, entry)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass

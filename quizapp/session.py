@@ -511,9 +511,8 @@ def _option_feedback(question: Question, response: Any) -> tuple[OptionFeedback,
 def _generator_items(bank: Bank) -> dict[str, list[Generated]]:
     """The bank items naming each generator (lead-in, explanation and ranges), in bank order."""
     out: dict[str, list[Generated]] = {}
-    for item in bank.items.values():
-        if isinstance(item, Generated):
-            out.setdefault(item.generator, []).append(item)
+    for item_id, name in bank.generator_of().items():
+        out.setdefault(name, []).append(bank.items[item_id])  # type: ignore[arg-type]
     return out
 
 
@@ -578,9 +577,11 @@ def new_cards_today(
         return []
     if known is None:
         known = {c.card_key for c in store.all_cards()}
-    candidates = list(
-        dict.fromkeys(key for key in map(card_key_for, bank.items.values()) if key not in known)
-    )
+    generator_of = bank.generator_of()
+    keys = (
+        GEN_PREFIX + generator_of[i] if i in generator_of else i for i in bank.items
+    )  # card_key_for without decoding every item of a cached bank
+    candidates = list(dict.fromkeys(key for key in keys if key not in known))
     random.Random(seed).shuffle(candidates)
     return candidates[:budget]
 

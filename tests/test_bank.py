@@ -380,7 +380,7 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     fresh = load_bank([root], generators=GENERATORS)
     load_bank([root], generators=GENERATORS, cache_dir=cache)
-    for bank_entry in cache.glob("bank*.json"):
+    for bank_entry in cache.glob("bank*.marshal"):
         bank_entry.unlink()  # so that the files are read again (its own damage: further down)
     for n, entry in enumerate(sorted(cache.glob("*.json"))):
         entry.write_text(["{not json", '{"x": 1}', "[1, 2]"][n % 3], encoding="utf-8")
@@ -497,7 +497,7 @@ def test_a_warm_start_rebuilds_the_validated_bank_without_validating(tmp_path: P
     cache = tmp_path / "cache"
     fresh = load_bank([root], generators=GENERATORS)
     first = load_bank([root], generators=GENERATORS, cache_dir=cache)
-    assert len(list(cache.glob("bank*.json"))) == 1
+    assert len(list(cache.glob("bank*.marshal"))) == 1
     _same_bank(first, fresh)
     code = (
         "import sys\nfrom pathlib import Path\n"
@@ -528,7 +528,7 @@ def test_the_validated_bank_is_keyed_by_every_file_and_the_generators(tmp_path: 
     (root / "b.yaml").write_text("items: []\n", encoding="utf-8")
     bank = load_bank([root], generators=GENERATORS, cache_dir=cache)
     _same_bank(bank, load_bank([root], generators=GENERATORS))
-    assert len(list(cache.glob("bank*.json"))) == 1  # each key replaces the previous entry
+    assert len(list(cache.glob("bank*.marshal"))) == 1  # each key replaces the previous entry
 
 
 def test_a_damaged_validated_bank_is_validated_again(tmp_path: Path) -> None:
@@ -536,7 +536,7 @@ def test_a_damaged_validated_bank_is_validated_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     fresh = load_bank([root], generators=GENERATORS)
     load_bank([root], generators=GENERATORS, cache_dir=cache)
-    (entry,) = cache.glob("bank*.json")
+    (entry,) = cache.glob("bank*.marshal")
     damages = (
         "{not json",
         "[1, 2]",
@@ -563,5 +563,5 @@ def test_values_json_would_change_keep_the_validated_bank_out_of_the_cache(tmp_p
     fresh = load_bank([root], generators=GENERATORS)
     assert fresh.items["relu-trap"].check[0].args["table"] == {1: 2}
     _same_bank(load_bank([root], generators=GENERATORS, cache_dir=cache), fresh)
-    assert not list(cache.glob("bank*.json"))
+    assert not list(cache.glob("bank*.marshal"))
     _same_bank(load_bank([root], generators=GENERATORS, cache_dir=cache), fresh)
