@@ -8,6 +8,7 @@ syllabus (発展) never appear. The pace is the exam's, scaled to the number of 
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 from quizapp.bank import Bank
 from quizapp.coverage import syllabus_ids
 from quizapp.items import Choice, Generated
-from quizapp.session import Question, Session, card_key_for
+from quizapp.session import GenerationError, Question, Session, card_key_for
 from quizapp.syllabus import ADVANCED_TAG, Exam
 
 PASS_LINE = 0.7
@@ -141,6 +142,113 @@ class Sheet:
             "flags": sorted(self.flags),
         }
 
+    def restore(self, progress: Mapping[str, Any]) -> int:
+        """Put back a draft's answers and flags (see :func:`draft_progress`); returns the
+        question the learner was on. Raises ValueError, TypeError or LookupError for a progress
+        that does not fit this sheet."""
+        answers: dict[int, Any] = {}
+        for key, response in progress["answers"].items():
+            index = int(key)
+            positions = len(self.questions[index].options)
+            if not (isinstance(response, list) and response) or any(
+                type(p) is not int or not 0 <= p < positions for p in response
+            ):
+                raise ValueError(f"not an answer to question {index + 1}: {response!r}")
+            answers[index] = response
+        flags = {int(i) for i in progress["flags"]}
+        current = int(progress["index"])
+        if not flags <= set(range(len(self.questions))) or not 0 <= current < len(self.questions):
+            raise ValueError("a flag or the position is off the sheet")
+        self.answers, self.flags = answers, flags
+        return current
+
+
+def draft_plan(picked: Draw, sheet: Sheet, seed: int, forecast: float | None) -> dict[str, Any]:
+    """What a draft keeps once: the draw, its seed (the session's random order of options and
+    generated problems follows from it), the pace, and what each question showed (so a bank
+    changed since is noticed instead of giving answers to other options)."""
+    return {
+        "seed": seed,
+        "cards": [list(card) for card in picked.cards],
+        "seconds": picked.seconds,
+        "target": picked.target,
+        "forecast": forecast,
+        "shown": [_fingerprint(q) for q in sheet.questions],
+    }
+
+
+def draft_progress(sheet: Sheet, index: int, elapsed: float) -> dict[str, Any]:
+    """What a draft keeps on every change: answers, flags, the question on screen, time used."""
+    json = sheet.to_json()
+    return {"answers": json["answers"], "flags": json["flags"], "index": index, "elapsed": elapsed}
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """An unsubmitted mock as a draft gives it back."""
+
+    draw: Draw
+    seed: int
+    forecast: float | None
+    shown: list[str]
+    progress: Mapping[str, Any]
+
+    @property
+    def elapsed(self) -> float:
+        """Time used before the app closed. The time it stayed closed does not count: a crash is
+        not the learner's fault (the real exam's clock would have run on)."""
+        return min(max(float(self.progress["elapsed"]), 0.0), float(self.draw.seconds))
+
+
+def resumable(bank: Bank, exam: str, plan: Any, progress: Any) -> Resumable | None:
+    """A draft's plan read back, or None when it is not one (or names an exam the bank's
+    syllabus lacks)."""
+    if bank.syllabus is None or exam not in bank.syllabus.exams:
+        return None
+    try:
+        picked = Draw(
+            exam=bank.syllabus.exams[exam],
+            cards=[(str(key), str(area)) for key, area in plan["cards"]],
+            seconds=int(plan["seconds"]),
+            target={str(k): int(v) for k, v in plan["target"].items()},
+        )
+        forecast = plan["forecast"]
+        found = Resumable(
+            draw=picked,
+            seed=int(plan["seed"]),
+            forecast=None if forecast is None else float(forecast),
+            shown=[str(f) for f in plan["shown"]],
+            progress=dict(progress),
+        )
+        found.elapsed  # noqa: B018 - it must read
+    except (ValueError, TypeError, LookupError, AttributeError):
+        return None
+    return found
+
+
+def resumed_sheet(session: Session, found: Resumable) -> tuple[Sheet, int] | None:
+    """The draft's sheet built again through a session seeded as the first was, with its answers
+    and flags, and the question the learner was on; None when the bank has changed since (a
+    card gone, or a question that no longer shows what it showed)."""
+    if not all(session.resolvable(key) for key, _ in found.draw.cards):
+        return None
+    try:
+        sheet = sheet_for(session, found.draw)
+    except GenerationError:
+        return None
+    if [_fingerprint(q) for q in sheet.questions] != found.shown:
+        return None
+    try:
+        index = sheet.restore(found.progress)
+    except (ValueError, TypeError, LookupError, AttributeError):
+        return None
+    return sheet, index
+
+
+def _fingerprint(question: Question) -> str:
+    shown = "\0".join([question.card_key, question.prompt, *question.options])
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
 
 def sheet_for(session: Session, picked: Draw) -> Sheet:
     """Build every question of a draw through the session (a generator gets its instance now)."""
@@ -205,7 +313,11 @@ def submit(
     forecast: float | None = None,
 ) -> Result:
     """Grade the sheet: every answered question is graded, scheduled and committed through the
-    session; an unanswered one counts as wrong but is not logged (no answer was given)."""
+    session; an unanswered one counts as wrong but is not logged (no answer was given).
+
+    The draft goes first: a kill while grading leaves the answers graded so far in the log and
+    never offers them to be graded again."""
+    session.store.clear_mock_draft(session.session_id)
     per_area: dict[str, list[int]] = {a.name: [0, 0] for a in exam.areas}
     wrong = []
     each = seconds / max(len(sheet.answers), 1)

@@ -131,7 +131,7 @@ def test_the_app_is_built_as_the_command_builds_it(tmp_path: Path, cli_env: dict
     start, db_path, config_path, frozen, *refusal = result.stdout.split()
     assert (start, db_path, config_path, frozen) == ("review", str(db), str(config), "True")
     assert refusal[0] == "refused:"
-    assert list((tmp_path / "cache" / "quizapp" / "bank").glob("bank*.json"))
+    assert list((tmp_path / "cache" / "quizapp" / "bank").glob("bank*.marshal"))
 
 
 @pytest.mark.parametrize("n", ["0", "-2", "two"])

@@ -255,11 +255,11 @@ def test_failing_migration_rolls_back_and_stays_pending(tmp_path: Path) -> None:
 
 
 def newer_database(path: Path) -> Path:
-    """A database with one answer that claims schema version 7, written by a future quizapp."""
+    """A database with one answer that claims a schema version from a future quizapp."""
     with Store.open(path) as store:
         store.record_answer(review("a"), None)
     with raw(path) as conn:
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     return path
 
@@ -270,7 +270,8 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         Store.open(path)
     message = str(info.value)
-    assert str(path) in message and "7" in message and str(SCHEMA_VERSION) in message
+    newer = str(SCHEMA_VERSION + 1)
+    assert str(path) in message and newer in message and str(SCHEMA_VERSION) in message
     assert path.read_bytes() == before
 
 
@@ -331,7 +332,7 @@ def test_refusing_a_wal_database_leaves_no_wal_or_shm_file(tmp_path: Path) -> No
     path = newer_database(tmp_path / "p.db")
     stamp = path.stat().st_mtime_ns, tmp_path.stat().st_mtime_ns
     for create in (True, False):
-        with pytest.raises(StoreError, match="バージョン 7"):
+        with pytest.raises(StoreError, match=f"バージョン {SCHEMA_VERSION + 1}"):
             Store.open(path, create=create)
     assert [p.name for p in tmp_path.iterdir()] == ["p.db"]
     assert (path.stat().st_mtime_ns, tmp_path.stat().st_mtime_ns) == stamp

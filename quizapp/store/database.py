@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from quizapp import paths
 from quizapp.store import claims
+from quizapp.store.drafts import MockDrafts
 from quizapp.store.errors import write_error
 from quizapp.store.marks import LearnerMarks
 from quizapp.store.migrations import MIGRATIONS, Migration
@@ -44,7 +45,7 @@ def default_db_path() -> Path:
     return paths.db_path(None)
 
 
-class Store(ReadinessQueries, LearnerMarks):
+class Store(ReadinessQueries, LearnerMarks, MockDrafts):
     """The open progress database. Build it with :meth:`Store.open`; use it from one thread.
 
     Answers, queries and migrations go through the plain ``sqlite3`` connection; sqlite-utils

@@ -164,6 +164,19 @@ def m006_bookmarks(conn: sqlite3.Connection) -> None:
     )
 
 
+def m007_mock_drafts(conn: sqlite3.Connection) -> None:
+    """The unsubmitted mock exam's sheet, kept on every change (:mod:`quizapp.store.drafts`)."""
+    conn.execute(
+        """CREATE TABLE "mock_drafts" (
+   "session_id" INTEGER PRIMARY KEY REFERENCES "sessions"("id"),
+   "exam" TEXT NOT NULL,
+   "plan" TEXT NOT NULL,
+   "progress" TEXT NOT NULL,
+   "saved_at" TEXT NOT NULL
+) STRICT"""
+    )
+
+
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS "migrations" (
    "version" INTEGER PRIMARY KEY,
    "name" TEXT,
@@ -178,6 +191,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m004_forecasts,
     m005_self_rating,
     m006_bookmarks,
+    m007_mock_drafts,
 )
 """In order: migration ``n`` (1-based) takes the schema from version n−1 to n. Append only."""
 
@@ -221,6 +235,7 @@ TABLES: Mapping[str, tuple[str, ...]] = {
     "repairs": ("id", "repaired_at", "card_key", "reason", "before"),
     "forecasts": ("day", "exam", "score", "low", "high"),
     "bookmarks": ("card_key", "marked_at"),
+    "mock_drafts": ("session_id", "exam", "plan", "progress", "saved_at"),
 }
 """Each table's columns at :data:`SCHEMA_VERSION`. A database of that version lacking one is
 refused when opened (it was altered by hand); a test keeps this equal to what the migrations build,

@@ -63,6 +63,8 @@ class QuizApp(App[int]):
         self.context = context
         self.start = start
         self.started = False
+        self.drafts_offered = False
+        """Whether an unsubmitted mock exam was offered yet (once a run, as home first opens)."""
         self.theme = THEMES.get(context.settings.theme, "textual-dark")
 
     def get_default_screen(self) -> Screen:
@@ -91,6 +93,11 @@ class QuizApp(App[int]):
         from quizapp.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen(self.context))
+        if not self.drafts_offered:
+            self.drafts_offered = True
+            from quizapp.ui.screens.exam_resume import offer_draft
+
+            offer_draft(self, self.context)
 
     def on_unmount(self) -> None:
         self.context.store.close()

@@ -50,8 +50,10 @@ class AppContext:
         endless: str | None = None,
         numeric_choices: bool = False,
         new_limit: int | None = None,
+        seed: int | None = None,
         **settings: Any,
     ) -> Session:
+        """A session in ``mode`` (``seed``: its random order, else the app's)."""
         return Session(
             bank=self.bank,
             store=self.store,
@@ -59,7 +61,7 @@ class AppContext:
             generators=self.generators,
             mode=mode,
             queue=queue,
-            seed=self.seed,
+            seed=self.seed if seed is None else seed,
             clock=self.clock,
             endless=endless,
             settings=settings,

@@ -4,6 +4,11 @@ clock of the exam's pace."""
 
 from __future__ import annotations
 
+import random
+from contextlib import suppress
+from datetime import timedelta
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp.mock import Draw, Sheet, draw, sheet_for, submit
+from quizapp.mock import Draw, Sheet, draft_plan, draft_progress, draw, sheet_for, submit
 from quizapp.session import Session
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
@@ -20,6 +25,9 @@ from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import plain
 from quizapp.ui.widgets.question import QuestionView, render_question
 
+SAVE_EVERY = 15
+"""Seconds between keeping the time used in the draft (every answer, flag and move keeps it too):
+a kill gives back at most this much of the clock."""
 STATUS_MARK = {"answered": "✓", "flagged": "▲", "unanswered": "・"}
 STATUS_LABEL = {"answered": "解答済み", "flagged": "見直し", "unanswered": "未解答"}
 
@@ -88,9 +96,10 @@ def start_exam(context: AppContext, exam: str) -> ExamScreen | None:
     syllabus = context.bank.syllabus
     if syllabus is None or exam not in syllabus.exams:
         return None
-    picked = draw(
-        context.bank, exam, context.settings.mock_questions, context.generators, context.seed
-    )
+    # one seed for the draw and the session's order of options and problems: a draft then
+    # rebuilds the same sheet from it (quizapp.mock.draft_plan)
+    seed = context.seed if context.seed is not None else random.SystemRandom().randrange(2**31)
+    picked = draw(context.bank, exam, context.settings.mock_questions, context.generators, seed)
     if not picked.cards:
         return None
     from quizapp.forecast import from_store
@@ -98,9 +107,14 @@ def start_exam(context: AppContext, exam: str) -> ExamScreen | None:
     now = context.clock()
     expected = from_store(context.bank, context.store, context.scheduler, exam, now).score
     session = context.session(
-        "mock", [], exam=exam, questions=len(picked.cards), seconds=picked.seconds
+        "mock", [], exam=exam, questions=len(picked.cards), seconds=picked.seconds, seed=seed
     )
-    return ExamScreen(context, session, picked, sheet_for(session, picked), expected)
+    sheet = sheet_for(session, picked)
+    plan = draft_plan(picked, sheet, seed, expected)
+    context.store.save_mock_draft(
+        session.session_id, exam, plan, draft_progress(sheet, 0, 0.0), now=now
+    )
+    return ExamScreen(context, session, picked, sheet, expected, plan=plan)
 
 
 class PaletteScreen(ModalScreen[int | None]):
@@ -163,6 +177,10 @@ class ExamScreen(Screen[None]):
         picked: Draw,
         sheet: Sheet,
         forecast: float | None = None,
+        *,
+        plan: Any = None,
+        index: int = 0,
+        elapsed: float = 0.0,
     ) -> None:
         super().__init__()
         self.forecast = forecast
@@ -171,9 +189,14 @@ class ExamScreen(Screen[None]):
         self.session = session
         self.draw = picked
         self.sheet = sheet
-        self.index = 0
-        self.started_at = context.clock()
+        self.plan = plan
+        """The draft's plan (:func:`quizapp.mock.draft_plan`): the sheet is kept in the store on
+        every change, so a kill loses nothing. None keeps no draft."""
+        self.index = index
+        self.started_at = context.clock() - timedelta(seconds=elapsed)
         self.closed = False
+        self._ticks = 0
+        self._save_failed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -218,9 +241,28 @@ class ExamScreen(Screen[None]):
         )
         self.query_one("#exam-status", Static).update(Text(line))
 
+    def _save(self) -> None:
+        """Keep the sheet as it is now in the draft (the first failure is said, once)."""
+        if self.plan is None or self.closed:
+            return
+        progress = draft_progress(self.sheet, self.index, min(self.elapsed, self.draw.seconds))
+        try:
+            self.context.store.update_mock_draft(
+                self.session.session_id, progress, now=self.context.clock()
+            )
+        except WRITE_ERRORS as exc:
+            if not self._save_failed:
+                report(self.app, "解答の途中経過を保存できませんでした", exc, severity="warning")
+            self._save_failed = True
+        else:
+            self._save_failed = False
+
     def _tick(self) -> None:
         if self.closed:
             return
+        self._ticks += 1
+        if self._ticks % SAVE_EVERY == 0:
+            self._save()
         self._status()
         if self.elapsed >= self.draw.seconds:
             self.notify("時間切れです。解答を採点します。", title="模擬試験")
@@ -236,18 +278,22 @@ class ExamScreen(Screen[None]):
         chosen = chosen ^ {position} if question.multi else {position}
         self.sheet.answer(self.index, sorted(chosen))
         self.show()
+        self._save()
 
     def action_clear(self) -> None:
         self.sheet.answer(self.index, None)
         self.show()
+        self._save()
 
     def action_flag(self) -> None:
         self.sheet.toggle_flag(self.index)
         self.show()
+        self._save()
 
     def action_move(self, step: int) -> None:
         self.index = min(max(self.index + step, 0), len(self.sheet.questions) - 1)
         self.show()
+        self._save()
 
     def action_palette(self) -> None:
         self.app.push_screen(PaletteScreen(self.sheet, self.index), self._jump)
@@ -256,6 +302,7 @@ class ExamScreen(Screen[None]):
         if index is not None:
             self.index = index
             self.show()
+            self._save()
 
     def action_submit(self) -> None:
         from quizapp.ui.screens.confirm import ConfirmScreen
@@ -287,11 +334,28 @@ class ExamScreen(Screen[None]):
             )
         except WRITE_ERRORS as exc:
             report(self.app, "採点結果を保存できませんでした。もう一度 s で提出してください", exc)
+            self._keep_whole_draft()
             return
         self.closed = True
         from quizapp.ui.screens.exam_result import ExamResultScreen
 
         self.app.switch_screen(ExamResultScreen(self.context, result, self.sheet))
+
+    def _keep_whole_draft(self) -> None:
+        """Submitting drops the draft first; when grading then fails, the sheet stays on screen
+        and is kept again."""
+        if self.plan is None:
+            return
+        progress = draft_progress(self.sheet, self.index, min(self.elapsed, self.draw.seconds))
+        # the failure to grade was said; one here has the same cause
+        with suppress(*WRITE_ERRORS):
+            self.context.store.save_mock_draft(
+                self.session.session_id,
+                self.draw.exam.id,
+                self.plan,
+                progress,
+                now=self.context.clock(),
+            )
 
 
 def open_exam(screen: Screen, context: AppContext) -> None:
