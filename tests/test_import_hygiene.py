@@ -8,6 +8,7 @@ from pathlib import Path
 
 CORE = [
     "quizapp.bank",
+    "quizapp.bankcache",
     "quizapp.bankdata",
     "quizapp.bankfiles",
     "quizapp.items",

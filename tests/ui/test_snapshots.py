@@ -86,6 +86,21 @@ def test_exam_sheet(snap_compare, exam_app) -> None:
     assert snap_compare(exam_app(8), terminal_size=SIZE, run_before=before)
 
 
+def test_exam_resume_prompt(snap_compare, exam_app) -> None:
+    """The offer of a mock left unsubmitted: three answered, 100 s used."""
+    from .conftest import run
+    from .test_exam_resume import leave_a_mock_unsubmitted
+
+    run(leave_a_mock_unsubmitted(exam_app(8)))
+
+    async def before(pilot: Pilot) -> None:
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+
+    assert snap_compare(exam_app(8), terminal_size=SIZE, run_before=before)
+
+
 def test_exam_result(snap_compare, exam_app) -> None:
     async def before(pilot: Pilot) -> None:
         await pilot.press("m")
