@@ -6,14 +6,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizapp.bank import Bank
 from quizapp.config import Settings
-from quizapp.coverage import Coverage, coverage
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Mode, Session
 from quizapp.store import Store
+
+if TYPE_CHECKING:
+    from quizapp.coverage import Coverage
 
 
 @dataclass
@@ -40,6 +42,8 @@ class AppContext:
         """The bank's coverage of ``exam``'s syllabus, computed once: it depends on the bank alone
         (matching every keyword against every item), and home asks for it on each refresh."""
         if exam not in self._coverage:
+            from quizapp.coverage import coverage  # home's, not the first question's
+
             self._coverage[exam] = coverage(self.bank, exam)
         return self._coverage[exam]
 
