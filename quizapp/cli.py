@@ -174,9 +174,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cards(bank: Bank) -> str:
     """The cards the app counts ("学習済み 0/463"): one per hand-written item, one per generator
     however many items frame it."""
-    from quizapp.session import card_key_for
+    from quizapp.counts import cards as cards_of
 
-    cards = {card_key_for(item) for item in bank.items.values()}
+    cards = cards_of(bank)
     shared = len(bank.items) - len(cards)
     if not shared:
         return f"{len(cards)} cards"
