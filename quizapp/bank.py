@@ -77,7 +77,7 @@ class Bank:
         return f"{len(self.items)} items ({parts}) in {len(topics)}/{len(self.topics)} topics"
 
 
-NOT_ITEMS = frozenset({"topics.yaml", "syllabus.yaml"})
+NOT_ITEMS = frozenset({"topics.yaml", "syllabus.yaml", "rules.yaml"})
 
 
 def syllabus_path(topics_path: Path) -> Path:
