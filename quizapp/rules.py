@@ -178,6 +178,8 @@ def hidden_args(item: Trap | Choice | Fill) -> list[tuple[int, str]]:
     """(check index, message) of each check arg that is neither a number the item shows as data,
     the expect of another of its checks (the checks chain), nor 0 or 1 (no padding, one layer,
     the identity): a check may not run on inputs the learner never sees."""
+    if not any(check.args for check in item.check):
+        return []
     data = shown_data(item)
     out = []
     for k, check in enumerate(item.check):
@@ -203,10 +205,10 @@ def short_topics(bank: Bank, rules: Rules, shipped: Path) -> list[BankError]:
     if not rules.min_per_topic:
         return []
     root = shipped.resolve()
+    files = {path for path, _ in bank.locations.values()}
+    inside = {path for path in files if path.resolve().is_relative_to(root)}
     own: list[Item] = [
-        item
-        for item in hand_written(bank.items.values())
-        if bank.locations[item.id][0].resolve().is_relative_to(root)
+        item for item in hand_written(bank.items.values()) if bank.locations[item.id][0] in inside
     ]
     kinds = kinds_by_topic(own)
     topics_path = shipped / "topics.yaml"
