@@ -16,23 +16,13 @@ from quizapp.mock import Draw, Sheet, draw, sheet_for, submit
 from quizapp.session import Session
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
+from quizapp.ui.format import clock, numbers
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import plain
 from quizapp.ui.widgets.question import QuestionView, render_question
 
 STATUS_MARK = {"answered": "✓", "flagged": "▲", "unanswered": "・"}
 STATUS_LABEL = {"answered": "解答済み", "flagged": "見直し", "unanswered": "未解答"}
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def numbers(indexes: list[int]) -> str:
-    """Question numbers for a message: 「3, 7, 12」, shortened after ten."""
-    shown = ", ".join(str(i + 1) for i in indexes[:10])
-    return shown + (f" ほか {len(indexes) - 10} 問" if len(indexes) > 10 else "")
 
 
 class ExamChoiceScreen(ModalScreen[str | None]):
