@@ -32,6 +32,13 @@ CORE = [
     "quizapp.mock",
     "quizapp.plan",
     "quizapp.readiness",
+    "quizapp.progress",
+    "quizapp.reports",
+    "quizapp.export",
+    "quizapp.files",
+    "quizapp.counts",
+    "quizapp.figures",
+    "quizapp.rules",
 ]
 
 
@@ -108,3 +115,10 @@ def test_a_review_opening_on_a_generated_card_imports_numpy_to_generate_it() -> 
     key, numpy, _ = _review_start(seed=7)  # opens on the test bank's generated card
     assert key.startswith("gen:")
     assert numpy
+
+
+def test_the_rules_and_counts_import_neither_pydantic_nor_pyyaml() -> None:
+    # the content rules read rules.yaml only when validate runs them; counting is warm-start work
+    modules = _modules_after(["quizapp.rules", "quizapp.figures", "quizapp.counts"])
+    assert "yaml" not in modules
+    assert "pydantic" not in modules
