@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quizapp.forecast import from_store
 from quizapp.mock import Draw, Sheet, draw, sheet_for, submit
 from quizapp.session import Session
 from quizapp.ui.context import AppContext
@@ -83,8 +84,6 @@ def start_exam(context: AppContext, exam: str) -> ExamScreen | None:
     )
     if not picked.cards:
         return None
-    from quizapp.forecast import from_store
-
     now = context.clock()
     expected = from_store(context.bank, context.store, context.scheduler, exam, now).score
     session = context.session(

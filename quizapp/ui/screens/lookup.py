@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizapp.answerkey import AnswerKey
+from quizapp.progress import topic_of
 from quizapp.session import GEN_PREFIX
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
@@ -41,8 +42,6 @@ def start_drill(screen: Screen, context: AppContext, keys: Sequence[str], *, tit
 
 
 def _topic(context: AppContext, key: str) -> str | None:
-    from quizapp.progress import topic_of
-
     return topic_of(key, context.bank, context.generators)
 
 
