@@ -67,10 +67,11 @@ def load_rules(path: Path) -> tuple[Rules, list[BankError]]:
     except yaml.YAMLError as exc:
         line, problem = yaml_error_line(exc)
         return Rules(), [BankError(path, line, "-", f"YAML error: {problem}")]
-    return _rules_from(path, data)
+    return rules_from(path, data)
 
 
-def _rules_from(path: Path, data: Any) -> tuple[Rules, list[BankError]]:
+def rules_from(path: Path, data: Any) -> tuple[Rules, list[BankError]]:
+    """The rules of parsed YAML ``data``, and an error for each part not as expected."""
     if data is None:
         return Rules(), []
     if not isinstance(data, dict):
@@ -81,12 +82,14 @@ def _rules_from(path: Path, data: Any) -> tuple[Rules, list[BankError]]:
         for key in data
         if key not in ("retired_ids", "min_per_topic")
     ]
-    retired = data.get("retired_ids") or []
+    retired = data.get("retired_ids")
+    retired = [] if retired is None else retired
     if not isinstance(retired, list) or not all(isinstance(i, str) for i in retired):
         line = lines.get("retired_ids", 1)
         errors.append(BankError(path, line, "-", "rules: retired_ids: a list of item ids"))
         retired = []
-    minimums = data.get("min_per_topic") or {}
+    minimums = data.get("min_per_topic")
+    minimums = {} if minimums is None else minimums
     line = lines.get("min_per_topic", 1)
     if not isinstance(minimums, dict) or not all(
         key in MINIMUM_KEYS and type(n) is int and n >= 0 for key, n in minimums.items()

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizapp import paths
 from quizapp.cli import main
+from quizapp.rules import MINIMUM_KEYS, rules_from
 
 TOPICS = """\
 topics:
@@ -167,3 +170,35 @@ def test_a_malformed_rules_file(
         f"{rules}:1: -: rules: retired_ids: a list of item ids",
         f"{rules}:2: -: rules: min_per_topic: whole numbers ≥ 0 for total, trap, choice, fill",
     ]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    st.one_of(
+        JSON,
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "retired_ids": JSON,
+                "min_per_topic": st.dictionaries(st.sampled_from(MINIMUM_KEYS), JSON) | JSON,
+            },
+        ),
+    )
+)
+def test_any_rules_data_gives_rules_or_errors(data: object) -> None:
+    """Whatever rules.yaml holds, reading it ends in rules and errors, never an exception; the
+    rules hold only what was well formed."""
+    found, errors = rules_from(Path("rules.yaml"), data)
+    assert all(isinstance(i, str) for i in found.retired_ids)
+    assert all(
+        k in MINIMUM_KEYS and type(n) is int and n >= 0 for k, n in found.min_per_topic.items()
+    )
+    assert all(str(e).startswith("rules.yaml:") for e in errors)
