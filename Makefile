@@ -8,6 +8,7 @@ test:
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 format:
 	.venv/bin/ruff format .

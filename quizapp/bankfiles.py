@@ -17,7 +17,7 @@ error, never parsed: parsing takes about a second and 60 MB per megabyte."""
 MAX_BANK_BYTES = 8 * 1024 * 1024
 """The item files of one bank directory are read up to this size in all (the shipped bank is
 0.8 MB)."""
-NOT_ITEMS = frozenset({"topics.yaml", "syllabus.yaml"})
+NOT_ITEMS = frozenset({"topics.yaml", "syllabus.yaml", "rules.yaml"})
 
 
 def syllabus_path(topics_path: Path) -> Path:

@@ -16,7 +16,7 @@ from quizapp import __version__, paths
 from quizapp.safetext import visible
 
 if TYPE_CHECKING:
-    from quizapp.bank import Bank
+    from quizapp.bank import Bank, BankError
     from quizapp.ui.app import QuizApp
 
 
@@ -158,10 +158,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     bank = load_bank(dirs, topics_path=topics, generators=REGISTRY, run_checks=True)
     if args.stale is not None:
         _print_stale(bank, args.stale)
-    if bank.errors:
-        for error in bank.errors:
+    errors = sorted([*bank.errors, *_rule_errors(bank, dirs)], key=lambda e: (str(e.path), e.line))
+    if errors:
+        for error in errors:
             _say(error)
-        _say(f"{len(bank.errors)} error(s)", err=True)
+        _say(f"{len(errors)} error(s)", err=True)
         return 1
     if not bank.items:
         where = " or ".join(str(d) for d in dirs)
@@ -171,12 +172,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rule_errors(bank: Bank, dirs: list[Path]) -> list[BankError]:
+    """The content rules (:mod:`quizapp.rules`) on every bank; the shipped bank's topics also
+    have their minimums when it is among ``dirs``."""
+    from quizapp.rules import RULES_FILE, check_bank, load_rules
+
+    shipped = paths.shipped_bank_dir()
+    rules, errors = load_rules(shipped / RULES_FILE)
+    holds_shipped = any(d.resolve() == shipped.resolve() for d in dirs)
+    return errors + check_bank(bank, rules, shipped if holds_shipped else None)
+
+
 def _cards(bank: Bank) -> str:
     """The cards the app counts ("学習済み 0/463"): one per hand-written item, one per generator
     however many items frame it."""
-    from quizapp.session import card_key_for
+    from quizapp.counts import cards as cards_of
 
-    cards = {card_key_for(item) for item in bank.items.values()}
+    cards = cards_of(bank)
     shared = len(bank.items) - len(cards)
     if not shared:
         return f"{len(cards)} cards"

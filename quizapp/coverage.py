@@ -1,7 +1,8 @@
 """How the bank covers the exams' syllabi, and which of its facts are due for a re-check.
 
-One place counts items by syllabus item (kinds, generators, keywords taught), so the coverage
-command and screen, the content tests and the forecast agree on what "covered" means.
+The rows of the coverage command and of 試験対策 (kinds, generators, keywords taught, the
+learner's figures) are built on :mod:`quizapp.counts`'s items by syllabus item, so they, the
+content tests and the forecast agree on what "covered" means.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from quizapp.bank import Bank
+from quizapp.counts import items_by_syllabus, kind_of
 from quizapp.items import Choice, Fill, Generated, Item, Trap
-from quizapp.syllabus import ADVANCED_TAG, SyllabusItem
+from quizapp.session import card_key_for
+from quizapp.syllabus import SyllabusItem
 
 _JOINER = re.compile(r"(?<=\S)と(?=[A-Za-z0-9ァ-ヶー一-龥])")
 """「と」 joining two terms (「ROCとAUC」), followed by a term not written in hiragana."""
-
-KIND_ORDER = ("choice", "code", "trap", "fill", "generated")
-"""Kinds as coverage counts them: a choice item with code is a code item."""
 
 
 @dataclass(frozen=True)
@@ -42,31 +42,6 @@ def stale_items(bank: Bank, today: date, years: float) -> list[Stale]:
         if item.as_of is not None and date.fromisoformat(item.as_of) < cutoff
     ]
     return sorted(found, key=lambda s: (s.as_of, s.item.id))
-
-
-def kind_of(item: Item) -> str:
-    return "code" if isinstance(item, Choice) and item.code is not None else item.kind
-
-
-def syllabus_ids(bank: Bank, item: Item) -> list[str]:
-    """The syllabus items an item serves: its own ids, else its topic's (none when 発展)."""
-    if ADVANCED_TAG in item.tags and not item.syllabus:
-        topic = bank.topics.get(item.topic)
-        if topic is None or topic.advanced:
-            return []
-    if item.syllabus:
-        return item.syllabus
-    topic = bank.topics.get(item.topic)
-    return topic.syllabus if topic is not None else []
-
-
-def items_by_syllabus(bank: Bank) -> dict[str, list[Item]]:
-    """Syllabus id → the items serving it, for every id of the bank's syllabus."""
-    out: dict[str, list[Item]] = {sid: [] for sid in (bank.syllabus.items if bank.syllabus else {})}
-    for item in bank.items.values():
-        for sid in syllabus_ids(bank, item):
-            out.setdefault(sid, []).append(item)
-    return out
 
 
 def fold(text: str) -> str:
@@ -171,8 +146,6 @@ class Coverage:
 def coverage(bank: Bank, exam: str | None = None) -> list[Coverage]:
     """Per syllabus item (of ``exam``, or both), in syllabus order. It depends on the bank alone:
     compute it once and ask each row for :meth:`Coverage.learner` as the log grows."""
-    from quizapp.session import card_key_for
-
     if bank.syllabus is None:
         return []
     serving = items_by_syllabus(bank)
@@ -189,7 +162,7 @@ def coverage(bank: Bank, exam: str | None = None) -> list[Coverage]:
                 generators=tuple(sorted({i.generator for i in items if isinstance(i, Generated)})),
                 missing=tuple(missing_keywords(sitem.keywords, items)),
                 oldest_as_of=min(dates) if dates else None,
-                cards=frozenset(card_key_for(i) for i in items),
+                cards=frozenset(map(card_key_for, items)),
             )
         )
     return out

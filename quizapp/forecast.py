@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quizapp.bank import Bank
-from quizapp.coverage import syllabus_ids
+from quizapp.counts import syllabus_ids
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import card_key_for
 from quizapp.store import Store

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from quizapp.bank import Bank
-from quizapp.coverage import syllabus_ids
+from quizapp.counts import syllabus_ids
 from quizapp.items import Choice, Generated
 from quizapp.session import GenerationError, Question, Session, card_key_for
 from quizapp.syllabus import ADVANCED_TAG, Exam

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from quizapp.bank import Bank
+from quizapp.counts import cards_by_topic
 from quizapp.scheduler import SrsScheduler
-from quizapp.session import GEN_PREFIX, card_key_for
+from quizapp.session import GEN_PREFIX
 from quizapp.store import CardState, Store
 
 MIN_ANSWERS_FOR_WEAKNESS = 3
@@ -101,9 +102,7 @@ def overview(
     A generator used by items of several topics is one card that counts in each of those topics,
     but once in the totals. Days are counted on the calendar of ``tz`` (default: the machine's
     local time zone), the one the learner lives by."""
-    keys_by_topic: dict[str, set[str]] = {t: set() for t in bank.topics}
-    for item in bank.items.values():
-        keys_by_topic.setdefault(item.topic, set()).add(card_key_for(item))
+    keys_by_topic = cards_by_topic(bank)
     every_key = set().union(*keys_by_topic.values())
     counts = store.answer_counts_by_card()
     topics = []

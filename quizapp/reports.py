@@ -11,10 +11,12 @@ from pathlib import Path
 from quizapp import progress
 from quizapp.bank import load_bank
 from quizapp.config import ConfigError, load_settings
+from quizapp.coverage import coverage
 from quizapp.safetext import visible
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import utc_now
 from quizapp.store import Store, StoreError
+from solvers.generators import REGISTRY
 
 
 def _width(text: str) -> int:
@@ -29,8 +31,6 @@ def stats_text(
     *, db_path: Path, bank_dirs: Sequence[Path], config_path: Path, now: datetime | None = None
 ) -> str:
     """The report as text. Raises StoreError / ConfigError with a clear message."""
-    from solvers.generators import REGISTRY
-
     now = now or utc_now()
     settings = load_settings(config_path)
     scheduler = SrsScheduler.from_settings(settings, fuzz=False)
@@ -90,9 +90,6 @@ def coverage_text(
 ) -> str:
     """Per syllabus item: items by kind, generators, keywords no item mentions yet, and, with a
     log, cards seen, accuracy and predicted recall now. Raises StoreError / ConfigError."""
-    from quizapp.coverage import coverage
-    from solvers.generators import REGISTRY
-
     bank = load_bank(bank_dirs, generators=REGISTRY)
     if bank.syllabus is None:
         return "この問題集にはシラバス（syllabus.yaml）がありません。"

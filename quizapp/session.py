@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import operator
 import random
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -584,10 +584,6 @@ def new_cards_today(
     candidates = list(dict.fromkeys(key for key in keys if key not in known))
     random.Random(seed).shuffle(candidates)
     return candidates[:budget]
-
-
-def topic_counts(bank: Bank) -> Counter[str]:
-    return Counter(item.topic for item in bank.items.values())
 
 
 def _exists(key: str, bank: Bank, generators: Mapping[str, Any]) -> bool:

@@ -35,6 +35,13 @@ CORE = [
     "quizapp.mock",
     "quizapp.plan",
     "quizapp.readiness",
+    "quizapp.progress",
+    "quizapp.reports",
+    "quizapp.export",
+    "quizapp.files",
+    "quizapp.counts",
+    "quizapp.figures",
+    "quizapp.rules",
 ]
 
 
@@ -118,3 +125,10 @@ def test_building_a_bank_never_imports_the_module_that_loads_one() -> None:
     # YAML reader take Bank and the bank files from their own modules, so there is no cycle
     modules = _modules_after(["quizapp.loader", "quizapp.placement", "quizapp.bankyaml"])
     assert "quizapp.bank" not in modules
+
+
+def test_the_rules_and_counts_import_neither_pydantic_nor_pyyaml() -> None:
+    # the content rules read rules.yaml only when validate runs them; counting is warm-start work
+    modules = _modules_after(["quizapp.rules", "quizapp.figures", "quizapp.counts"])
+    assert "yaml" not in modules
+    assert "pydantic" not in modules

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -12,13 +14,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from quizapp.bank import load_bank
-from quizapp.config import load_settings
+from quizapp.config import ConfigError, load_settings, save_settings
 from quizapp.safetext import visible
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import utc_now
-from quizapp.store import Store
+from quizapp.store import Store, StoreError
 from quizapp.ui.context import AppContext
+from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, reason, report
 from quizapp.ui.themes import THEMES
+from solvers.generators import REGISTRY
 
 
 class StartupError(Exception):
@@ -72,7 +76,6 @@ class QuizApp(App[int]):
 
     def on_mount(self) -> None:
         if self.start == "review":
-            from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
             from quizapp.ui.screens.quiz import review_screen
 
             # straight into the review: home is built only when the review ends
@@ -111,11 +114,6 @@ class QuizApp(App[int]):
     def action_toggle_theme(self) -> None:
         """Switch between dark and light and keep the choice in the settings file, as the
         settings form would (a failed save is said; the theme still changes until the end)."""
-        from dataclasses import replace
-
-        from quizapp.config import ConfigError, save_settings
-        from quizapp.ui.failures import WRITE_ERRORS, reason
-
         ctx = self.context
         settings = replace(ctx.settings, theme="light" if ctx.settings.theme == "dark" else "dark")
         ctx.apply(settings)
@@ -153,8 +151,6 @@ class QuizApp(App[int]):
 
     def save_screen(self) -> None:
         """Save an SVG picture of the screen (to the downloads folder)."""
-        import io
-
         self.deliver_text(
             io.StringIO(self.export_screenshot()),
             save_filename=f"quizapp_{datetime.now():%Y-%m-%d_%H%M%S}.svg",
@@ -240,10 +236,6 @@ def build_context(
 ) -> AppContext:
     """Open the store, load settings and the bank (parsed files kept in ``cache_dir`` if given).
     Raises StartupError with a clear message."""
-    from quizapp.config import ConfigError
-    from quizapp.store import StoreError
-    from solvers.generators import REGISTRY
-
     try:
         settings = load_settings(config_path)
     except ConfigError as exc:

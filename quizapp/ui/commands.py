@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from quizapp.ui.screens.home import HomeScreen
+from quizapp.ui.screens.quiz import QuizScreen
+
 
 def learner_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
-    from quizapp.ui.screens.home import HomeScreen
-    from quizapp.ui.screens.quiz import QuizScreen
-
     home = next((s for s in app.screen_stack if isinstance(s, HomeScreen)), None)
     if home is not None:
         yield SystemCommand(

@@ -17,10 +17,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quizapp.forecast import from_store
 from quizapp.mock import Draw, Sheet, draft_plan, draft_progress, draw, sheet_for, submit
 from quizapp.session import Session
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
+from quizapp.ui.format import clock, numbers
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import plain
 from quizapp.ui.widgets.question import QuestionView, render_question
@@ -30,17 +32,6 @@ SAVE_EVERY = 15
 a kill gives back at most this much of the clock."""
 STATUS_MARK = {"answered": "✓", "flagged": "▲", "unanswered": "・"}
 STATUS_LABEL = {"answered": "解答済み", "flagged": "見直し", "unanswered": "未解答"}
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def numbers(indexes: list[int]) -> str:
-    """Question numbers for a message: 「3, 7, 12」, shortened after ten."""
-    shown = ", ".join(str(i + 1) for i in indexes[:10])
-    return shown + (f" ほか {len(indexes) - 10} 問" if len(indexes) > 10 else "")
 
 
 class ExamChoiceScreen(ModalScreen[str | None]):
@@ -102,8 +93,6 @@ def start_exam(context: AppContext, exam: str) -> ExamScreen | None:
     picked = draw(context.bank, exam, context.settings.mock_questions, context.generators, seed)
     if not picked.cards:
         return None
-    from quizapp.forecast import from_store
-
     now = context.clock()
     expected = from_store(context.bank, context.store, context.scheduler, exam, now).score
     session = context.session(

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 
 from quizapp.mock import Result, Sheet
 from quizapp.ui.context import AppContext
-from quizapp.ui.screens.exam import clock, numbers
+from quizapp.ui.format import clock, numbers
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import JText, plain
 

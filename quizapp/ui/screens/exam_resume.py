@@ -15,7 +15,8 @@ from quizapp.mock import Resumable, resumable, resumed_sheet
 from quizapp.store.drafts import DraftRecord
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
-from quizapp.ui.screens.exam import ExamScreen, clock
+from quizapp.ui.format import clock
+from quizapp.ui.screens.exam import ExamScreen
 from quizapp.ui.widgets.footer import KeysFooter
 
 Choice = Literal["resume", "discard", "later"]

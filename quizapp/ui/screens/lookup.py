@@ -10,31 +10,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import Header, Static
 
 from quizapp.answerkey import AnswerKey
+from quizapp.progress import topic_of
 from quizapp.session import GEN_PREFIX
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
+from quizapp.ui.format import EXAM_NAMES
 from quizapp.ui.screens.marks import report_item, toggle_bookmark
 from quizapp.ui.widgets.answerkey import render_answer_key
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import plain
-
-EXAM_NAMES = {"G": "G検定", "E": "E資格"}
-
-
-def column(text: str, cells: int, style: str = "") -> Text:
-    """A fixed-width column of a list row: the text cut to leave a space, then padded."""
-    cell = plain(text, style, cells=cells - 1)
-    cell.append(" " * (cells - cell.cell_len))
-    return cell
-
-
-class OpenList(OptionList):
-    """A list whose Enter opens the highlighted row, listed in the footer as 開く."""
-
-    BINDINGS = [Binding("enter", "select", "開く")]
 
 
 def start_drill(screen: Screen, context: AppContext, keys: Sequence[str], *, title: str) -> None:
@@ -55,8 +42,6 @@ def start_drill(screen: Screen, context: AppContext, keys: Sequence[str], *, tit
 
 
 def _topic(context: AppContext, key: str) -> str | None:
-    from quizapp.progress import topic_of
-
     return topic_of(key, context.bank, context.generators)
 
 

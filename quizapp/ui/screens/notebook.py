@@ -14,9 +14,11 @@ from textual.widgets.option_list import Option
 from quizapp import notebook
 from quizapp.answerkey import answer_key
 from quizapp.ui.context import AppContext
-from quizapp.ui.screens.lookup import EXAM_NAMES, ItemScreen, OpenList, column, start_drill
+from quizapp.ui.format import EXAM_NAMES, column
+from quizapp.ui.screens.lookup import ItemScreen, start_drill
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import plain
+from quizapp.ui.widgets.lists import OpenList
 
 EXAM_FILTERS: tuple[str | None, ...] = (None, "G", "E")
 FIXED_CELLS = 40

@@ -14,9 +14,11 @@ from textual.widgets.option_list import Option
 from quizapp.answerkey import answer_key
 from quizapp.search import MAX_QUERY, Hit, build_index, drill_keys, search
 from quizapp.ui.context import AppContext
-from quizapp.ui.screens.lookup import ItemScreen, OpenList, column, start_drill
+from quizapp.ui.format import column
+from quizapp.ui.screens.lookup import ItemScreen, start_drill
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import plain
+from quizapp.ui.widgets.lists import OpenList
 
 SHOWN = 200
 """The most hits listed (a drill takes them all)."""

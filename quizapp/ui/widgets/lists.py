@@ -71,3 +71,9 @@ class StartList(OptionList):
     footer as 開始; Textual hides it."""
 
     BINDINGS = [Binding("enter", "select", "開始")]
+
+
+class OpenList(OptionList):
+    """A list whose Enter opens the highlighted row, listed in the footer as 開く."""
+
+    BINDINGS = [Binding("enter", "select", "開く")]
