@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from quizapp.files import write_cache_entry
-from quizapp.items import Item, Topic, item_from
+from quizapp.items import Topic
+from quizapp.kinds import KINDS, Item, item_from
 from quizapp.safetext import visible
 from quizapp.syllabus import Syllabus, syllabus_from
 
@@ -73,7 +74,7 @@ class Bank:
         """One line: item counts by kind and the number of topics covered."""
         kinds = Counter(item.kind for item in self.items.values())
         topics = {item.topic for item in self.items.values()}
-        parts = ", ".join(f"{k} {kinds[k]}" for k in ("trap", "choice", "fill", "generated"))
+        parts = ", ".join(f"{k} {kinds[k]}" for k in KINDS)
         return f"{len(self.items)} items ({parts}) in {len(topics)}/{len(self.topics)} topics"
 
 
@@ -217,6 +218,16 @@ _DEPENDS_ON = (
     "bank.py",
     "bankyaml.py",
     "items.py",
+    "kinds/__init__.py",
+    "kinds/base.py",
+    "kinds/choice.py",
+    "kinds/choice_schema.py",
+    "kinds/fill.py",
+    "kinds/fill_schema.py",
+    "kinds/generated.py",
+    "kinds/generated_schema.py",
+    "kinds/trap.py",
+    "kinds/trap_schema.py",
     "loader.py",
     "placement.py",
     "schema.py",

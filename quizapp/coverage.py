@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from quizapp import kinds
 from quizapp.bank import Bank
-from quizapp.items import Choice, Fill, Generated, Item, Trap
+from quizapp.kinds import Item, card_key_for
 from quizapp.syllabus import ADVANCED_TAG, SyllabusItem
 
 _JOINER = re.compile(r"(?<=\S)と(?=[A-Za-z0-9ァ-ヶー一-龥])")
@@ -45,7 +46,8 @@ def stale_items(bank: Bank, today: date, years: float) -> list[Stale]:
 
 
 def kind_of(item: Item) -> str:
-    return "code" if isinstance(item, Choice) and item.code is not None else item.kind
+    """The format an item is counted as (``code`` for a code fill-in)."""
+    return kinds.kind_of(item).coverage_label(item)
 
 
 def syllabus_ids(bank: Bank, item: Item) -> list[str]:
@@ -76,13 +78,7 @@ def fold(text: str) -> str:
 
 def text_of(item: Item) -> str:
     """Everything an item teaches in words: prompt, explanation, options and their rationales."""
-    parts = [item.prompt, item.explanation]
-    if isinstance(item, Trap):
-        parts.append(item.confused_with)
-    if isinstance(item, Choice):
-        parts += [p for o in item.options for p in (o.text, o.rationale)]
-    if isinstance(item, Fill):
-        parts += [a for b in item.blanks for a in (b.answers or [])]
+    parts = [item.prompt, item.explanation, *kinds.kind_of(item).words(item)]
     return fold("\n".join(parts))
 
 
@@ -171,8 +167,6 @@ class Coverage:
 def coverage(bank: Bank, exam: str | None = None) -> list[Coverage]:
     """Per syllabus item (of ``exam``, or both), in syllabus order. It depends on the bank alone:
     compute it once and ask each row for :meth:`Coverage.learner` as the log grows."""
-    from quizapp.session import card_key_for
-
     if bank.syllabus is None:
         return []
     serving = items_by_syllabus(bank)
@@ -186,7 +180,9 @@ def coverage(bank: Bank, exam: str | None = None) -> list[Coverage]:
             Coverage(
                 item=sitem,
                 kinds=Counter(kind_of(i) for i in items),
-                generators=tuple(sorted({i.generator for i in items if isinstance(i, Generated)})),
+                generators=tuple(
+                    sorted({g for i in items if (g := kinds.kind_of(i).generator(i))})
+                ),
                 missing=tuple(missing_keywords(sitem.keywords, items)),
                 oldest_as_of=min(dates) if dates else None,
                 cards=frozenset(card_key_for(i) for i in items),

@@ -13,7 +13,7 @@ import pytest
 
 from quizapp.bank import Bank, load_bank
 from quizapp.grading import parse_number
-from quizapp.items import Choice, Fill, Generated, Trap
+from quizapp.kinds import Choice, Fill, Generated, Trap
 from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
 

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from quizapp.bank import Bank, load_bank
 from quizapp.grading import MAX_INPUT
-from quizapp.items import Choice, Fill, Generated, Trap
+from quizapp.kinds import Choice, Fill, Generated, Trap
+from quizapp.modes import MODES
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import (
     GEN_PREFIX,
@@ -91,12 +92,12 @@ def make_session(
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode=mode,  # type: ignore[arg-type]
+        mode=MODES[mode],
         queue=list(queue),
         seed=seed,
         clock=clock,
         **kw,
-    )
+    ).start()
 
 
 def fmt(value: float | tuple[float, ...]) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from quizapp.bank import Bank, load_bank
 from quizapp.coverage import items_by_syllabus, missing_keywords
-from quizapp.items import Choice, Generated, Item
+from quizapp.kinds import Choice, Generated, Item
 from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
 

@@ -12,7 +12,6 @@ from quizapp.bank import Bank
 from quizapp.config import Settings
 from quizapp.coverage import Coverage, coverage
 from quizapp.scheduler import SrsScheduler
-from quizapp.session import Mode, Session
 from quizapp.store import Store
 
 
@@ -42,29 +41,3 @@ class AppContext:
         if exam not in self._coverage:
             self._coverage[exam] = coverage(self.bank, exam)
         return self._coverage[exam]
-
-    def session(
-        self,
-        mode: Mode,
-        queue: list[str],
-        endless: str | None = None,
-        numeric_choices: bool = False,
-        new_limit: int | None = None,
-        **settings: Any,
-    ) -> Session:
-        return Session(
-            bank=self.bank,
-            store=self.store,
-            scheduler=self.scheduler,
-            generators=self.generators,
-            mode=mode,
-            queue=queue,
-            seed=self.seed,
-            clock=self.clock,
-            endless=endless,
-            settings=settings,
-            numeric_choices=numeric_choices,
-            topics=settings.get("topics", ()),
-            new_limit=new_limit,
-            introduce=mode == "review" or self.settings.drill_introduces_cards,
-        )

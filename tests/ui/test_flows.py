@@ -12,7 +12,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Footer, OptionList
 
-from quizapp.items import Choice, Fill, Trap
+from quizapp.kinds import Choice, Fill, Trap
 from quizapp.store import Store
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.quiz import QuizScreen, status_line

@@ -12,8 +12,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp.mock import Draw, Sheet, draw, sheet_for, submit
+from quizapp.mock import Draw, Sheet, sheet_for, submit
 from quizapp.session import Session
+from quizapp.starting import start_mock
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
@@ -85,22 +86,11 @@ def start_exam(context: AppContext, exam: str) -> ExamScreen | None:
     Raises:
         the :data:`WRITE_ERRORS` of starting the session in the store.
     """
-    syllabus = context.bank.syllabus
-    if syllabus is None or exam not in syllabus.exams:
+    started = start_mock(context, exam)
+    if started is None:
         return None
-    picked = draw(
-        context.bank, exam, context.settings.mock_questions, context.generators, context.seed
-    )
-    if not picked.cards:
-        return None
-    from quizapp.forecast import from_store
-
-    now = context.clock()
-    expected = from_store(context.bank, context.store, context.scheduler, exam, now).score
-    session = context.session(
-        "mock", [], exam=exam, questions=len(picked.cards), seconds=picked.seconds
-    )
-    return ExamScreen(context, session, picked, sheet_for(session, picked), expected)
+    session, picked = started.session, started.picked
+    return ExamScreen(context, session, picked, sheet_for(session, picked), started.expected)
 
 
 class PaletteScreen(ModalScreen[int | None]):
