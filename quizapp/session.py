@@ -19,7 +19,7 @@ from typing import Any
 from fsrs import Rating
 
 from quizapp.bank import Bank
-from quizapp.cardkey import GEN_PREFIX
+from quizapp.cardkey import generator_key
 from quizapp.grading import Grade
 from quizapp.kinds import KINDS, Asking, GenerationError, ItemKind, card_key_for, kind_for_card
 from quizapp.modes import Mode
@@ -38,7 +38,6 @@ RELEARN_GAP = 3
 """A card missed in a review comes back after this many other questions (or at the end)."""
 
 __all__ = [
-    "GEN_PREFIX",
     "Feedback",
     "GenerationError",
     "OptionFeedback",
@@ -177,7 +176,7 @@ class Session:
 
     def _next_key(self) -> str | None:
         if self._endless is not None:
-            return GEN_PREFIX + self._endless
+            return generator_key(self._endless)
         if self._relearn and (self._relearn[0][0] <= self._shown or not self._queue):
             return self._relearn.popleft()[1]
         while self._queue:

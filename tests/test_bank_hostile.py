@@ -463,8 +463,9 @@ def test_whatever_ranges_pass_validate_generate_problems(params: dict) -> None:
 def test_a_generator_that_raises_skips_its_card_and_the_session_goes_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from quizapp.cardkey import GEN_PREFIX
     from quizapp.scheduler import SrsScheduler
-    from quizapp.session import GEN_PREFIX, Session
+    from quizapp.session import Session
     from quizapp.store import Store
 
     params = "{size: [5], kernel: [11], stride: [1], padding: [0]}"  # passes a start's checks

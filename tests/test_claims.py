@@ -12,10 +12,11 @@ import pytest
 from fsrs import Rating
 
 from quizapp.bank import Bank, load_bank
+from quizapp.cardkey import GEN_PREFIX
 from quizapp.kinds import Choice, Fill, Trap
 from quizapp.modes import DRILL, REVIEW
 from quizapp.scheduler import SrsScheduler
-from quizapp.session import GEN_PREFIX, Question, Session, card_key_for, review_queue
+from quizapp.session import Question, Session, card_key_for, review_queue
 from quizapp.store import SCHEMA_VERSION, ReviewRecord, Store, m001_initial
 from quizapp.store.claims import CLAIM_TTL
 from solvers.generators import REGISTRY

@@ -9,6 +9,12 @@ from pathlib import Path
 CORE = [
     "quizapp.bank",
     "quizapp.items",
+    "quizapp.kinds",
+    "quizapp.cardkey",
+    "quizapp.question",
+    "quizapp.modes",
+    "quizapp.queues",
+    "quizapp.starting",
     "quizapp.loader",
     "quizapp.bankyaml",
     "quizapp.schema",
