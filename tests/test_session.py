@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizapp.bank import Bank, load_bank
+from quizapp.cardkey import GEN_PREFIX
 from quizapp.grading import MAX_INPUT
 from quizapp.kinds import Choice, Fill, Generated, Trap
 from quizapp.modes import MODES
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import (
-    GEN_PREFIX,
     RELEARN_GAP,
     Question,
     Session,
