@@ -16,7 +16,8 @@ from pathlib import Path
 from quizapp.bank import Bank, load_bank
 from quizapp.coverage import coverage
 from quizapp.forecast import first_answer_prior, forecast
-from quizapp.items import Choice, Option, Source, Topic
+from quizapp.items import Source, Topic
+from quizapp.kinds import Choice, Option
 from quizapp.paths import shipped_bank_dir
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import ReviewRecord, Store

@@ -43,7 +43,8 @@ from typing import Any
 from quizapp.bankdata import CACHE_FORMAT, Bank, BankError
 from quizapp.bankfiles import TooLarge, check_bank_size, list_bank, read_bank_file, syllabus_path
 from quizapp.files import write_private_cache
-from quizapp.items import Item, Topic, item_from
+from quizapp.items import Topic
+from quizapp.kinds import Item, item_from
 from quizapp.syllabus import Syllabus, syllabus_from
 
 RACY_NS = 2_000_000_000
@@ -56,10 +57,24 @@ _DEPENDS_ON = (
     "bankdata.py",
     "bankfiles.py",
     "bankyaml.py",
+    "cardkey.py",
     "files.py",
+    "grading.py",
     "items.py",
+    "itemschema.py",
+    "kinds/__init__.py",
+    "kinds/base.py",
+    "kinds/choice.py",
+    "kinds/choice_schema.py",
+    "kinds/fill.py",
+    "kinds/fill_schema.py",
+    "kinds/generated.py",
+    "kinds/generated_schema.py",
+    "kinds/trap.py",
+    "kinds/trap_schema.py",
     "loader.py",
     "placement.py",
+    "question.py",
     "safetext.py",
     "schema.py",
     "syllabus.py",

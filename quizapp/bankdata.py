@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizapp.items import Item, Topic
+from quizapp.items import Topic
+from quizapp.kinds import KINDS, Item
 from quizapp.safetext import visible
 from quizapp.syllabus import Syllabus
 
@@ -73,5 +74,5 @@ class Bank:
         """One line: item counts by kind and the number of topics covered."""
         kinds = Counter(item.kind for item in self.items.values())
         topics = {item.topic for item in self.items.values()}
-        parts = ", ".join(f"{k} {kinds[k]}" for k in ("trap", "choice", "fill", "generated"))
+        parts = ", ".join(f"{k} {kinds[k]}" for k in KINDS)
         return f"{len(self.items)} items ({parts}) in {len(topics)}/{len(self.topics)} topics"

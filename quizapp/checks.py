@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from quizapp import sandbox
-from quizapp.items import CODE_BLANK, Check, Choice, CodeSpec, Fill, Item
+from quizapp.items import Check
+from quizapp.kinds import CODE_BLANK, CodeSpec, Item, kind_of
 from quizapp.safetext import visible
 
 
@@ -118,8 +119,9 @@ def check_items(
     for item_id, item in items.items():
         item_lines = lines.get(item_id, {})
         out[item_id] = _number_problems(item, item_lines)
-        if isinstance(item, Choice) and item.code is not None:
-            plan = _plan_code(item, item.code, item_lines)
+        spec = kind_of(item).code(item)
+        if spec is not None:
+            plan = _plan_code(item, spec, item_lines)
             if isinstance(plan, _CodePlan):
                 plans.append(plan)
             else:
@@ -138,29 +140,23 @@ def _number_problems(item: Item, lines: Mapping[str, Any]) -> list[tuple[int, st
         message = run_check(check)
         if message:
             out.append((check_lines[i] if i < len(check_lines) else 0, message))
-    if isinstance(item, Fill):
-        expects = [c.expect for c in item.check]
-        for n, blank in enumerate(item.blanks, start=1):
-            if blank.number is not None and not any(
-                close(e, blank.number, max(blank.rel_tol, 1e-9), max(blank.abs_tol, 1e-9))
-                for e in expects
-            ):
-                out.append((0, f"blanks.{n}: numeric answer {blank.number} has no matching check"))
+    expects = [c.expect for c in item.check]
+    for where, number, rel_tol, abs_tol in kind_of(item).stated_numbers(item):
+        if not any(close(e, number, max(rel_tol, 1e-9), max(abs_tol, 1e-9)) for e in expects):
+            out.append((0, f"{where}: numeric answer {number} has no matching check"))
     return out
 
 
 @dataclass(frozen=True)
 class _CodePlan:
-    item: Choice
+    item: Any
     reference: str
     programs: list[sandbox.Program]
     wants: list[Any]
     option_lines: Sequence[int]
 
 
-def _plan_code(
-    item: Choice, spec: CodeSpec, lines: Mapping[str, Any]
-) -> _CodePlan | tuple[int, str]:
+def _plan_code(item: Any, spec: CodeSpec, lines: Mapping[str, Any]) -> _CodePlan | tuple[int, str]:
     """The programs to run for a code item and the reference's answers, or why there are none.
 
     The template is read (never run) first, with a harmless name in the blank, so that a problem

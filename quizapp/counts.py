@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from quizapp import kinds
 from quizapp.bank import Bank
-from quizapp.items import Choice, Generated, Item
-from quizapp.session import card_key_for
+from quizapp.kinds import Item, card_key_for
 from quizapp.syllabus import ADVANCED_TAG
 
 
 def kind_of(item: Item) -> str:
     """The kind coverage shows: the item's kind, but ``code`` for a choice item with code."""
-    return "code" if isinstance(item, Choice) and item.code is not None else item.kind
+    return kinds.kind_of(item).coverage_label(item)
 
 
 def hand_written(items: Iterable[Item]) -> list[Item]:
     """The items an author wrote in full (every kind but ``generated``)."""
-    return [i for i in items if not isinstance(i, Generated)]
+    return [i for i in items if kinds.kind_of(i).generator(i) is None]
 
 
 def kinds_by_topic(items: Iterable[Item]) -> dict[str, Counter[str]]:

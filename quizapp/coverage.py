@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from quizapp import kinds
 from quizapp.bank import Bank
 from quizapp.counts import items_by_syllabus, kind_of
-from quizapp.items import Choice, Fill, Generated, Item, Trap
-from quizapp.session import card_key_for
+from quizapp.kinds import Item, card_key_for
 from quizapp.syllabus import SyllabusItem
 
 _JOINER = re.compile(r"(?<=\S)と(?=[A-Za-z0-9ァ-ヶー一-龥])")
@@ -51,13 +51,7 @@ def fold(text: str) -> str:
 
 def text_of(item: Item) -> str:
     """Everything an item teaches in words: prompt, explanation, options and their rationales."""
-    parts = [item.prompt, item.explanation]
-    if isinstance(item, Trap):
-        parts.append(item.confused_with)
-    if isinstance(item, Choice):
-        parts += [p for o in item.options for p in (o.text, o.rationale)]
-    if isinstance(item, Fill):
-        parts += [a for b in item.blanks for a in (b.answers or [])]
+    parts = [item.prompt, item.explanation, *kinds.kind_of(item).words(item)]
     return fold("\n".join(parts))
 
 
@@ -159,7 +153,9 @@ def coverage(bank: Bank, exam: str | None = None) -> list[Coverage]:
             Coverage(
                 item=sitem,
                 kinds=Counter(kind_of(i) for i in items),
-                generators=tuple(sorted({i.generator for i in items if isinstance(i, Generated)})),
+                generators=tuple(
+                    sorted({g for i in items if (g := kinds.kind_of(i).generator(i))})
+                ),
                 missing=tuple(missing_keywords(sitem.keywords, items)),
                 oldest_as_of=min(dates) if dates else None,
                 cards=frozenset(map(card_key_for, items)),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import itertools
 import json
 import os
@@ -17,7 +16,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from quizapp.bank import Bank, load_bank
 from quizapp.files import replace_file, replace_file_bytes
-from quizapp.items import Choice, Fill, Generated, Trap
+from quizapp.kinds import Item, kind_of
+from quizapp.kinds.base import html_text
 
 if TYPE_CHECKING:
     from quizapp.store import ReviewRecord
@@ -124,12 +124,9 @@ def answer_as_shown(review: ReviewRecord, item: object) -> str:
     """The logged answer as the learner saw it: an option item's numbers (the bank's order)
     become the chosen options' texts; anything else, or numbers the item no longer has, stays
     as logged."""
-    if not isinstance(item, Choice) or review.generator is not None:
+    if item is None or review.generator is not None:
         return review.answer
-    numbers = review.answer.split(",")
-    if not all(n.isdecimal() and 1 <= int(n) <= len(item.options) for n in numbers):
-        return review.answer
-    return " / ".join(item.options[int(n) - 1].text for n in numbers)
+    return kind_of(item).logged_answer(item, review.answer)
 
 
 def _refuse_database(out: Path, db_path: Path) -> None:
@@ -168,39 +165,18 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def anki_fields(item: Trap | Choice | Fill) -> tuple[str, str]:
-    """Front and back (HTML) of one item's note."""
-    prompt = _html(item.prompt)
-    if isinstance(item, Trap):
-        front = f"{prompt}<br><br>○ か × か"
-        back = f"<b>{'○' if item.truth else '×'}</b>（{_html(item.confused_with)}）"
-    elif isinstance(item, Choice):
-        code = f"<pre>{html.escape(item.code.template)}</pre>" if item.code else ""
-        options = "".join(f"<li>{_html(o.text)}</li>" for o in item.options)
-        front = f"{prompt}{code}<ol>{options}</ol>"
-        back = (
-            "<ol>"
-            + "".join(
-                f"<li>{'<b>正解</b> ' if i in item.correct else ''}{_html(o.rationale)}</li>"
-                for i, o in enumerate(item.options)
-            )
-            + "</ol>"
-        )
-    else:
-        front = prompt
-        back = "<br>".join(
-            f"【{n}】 " + (" / ".join(map(_html, b.answers)) if b.answers else f"{b.number:g}")
-            for n, b in enumerate(item.blanks, start=1)
-        )
-    return front, f"{back}<hr>{_html(item.explanation)}"
-
-
-def _html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+def anki_fields(item: Item) -> tuple[str, str] | None:
+    """Front and back (HTML) of one item's note; None for a kind Anki cannot ask (generated
+    items need the app for fresh numbers)."""
+    fields = kind_of(item).anki_fields(item)
+    if fields is None:
+        return None
+    front, back = fields
+    return front, f"{back}<hr>{html_text(item.explanation)}"
 
 
 def build_deck(bank: Bank):
-    """An Anki deck of every hand-written item (generated items need the app for fresh numbers)."""
+    """An Anki deck of every item whose kind has Anki fields (not generated items)."""
     import genanki
 
     model = genanki.Model(
@@ -217,9 +193,10 @@ def build_deck(bank: Bank):
     )
     deck = genanki.Deck(ANKI_DECK_ID, "quizapp G検定・E資格")
     for item in bank.items.values():
-        if isinstance(item, Generated):
+        fields = anki_fields(item)
+        if fields is None:
             continue
-        front, back = anki_fields(item)
+        front, back = fields
         deck.add_note(
             genanki.Note(
                 model=model,

@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from quizapp.grading import parse_number
-from quizapp.items import Choice, Fill, Trap
+from quizapp.kinds import Choice, Fill, Trap
 
 NUMBER_CLAIM = re.compile(r"(?<![\w.])\d+\.\d+|[=≈]\s*[−-]?\d")
 """A decimal, or a number after = or ≈: a computed claim, which a solvers check must back."""

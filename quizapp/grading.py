@@ -1,4 +1,5 @@
-"""Answer checking, independent of any UI.
+"""Reading answers, independent of any UI: what every item kind grades with (each kind grades
+its own in :mod:`quizapp.kinds`).
 
 Free text is normalized before it is compared with an item's accepted spellings, and numeric input is
 parsed by a tiny arithmetic grammar (no ``eval``). Nothing here raises on user input: an odd answer is
@@ -13,12 +14,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from quizapp.items import Choice, Fill, Trap
 from quizapp.safetext import strip_format
-from solvers.problem import Misconception, Problem, check
+from solvers.problem import Misconception
 
 MAX_INPUT = 200
 """The longest answer read, in characters (the longest accepted spelling in the bank is about 60).
@@ -292,86 +292,3 @@ def parse_truth(text: str) -> bool | None:
     if folded in _FALSE or text in _FALSE:
         return False
     return None
-
-
-def grade_trap(item: Trap, answer: str) -> Grade:
-    expected = "○" if item.truth else "×"
-    given = parse_truth(answer)
-    if given is None:
-        hint = TOO_LONG if received(answer) is None else "○ (o) か × (x) で答えてください"
-        return Grade(False, recorded(answer), expected, hint=hint)
-    return Grade(given == item.truth, "○" if given else "×", expected)
-
-
-NO_CHOICE = "選択肢を1つ以上選んでください"
-
-
-def grade_choice(item: Choice, selected: Iterable[int]) -> Grade:
-    """``selected``: 0-based indexes into ``item.options`` (the UI maps shuffled keys back)."""
-    chosen = frozenset(selected)
-    answer = ",".join(str(i + 1) for i in sorted(chosen))
-    expected = ",".join(str(i + 1) for i in sorted(item.correct))
-    valid = all(0 <= i < len(item.options) for i in chosen)
-    hint = "" if chosen else NO_CHOICE
-    return Grade(valid and chosen == item.correct, answer, expected, hint=hint)
-
-
-def grade_fill(item: Fill, answers: Sequence[str]) -> Grade:
-    results: list[bool] = []
-    hint = ""
-    for i, blank in enumerate(item.blanks):
-        given = received(answers[i]) if i < len(answers) else ""
-        if given is None:
-            hint = hint or TOO_LONG
-            results.append(False)
-            continue
-        where = f"【{i + 1}】: " if len(item.blanks) > 1 else ""
-        if blank.answers is not None and not given.strip():
-            hint = hint or f"{where}答えを入力してください"
-            results.append(False)
-            continue
-        if blank.answers is not None or gives_up(given):
-            results.append(blank.answers is not None and matches_any(given, blank.answers))
-            continue
-        try:
-            value = parse_number(given)
-        except ParseError as exc:
-            hint = hint or f"{where}{exc}"
-            results.append(False)
-            continue
-        assert blank.number is not None
-        results.append(
-            math.isclose(value, blank.number, rel_tol=blank.rel_tol, abs_tol=blank.abs_tol)
-        )
-    expected = " / ".join(b.answers[0] if b.answers else f"{b.number:g}" for b in item.blanks)
-    answer = " / ".join(recorded(a) for a in answers[: len(item.blanks)])
-    return Grade(all(results), answer, expected, hint=hint, blanks=tuple(results))
-
-
-def grade_problem(problem: Problem, answer: str) -> Grade:
-    """Grade a numeric answer to a generated problem and diagnose a wrong one."""
-    shown = recorded(answer)
-    if gives_up(answer):
-        return Grade(False, shown, problem.answer_text)
-    try:
-        if isinstance(problem.answer, tuple):
-            value: float | tuple[float, ...] = parse_shape(
-                answer, len(problem.answer), unit=problem.unit
-            )
-        else:
-            value = parse_number(answer, unit=problem.unit)
-    except ParseError as exc:
-        return Grade(False, shown, problem.answer_text, hint=f"{exc}。{problem.hint}".strip("。"))
-    verdict = check(problem, value)
-    return Grade(verdict.correct, shown, problem.answer_text, misconception=verdict.misconception)
-
-
-def grade_problem_choice(problem: Problem, index: int) -> Grade:
-    """Grade a generated problem answered by picking one of its choices."""
-    if not 0 <= index < len(problem.choices):
-        return Grade(False, str(index + 1), problem.answer_text)
-    choice = problem.choices[index]
-    verdict = check(problem, choice.value)
-    return Grade(
-        verdict.correct, choice.text, problem.answer_text, misconception=verdict.misconception
-    )

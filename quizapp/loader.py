@@ -8,8 +8,6 @@ others) and every problem is reported as ``path:line: id: message`` in a single 
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,13 +19,10 @@ from quizapp import placement, schema
 from quizapp.bankdata import Bank, BankError
 from quizapp.bankfiles import TooLarge, check_bank_size, list_bank, syllabus_path
 from quizapp.bankyaml import BadValue, LineDict, bad_values, read_yaml, yaml_error_line
-from quizapp.items import CODE_BLANK, Topic
+from quizapp.items import Topic
+from quizapp.kinds import KINDS
 from quizapp.safetext import visible
 from quizapp.syllabus import Syllabus, syllabus_from
-
-BLANK_MARK = re.compile(r"【(\d+)】")
-TRIAL_SEEDS = range(5)
-"""Seeds a generated item's narrowed ranges must each give a problem for (``validate``)."""
 
 
 def read_bank(
@@ -41,7 +36,7 @@ def read_bank(
     """Every valid item of ``directories``, with an error for each problem found.
 
     With ``generate``, a generated item's narrowed ranges must also give a problem for each of
-    :data:`TRIAL_SEEDS` (this imports NumPy and the generator's family: ``validate`` does it, a
+    :data:`~quizapp.kinds.generated.TRIAL_SEEDS` (this imports NumPy and the generator's family: ``validate`` does it, a
     start does not)."""
     topics, errors = load_topics(topics_path, cache_dir)
     syllabus, syllabus_errors = load_syllabus(syllabus_path(topics_path), cache_dir)
@@ -130,16 +125,13 @@ def load_syllabus(
 
 
 def _message(err: Mapping[str, Any]) -> str:
-    loc = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _KIND_TAGS))
+    loc = ".".join(str(p) for p in err["loc"])
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         msg = "unknown key"
     elif err["type"] == "missing":
         msg = "missing field"
     return f"{loc}: {msg}" if loc else msg
-
-
-_KIND_TAGS = {"trap", "choice", "fill", "generated"}
 
 
 def _file_error(path: Path, exc: TooLarge | yaml.YAMLError) -> BankError:
@@ -216,14 +208,15 @@ def _load_item(
         err(_bad(where, value), value.line)
     if bad:
         return
-    if raw.get("kind") not in _KIND_TAGS:
-        err(f"kind: must be one of {', '.join(sorted(_KIND_TAGS))}", raw.key_lines.get("kind"))
+    kind = raw.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        err(f"kind: must be one of {', '.join(sorted(KINDS))}", raw.key_lines.get("kind"))
         return
     try:
-        item = schema.ITEM.validate_python(raw)
+        item = schema.item_model(kind).model_validate(raw)
     except ValidationError as exc:
         for e in exc.errors():
-            err(_message(e), _line_of(raw, e["loc"][1:], line))
+            err(_message(e), _line_of(raw, e["loc"], line))
         return
 
     def key_line(key: str) -> int:
@@ -275,141 +268,19 @@ def _check_lines(raw: LineDict) -> dict[str, Any]:
 
 
 def _semantic_problems(
-    item: schema.Trap | schema.Choice | schema.Fill | schema.Generated,
+    item: schema.ItemBase,
     raw: LineDict,
     generators: Mapping[str, Any] | None,
     generate: bool = False,
 ) -> list[tuple[str, int]]:
-    """Problems the schema alone cannot see: answer ranges, blank markers, generator names."""
-    problems: list[tuple[str, int]] = []
+    """Problems the schema alone cannot see: the item's kind's (answer ranges, blank markers,
+    generator names and ranges), then math written in LaTeX."""
     line = raw.line
 
     def at(key: str) -> int:
         return raw.key_lines.get(key, line)
 
-    if isinstance(item, schema.Choice):
-        nums = [item.answer] if isinstance(item.answer, int) else item.answer
-        if not nums:
-            problems.append(("answer: at least one correct option is needed", at("answer")))
-        for n in nums:
-            if not 1 <= n <= len(item.options):
-                problems.append(
-                    (f"answer: option {n} out of range 1–{len(item.options)}", at("answer"))
-                )
-        if len(set(nums)) != len(nums):
-            problems.append(("answer: an option is listed twice", at("answer")))
-        texts = [o.text for o in item.options]
-        if len(set(texts)) != len(texts):
-            problems.append(("options: two options have the same text", at("options")))
-        if item.code is not None and item.code.template.count(CODE_BLANK) != 1:
-            problems.append(
-                (f"code.template: must contain exactly one {CODE_BLANK} blank", at("code"))
-            )
-    elif isinstance(item, schema.Fill):
-        marks = list(dict.fromkeys(int(m) for m in BLANK_MARK.findall(item.prompt)))
-        expected = list(range(1, len(item.blanks) + 1))
-        if marks != expected:
-            problems.append(
-                (
-                    f"prompt: blanks must be marked {''.join(f'【{n}】' for n in expected)} "
-                    f"in order (found {''.join(f'【{n}】' for n in marks) or 'none'})",
-                    at("prompt"),
-                )
-            )
-    elif isinstance(item, schema.Generated) and generators is not None:
-        gen = generators.get(item.generator)
-        if gen is None:
-            problems.append((f"generator: unknown generator {item.generator!r}", at("generator")))
-        else:
-            problems.extend(_params_problems(item, raw, gen, generate))
+    problems = KINDS[item.kind].problems(item, raw, at, generators, generate)  # type: ignore[attr-defined]
     if "$" in item.prompt or "\\frac" in item.prompt or "\\times" in item.prompt:
         problems.append(("prompt: write math in Unicode, not LaTeX", at("prompt")))
     return problems
-
-
-def _params_problems(
-    item: schema.Generated, raw: LineDict, gen: Any, generate: bool
-) -> list[tuple[str, int]]:
-    """A generated item's ``params`` must name the generator's parameters and narrow its default
-    ranges (never widen them: the generator is only known to work inside those); with
-    ``generate``, they must also give a problem for every trial seed."""
-    params = raw.get("params")
-    lines = params.key_lines if isinstance(params, LineDict) else {}
-    default_line = raw.key_lines.get("params", raw.line)
-    defaults = getattr(gen, "ranges", {})
-    problems: list[tuple[str, int]] = []
-    for name, spec in item.params.items():
-        at = lines.get(name, default_line)
-        if name not in defaults:
-            known = ", ".join(sorted(defaults)) or "none"
-            problem = f"{item.generator} has no parameter {name!r} (known: {known})"
-        else:
-            problem = _outside(spec, defaults[name])
-        if problem:
-            shown = visible(str(name), newlines=False)
-            problems.append((f"params.{shown}: {problem}", at))
-    if problems or not generate or not item.params:
-        return problems
-    for seed in TRIAL_SEEDS:
-        try:
-            gen.generate(seed, item.params)
-        except Exception as exc:  # whatever the generator raises is what validate reports
-            reason = visible(f"{type(exc).__name__}: {exc}", newlines=False)[:300]
-            message = (
-                f"params: no problem can be generated within these ranges (seed {seed}: {reason})"
-            )
-            return [(message, default_line)]
-    return problems
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _outside(spec: Any, default: Any) -> str | None:
-    """Why the range ``spec`` is not a narrowing of ``default`` (None when it is). A list's
-    values must be among the default's values (or within its {min, max}, integers if it is);
-    a {min, max} must lie within the default's, or list only default values."""
-    if isinstance(default, Mapping):
-        lo, hi = default["min"], default["max"]
-        whole = isinstance(lo, int) and isinstance(hi, int)
-        allowed = f"{'integers ' if whole else ''}within {lo}–{hi}"
-
-        def fits(value: Any) -> bool:
-            return _number(value) and lo <= value <= hi and (not whole or isinstance(value, int))
-    else:
-        allowed = "one of " + ", ".join(map(str, default))
-
-        def fits(value: Any) -> bool:
-            return any(
-                value == d
-                and isinstance(value, bool) == isinstance(d, bool)
-                and isinstance(value, str) == isinstance(d, str)
-                for d in default
-            )
-
-    if isinstance(spec, Mapping):
-        if set(spec) != {"min", "max"}:
-            return "a range is a list of values or {min, max}"
-        lo_, hi_ = spec["min"], spec["max"]
-        if not (_number(lo_) and _number(hi_) and lo_ <= hi_):
-            return "{min, max} needs numbers with min ≤ max"
-        if isinstance(default, Mapping):
-            ok = fits(lo_) and fits(hi_)
-        else:
-            span = hi_ - lo_ + 1 if isinstance(lo_, int) and isinstance(hi_, int) else 0
-            ok = 0 < span <= len(default) and all(fits(v) for v in range(lo_, hi_ + 1))
-        return (
-            None
-            if ok
-            else f"{{min: {lo_}, max: {hi_}}} is not within the generator's range ({allowed})"
-        )
-    if isinstance(spec, str) or not isinstance(spec, list):
-        return "a range is a list of values or {min, max}"
-    if not spec:
-        return "an empty list leaves nothing to draw"
-    wrong = [v for v in spec if not fits(v)]
-    if wrong:
-        shown = visible(", ".join(repr(v)[:40] for v in wrong[:5]), newlines=False)
-        return f"{shown} outside the generator's range ({allowed})"
-    return None

@@ -17,8 +17,9 @@ from typing import Any
 
 from quizapp.bank import Bank
 from quizapp.counts import syllabus_ids
-from quizapp.items import Choice, Generated
-from quizapp.session import GenerationError, Question, Session, card_key_for
+from quizapp.kinds import GenerationError, card_key_for, kind_of
+from quizapp.question import Question
+from quizapp.session import Session
 from quizapp.syllabus import ADVANCED_TAG, Exam
 
 PASS_LINE = 0.7
@@ -44,10 +45,7 @@ def exam_pool(bank: Bank, exam: str, generators: Mapping[str, Any]) -> dict[str,
     for item in bank.items.values():
         if exam not in item.exams or ADVANCED_TAG in item.tags:
             continue
-        if isinstance(item, Choice):
-            if len(item.options) != 4 or (item.code is not None and exam != "E"):
-                continue
-        elif not (isinstance(item, Generated) and item.generator in generators):
+        if not kind_of(item).in_mock(item, exam, generators):
             continue
         key = card_key_for(item)
         for sid in syllabus_ids(bank, item):

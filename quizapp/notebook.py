@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.bank import Bank
-from quizapp.items import Generated, Item
-from quizapp.session import GEN_PREFIX
+from quizapp.cardkey import generator_of
+from quizapp.kinds import Item
+from quizapp.kinds.generated import framing_items
 from quizapp.store import MissedCard, ReviewRecord, Store
 
 
@@ -46,14 +47,12 @@ def entries(bank: Bank, generators: Mapping[str, Any], store: Store) -> list[Ent
 def _entry(bank: Bank, generators: Mapping[str, Any], missed: MissedCard) -> Entry | None:
     key, review = missed.card_key, missed.last_wrong
     item: Item | None
-    if key.startswith(GEN_PREFIX):
-        name = key[len(GEN_PREFIX) :]
+    name = generator_of(key)
+    if name is not None:
         generator = generators.get(name)
         if generator is None:
             return None
-        framing = [
-            i for i in bank.items.values() if isinstance(i, Generated) and i.generator == name
-        ]
+        framing = framing_items(bank.items, name)
         item = next((i for i in framing if i.id == review.item_id), None) or next(
             iter(framing), None
         )

@@ -46,7 +46,7 @@ def topic_problems(
 
 
 def item_problems(
-    item: schema.Trap | schema.Choice | schema.Fill | schema.Generated,
+    item: schema.ItemBase,
     topic: Topic,
     syllabus: Syllabus,
 ) -> list[tuple[str, str]]:

@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from quizapp.bank import Bank
+from quizapp.cardkey import generator_of
 from quizapp.counts import cards_by_topic
 from quizapp.scheduler import SrsScheduler
-from quizapp.session import GEN_PREFIX
 from quizapp.store import CardState, Store
 
 MIN_ANSWERS_FOR_WEAKNESS = 3
@@ -82,8 +82,9 @@ class Overview:
 
 
 def topic_of(key: str, bank: Bank, generators: Mapping[str, Any]) -> str | None:
-    if key.startswith(GEN_PREFIX):
-        gen = generators.get(key[len(GEN_PREFIX) :])
+    name = generator_of(key)
+    if name is not None:
+        gen = generators.get(name)
         return gen.topic if gen is not None else None
     item = bank.items.get(key)
     return item.topic if item is not None else None

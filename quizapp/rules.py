@@ -33,7 +33,7 @@ from quizapp.figures import (
     shown_value,
     stated_claims,
 )
-from quizapp.items import Choice, Fill, Generated, Item, Trap
+from quizapp.kinds import Choice, Fill, Generated, Item, Trap
 
 RULES_FILE = "rules.yaml"
 MINIMUM_KEYS = ("total", "trap", "choice", "fill")

@@ -1,170 +1,28 @@
 """The YAML format of the question bank: pydantic models, used only at the edge.
 
-The loader (:mod:`quizapp.loader`) validates each YAML item with these and hands the app plain
-dataclasses (:mod:`quizapp.items`, built by :func:`to_item`). The models also give
+What every item has, topics and the syllabus; each kind adds its own model in
+``quizapp.kinds.<kind>_schema``, found through the kind registry (:mod:`quizapp.kinds`). The
+loader (:mod:`quizapp.loader`) validates each YAML item with these and hands the app plain
+dataclasses (:mod:`quizapp.items` and the kinds' modules, built by :func:`to_item`). The models also give
 ``quizapp schema`` its JSON Schema, with each field's docstring as its description.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    TypeAdapter,
-    field_serializer,
     model_validator,
 )
 
-from quizapp import items
+from quizapp import items, kinds
+from quizapp.itemschema import SLUG, SYLLABUS_ID, Check, ItemBase, Model, Source
 
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+__all__ = ["SLUG", "SYLLABUS_ID", "Check", "ItemBase", "Model", "Source"]
 
 
-SYLLABUS_ID = r"^(G-[TL]\d{2}|E-\d\.\d)$"
-
-
-class Source(_Model):
-    """Where the facts come from: a seed note and its heading, or a published reference."""
-
-    doc: str | None = None
-    """File name of the seed note the facts come from."""
-    section: str | None = None
-    """Heading in that note, copied exactly (without the leading # marks)."""
-    ref: str | None = None
-    """A reference beyond the notes: paper (authors, year), official documentation, a standard,
-    a law and article, or a guideline with its publisher and year."""
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Source:
-        if (self.doc is None) != (self.section is None):
-            raise ValueError("a seed source needs both `doc` and `section`")
-        if (self.doc is None) == (self.ref is None):
-            raise ValueError("a source is either a seed note (`doc`, `section`) or a `ref`")
-        return self
-
-
-class Check(_Model):
-    """A number stated by a hand-written item, recomputed with a solvers function."""
-
-    fn: str = Field(pattern=r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-    """``module.function`` inside the solvers package, e.g. ``conv.output_size``."""
-    args: dict[str, Any] = {}
-    """Keyword arguments; lists become float64 arrays."""
-    expect: float | list[Any]
-    """Expected value (a list for tuple or array results)."""
-    pick: int | None = None
-    """Index of the element to compare when the function returns a tuple."""
-    rel_tol: float = 1e-6
-    abs_tol: float = 1e-9
-
-
-class Option(_Model):
-    text: str = Field(min_length=1)
-    """What the learner sees (for a code item: the line substituted for ____)."""
-    rationale: str = Field(min_length=1)
-    """Why it is right, or for a wrong option what it actually describes."""
-
-
-class CodeSpec(_Model):
-    """An E資格 コード穴埋め: each option is substituted for ____ and run against solvers."""
-
-    template: str
-    entry: str
-    """Name of the function the template defines."""
-    reference: str = Field(pattern=r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-    """``module.function`` in solvers that the keyed option must agree with."""
-    cases: list[list[Any]] = Field(min_length=1)
-    """Positional argument lists; lists become float64 arrays."""
-
-
-class Blank(_Model):
-    answers: list[str] | None = Field(default=None, min_length=1)
-    """Every accepted spelling: Japanese, English, abbreviation."""
-    number: float | None = None
-    """For a numeric blank: the value (backed by a ``check:``)."""
-    rel_tol: float = 0.0
-    abs_tol: float = 1e-9
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Blank:
-        if (self.answers is None) == (self.number is None):
-            raise ValueError("a blank needs either `answers` or `number`")
-        return self
-
-
-class _ItemBase(_Model):
-    id: str = Field(pattern=SLUG)
-    """Stable slug, unique across the bank; never reused once retired."""
-    exams: list[Literal["G", "E"]] = Field(min_length=1)
-    topic: str
-    """A topic id from questionbank/topics.yaml."""
-    tags: list[str] = []
-    difficulty: Literal[1, 2, 3]
-    prompt: str = Field(min_length=1)
-    explanation: str = Field(min_length=1)
-    source: Source
-    syllabus: list[Annotated[str, Field(pattern=SYLLABUS_ID)]] = []
-    """Syllabus ids the item serves, narrowing its topic's (e.g. ``[G-L01]``); empty: the topic's."""
-    as_of: date | None = None
-    """When the law or guideline the item states was last checked (required for law and ethics)."""
-    check: list[Check] = []
-    seconds: int | None = Field(default=None, gt=0, le=3600)
-    """Expected answer time in seconds (≤ 3600); a right but much slower answer is graded Hard."""
-
-    @field_serializer("as_of")
-    def _iso(self, value: date | None) -> str | None:
-        return None if value is None else value.isoformat()
-
-
-class Trap(_ItemBase):
-    kind: Literal["trap"]
-    truth: bool
-    """Whether the ○× statement in ``prompt`` is true."""
-    confused_with: str = Field(min_length=1)
-    """What the statement is commonly mixed up with."""
-
-
-class Choice(_ItemBase):
-    kind: Literal["choice"]
-    options: list[Option] = Field(min_length=2, max_length=6)
-    answer: int | list[int]
-    """1-based number(s) of the correct option(s)."""
-    code: CodeSpec | None = None
-
-
-class Fill(_ItemBase):
-    kind: Literal["fill"]
-    blanks: list[Blank] = Field(min_length=1)
-
-
-class Generated(_ItemBase):
-    kind: Literal["generated"]
-    generator: str
-    """Registry name of a solvers generator."""
-    params: dict[str, Any] = {}
-    """Ranges narrowing the generator's defaults: a list of values or {min, max}."""
-
-
-Item = Annotated[Trap | Choice | Fill | Generated, Field(discriminator="kind")]
-ITEM = TypeAdapter(Item)
-"""Validates one item mapping into its kind's model (``kind`` picks the model)."""
-
-
-class BankFile(_Model):
-    """The schema of one topic file (used for ``quizapp schema``)."""
-
-    items: list[Item]
-
-
-class Topic(_Model):
+class Topic(Model):
     id: str = Field(pattern=SLUG)
     title: str
     area: str
@@ -176,11 +34,11 @@ class Topic(_Model):
     """Beyond both syllabi (発展): no syllabus ids, and every item is tagged 発展."""
 
 
-class TopicsFile(_Model):
+class TopicsFile(Model):
     topics: list[Topic] = Field(min_length=1)
 
 
-class Area(_Model):
+class Area(Model):
     name: str
     share: float = Field(gt=0)
     """Estimated percent of the exam's questions (JDLA publishes no official counts)."""
@@ -188,7 +46,7 @@ class Area(_Model):
     """The bank folder holding the topic files of this area."""
 
 
-class Exam(_Model):
+class Exam(Model):
     id: Literal["G", "E"]
     name: str
     syllabus: str
@@ -198,7 +56,7 @@ class Exam(_Model):
     areas: list[Area] = Field(min_length=1)
 
 
-class SyllabusItem(_Model):
+class SyllabusItem(Model):
     id: str = Field(pattern=SYLLABUS_ID)
     exam: Literal["G", "E"]
     area: str
@@ -209,7 +67,7 @@ class SyllabusItem(_Model):
     """False for parts the syllabus marks optional (出題対象外)."""
 
 
-class SyllabusFile(_Model):
+class SyllabusFile(Model):
     exams: list[Exam] = Field(min_length=1)
     items: list[SyllabusItem] = Field(min_length=1)
 
@@ -227,9 +85,14 @@ class SyllabusFile(_Model):
         return self
 
 
-def to_item(model: Trap | Choice | Fill | Generated) -> items.Item:
+def to_item(model: ItemBase) -> ItemBase:
     """A validated item as the app's dataclass, built as the bank cache builds it."""
-    return items.item_from(model.model_dump())
+    return kinds.item_from(model.model_dump())  # type: ignore[return-value]
+
+
+def item_model(kind: str) -> type[ItemBase]:
+    """The model validating an item of ``kind`` (a name in :data:`quizapp.kinds.KINDS`)."""
+    return kinds.KINDS[kind].model()
 
 
 def to_topic(model: Topic) -> items.Topic:
@@ -237,7 +100,16 @@ def to_topic(model: Topic) -> items.Topic:
 
 
 def json_schema() -> dict[str, Any]:
-    """JSON Schema of a bank file, for editor completion (``quizapp schema``)."""
+    """JSON Schema of a bank file, for editor completion (``quizapp schema``): an item is one of
+    the registered kinds' models, told apart by ``kind``."""
+    models = tuple(kind.model() for kind in kinds.KINDS.values())
+    item = Annotated[Union[models], Field(discriminator="kind")]  # noqa: UP007
+
+    class BankFile(Model):
+        """The schema of one topic file (used for ``quizapp schema``)."""
+
+        items: list[item]  # type: ignore[valid-type]
+
     schema = BankFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "quizapp question bank file"

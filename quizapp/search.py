@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.bank import Bank
-from quizapp.items import Choice, Fill, Generated, Trap
+from quizapp.kinds import card_key_for, kind_of
 from quizapp.safetext import strip_format
-from quizapp.session import card_key_for
 
 MAX_QUERY = 200
 """The longest query read, in characters."""
@@ -77,16 +76,8 @@ def build_index(bank: Bank, generators: Mapping[str, Any] | None = None) -> Inde
             "options": "",
             "answer": "",
         }
-        if isinstance(item, Choice):
-            parts["options"] = "\n".join(f"{o.text}\n{o.rationale}" for o in item.options)
-        elif isinstance(item, Fill):
-            parts["answer"] = "\n".join(
-                "\n".join(b.answers) if b.answers else f"{b.number:g}" for b in item.blanks
-            )
-        elif isinstance(item, Trap):
-            parts["answer"] = item.confused_with
-        elif isinstance(item, Generated) and generators and item.generator in generators:
-            parts["prompt"] += "\n" + str(getattr(generators[item.generator], "title", ""))
+        for name, text in kind_of(item).search_parts(item, generators).items():
+            parts[name] = f"{parts[name]}\n{text}" if name == "prompt" else text
         folded = {name: fold(text) for name, text in parts.items()}
         entries.append((item.id, card_key_for(item), item.topic, folded))
         lines = item.prompt.strip().splitlines()

@@ -1,111 +1,62 @@
 """The queue a drill, review, practice run or mock exam walks through.
 
-A :class:`Session` turns bank items and generators into :class:`Question` objects, grades responses,
-schedules the card and commits the answer to the store *before* the next question can be asked. It
-knows nothing of the UI: the TUI asks for a question, shows it, and hands back the learner's response.
+A :class:`Session` asks each card through its item kind (:mod:`quizapp.kinds`), grades responses,
+schedules the card and commits the answer to the store *before* the next question can be asked.
+How a mode behaves is its policy (:mod:`quizapp.modes`). It knows nothing of the UI: the TUI asks
+for a question, shows it, and hands back the learner's response.
 """
 
 from __future__ import annotations
 
 import logging
-import operator
 import random
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from fsrs import Rating
 
 from quizapp.bank import Bank
-from quizapp.grading import (
-    Grade,
-    grade_choice,
-    grade_fill,
-    grade_problem,
-    grade_problem_choice,
-    grade_trap,
+from quizapp.cardkey import generator_key
+from quizapp.grading import Grade
+from quizapp.kinds import KINDS, Asking, GenerationError, ItemKind, card_key_for, kind_for_card
+from quizapp.modes import Mode
+from quizapp.question import Feedback, OptionFeedback, Question
+from quizapp.queues import (
+    card_exists,
+    drill_queue,
+    new_cards_today,
+    review_queue,
+    start_of_day,
 )
-from quizapp.items import Choice, Fill, Generated, Trap
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import CardState, ReviewRecord, Store, StoreWriteError
-from solvers.problem import Problem
 
-Mode = Literal["drill", "review", "practice", "mock"]
-Kind = Literal["trap", "choice", "fill", "numeric"]
-GEN_PREFIX = "gen:"
 RELEARN_GAP = 3
 """A card missed in a review comes back after this many other questions (or at the end)."""
+
+__all__ = [
+    "Feedback",
+    "GenerationError",
+    "OptionFeedback",
+    "Question",
+    "Session",
+    "Summary",
+    "card_key_for",
+    "drill_queue",
+    "new_cards_today",
+    "review_queue",
+    "utc_now",
+]
+"""Besides the session: what callers of the session read (questions, feedback, queues)."""
 
 log = logging.getLogger(__name__)
 
 
-class GenerationError(Exception):
-    """A generator could not make a problem for a card (its item's ranges may admit none)."""
-
-
-def card_key_for(item: Trap | Choice | Fill | Generated) -> str:
-    """Hand-written items are cards by id; a generated item is its generator's card."""
-    return GEN_PREFIX + item.generator if isinstance(item, Generated) else item.id
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Question:
-    """One showing of a card: for a generator, a fresh instance with its own seed."""
-
-    number: int
-    card_key: str
-    kind: Kind
-    topic: str
-    prompt: str
-    expected_seconds: float
-    item: Trap | Choice | Fill | Generated | None = None
-    problem: Problem | None = None
-    options: tuple[str, ...] = ()
-    """Choice texts in the order shown."""
-    order: tuple[int, ...] = ()
-    """order[i] is the original index of the option shown at position i."""
-    multi: bool = False
-    """Several options are correct: the learner toggles options before submitting."""
-    blanks: int = 0
-
-    @property
-    def exams(self) -> tuple[str, ...]:
-        return tuple(self.item.exams) if self.item is not None else ("E",)
-
-
-@dataclass(frozen=True)
-class OptionFeedback:
-    text: str
-    rationale: str
-    correct: bool
-    chosen: bool
-
-
-@dataclass(frozen=True)
-class Feedback:
-    question: Question
-    grade: Grade
-    explanation: str
-    options: tuple[OptionFeedback, ...] = ()
-    solution: str = ""
-    review_id: int = 0
-    card: CardState | None = None
-    """The card's state after the answer; None when the answer left it out of FSRS."""
-    rating: int = 0
-    """The fsrs rating in effect: automatic grading's, or the learner's after :meth:`Session.rate`."""
-    auto_rating: int = 0
-    """What automatic grading rated."""
-
-    @property
-    def diagnosis(self) -> str:
-        m = self.grade.misconception
-        return m.label if m is not None and not self.grade.correct else ""
 
 
 @dataclass
@@ -124,7 +75,10 @@ class Summary:
 
 
 class Session:
-    """Walks a queue of cards; every answer is graded, scheduled and committed at once."""
+    """Walks a queue of cards; every answer is graded, scheduled and committed at once.
+
+    Building one writes nothing: :meth:`start` records the session in the store, and a session
+    must be started before it shows a card."""
 
     def __init__(
         self,
@@ -148,30 +102,57 @@ class Session:
         self.store = store
         self.scheduler = scheduler
         self.generators = generators
-        self.mode: Mode = mode
+        self.mode = mode
         self.clock = clock
         self.rng = random.Random(seed)
         self._queue: deque[str] = deque(queue)
         self._relearn: deque[tuple[int, str]] = deque()
         self._endless = endless
-        self.numeric_choices = numeric_choices
-        """Offer a generated problem's four options instead of a number input (the E資格 form);
-        mock exams always do. May be switched between questions."""
         self._shown = 0
-        self._gen_items = _generator_items(bank)
         self.topics = tuple(topics)
         """The topics a drill was started for: a shared generator's problem is framed by their
         item."""
+        self._asking = Asking(bank.items, generators, self.rng, self.topics)
+        self.numeric_choices = numeric_choices
         self.new_limit = new_limit
         """A review's daily new-card limit, enforced across processes as each card is claimed."""
         self.introduce = introduce
         """Whether answering a card FSRS has never scheduled puts it there (and so counts it among
         the day's new cards). False: the answer is logged and the card stays new for the review."""
+        self._settings = dict(settings or {})
         self._rateable: _Rateable | None = None
         self.summary = Summary()
         self.total = len(self._queue)
-        self.session_id = store.start_session(mode=mode, settings=dict(settings or {}), now=clock())
+        self.session_id: int | None = None
+        """The store's row for this session, once :meth:`start` has written it."""
         self.finished = False
+
+    @property
+    def numeric_choices(self) -> bool:
+        """Offer a generated problem's options instead of a number input (the E資格 form); a mode
+        whose policy says so (the mock) always does. May be switched between questions."""
+        return self._asking.as_options
+
+    @numeric_choices.setter
+    def numeric_choices(self, value: bool) -> None:
+        self._asking.as_options = value or self.mode.generated_as_options
+
+    def start(self) -> Session:
+        """Record the session in the store (idempotent); returns the session.
+
+        Raises:
+            StoreError: nothing was recorded; the session may be started again.
+        """
+        if self.session_id is None:
+            self.session_id = self.store.start_session(
+                mode=self.mode.name, settings=self._settings, now=self.clock()
+            )
+        return self
+
+    def _started(self) -> int:
+        if self.session_id is None:
+            raise RuntimeError("a session is start()ed before it shows or answers a card")
+        return self.session_id
 
     # --- asking --------------------------------------------------------------------------------
 
@@ -181,6 +162,7 @@ class Session:
     def next_question(self) -> Question | None:
         """The next question, or None when the session is over. A generated card whose problem
         cannot be made is skipped (and logged): one bad bank item never ends a session."""
+        self._started()
         while (key := self._next_key()) is not None:
             self._shown += 1
             try:
@@ -194,7 +176,7 @@ class Session:
 
     def _next_key(self) -> str | None:
         if self._endless is not None:
-            return GEN_PREFIX + self._endless
+            return generator_key(self._endless)
         if self._relearn and (self._relearn[0][0] <= self._shown or not self._queue):
             return self._relearn.popleft()[1]
         while self._queue:
@@ -204,134 +186,50 @@ class Session:
         return None
 
     def _claim(self, key: str) -> bool:
-        """A review shows a queued card only once it holds the card's claim: another review
-        running at the same time may be showing it or have answered it since the queue was built,
-        or have introduced the day's last new card (:mod:`quizapp.store.claims`)."""
-        if self.mode != "review":
+        """In a mode that claims cards (the review), a queued card is shown only once the session
+        holds its claim: another review running at the same time may be showing it or have
+        answered it since the queue was built, or have introduced the day's last new card
+        (:mod:`quizapp.store.claims`)."""
+        if not self.mode.claims_cards:
             return True
         now = self.clock()
         try:
             return self.store.claim_card(
                 key,
-                session_id=self.session_id,
+                session_id=self._started(),
                 now=now,
                 new_limit=self.new_limit,
-                day_start=_start_of_day(now),
+                day_start=start_of_day(now),
             )
         except StoreWriteError:
             return True  # a claim only shares the work: the learner goes on (the answer says why)
 
     def resolvable(self, key: str) -> bool:
-        if key.startswith(GEN_PREFIX):
-            return key[len(GEN_PREFIX) :] in self.generators
-        return key in self.bank.items
-
-    def _item_for(self, generator: str, own_topic: str) -> Generated | None:
-        """Which of the items sharing a generator frames its problem: one of the drilled topics
-        (drilling 全結合層と畳み込み層 should not show another topic's lead-in), else the
-        generator's own topic, else the first."""
-        items = self._gen_items.get(generator, [])
-        preferred = (
-            [i for i in items if i.topic in self.topics]
-            or [i for i in items if i.topic == own_topic]
-            or items
-        )
-        return preferred[0] if preferred else None
+        return card_exists(key, self.bank, self.generators)
 
     def question_for(self, key: str, *, number: int | None = None) -> Question:
         """The question showing card ``key``, numbered ``number`` (default: the count shown so
-        far).
+        far), asked by the card's kind.
 
         Raises:
             GenerationError: the card's generator raised.
         """
         number = self._shown if number is None else number
-        if key.startswith(GEN_PREFIX):
-            name = key[len(GEN_PREFIX) :]
-            gen = self.generators[name]
-            item = self._item_for(name, gen.topic)
-            topic = item.topic if item is not None else gen.topic
-            ranges = item.params if item is not None and item.params else None
-            try:
-                problem = gen.generate(self.rng.randrange(2**31), ranges)
-            except Exception as exc:  # bank ranges meet solvers code: anything may come out
-                raise GenerationError(f"{name} with {ranges}: {type(exc).__name__}: {exc}") from exc
-            prompt = problem.prompt if item is None else f"{item.prompt}\n\n{problem.prompt}"
-            expected = item.expected_seconds if item is not None else 90
-            if self.mode == "mock" or self.numeric_choices:
-                return Question(
-                    number,
-                    key,
-                    "choice",
-                    topic,
-                    prompt,
-                    expected,
-                    item,
-                    problem,
-                    options=tuple(c.text + problem.unit for c in problem.choices),
-                    order=tuple(range(len(problem.choices))),
-                )
-            return Question(number, key, "numeric", topic, prompt, expected, item, problem)
-        item = self.bank.items[key]
-        if isinstance(item, Trap):
-            return Question(
-                number, key, "trap", item.topic, item.prompt, item.expected_seconds, item
-            )
-        if isinstance(item, Choice):
-            order = list(range(len(item.options)))
-            if item.code is None:
-                self.rng.shuffle(order)
-            return Question(
-                number,
-                key,
-                "choice",
-                item.topic,
-                item.prompt,
-                item.expected_seconds,
-                item,
-                options=tuple(item.options[i].text for i in order),
-                order=tuple(order),
-                multi=len(item.correct) > 1,
-            )
-        assert isinstance(item, Fill)
-        return Question(
-            number,
-            key,
-            "fill",
-            item.topic,
-            item.prompt,
-            item.expected_seconds,
-            item,
-            blanks=len(item.blanks),
-        )
+        kind = kind_for_card(key, self.bank.items)
+        if kind is None:
+            raise KeyError(key)
+        return kind.ask_card(key, number, self._asking)
 
     # --- answering ----------------------------------------------------------------------------
 
     def grade(self, question: Question, response: Any) -> Grade:
         """Grade a response: str for trap/numeric, display positions for choice, list for fill."""
-        item, problem = question.item, question.problem
-        if problem is not None:
-            if question.kind == "choice":
-                positions = _positions(response)
-                index = _original(question, positions[0]) if len(positions) == 1 else -1
-                return grade_problem_choice(problem, index)
-            return grade_problem(problem, str(response))
-        if isinstance(item, Trap):
-            return grade_trap(item, response if isinstance(response, str) else "")
-        if isinstance(item, Choice):
-            return grade_choice(item, {_original(question, p) for p in _positions(response)})
-        assert isinstance(item, Fill)
-        if isinstance(response, str):
-            answers = [response]
-        elif isinstance(response, Sequence):
-            answers = ["" if a is None else str(a) for a in response]
-        else:
-            answers = []
-        return grade_fill(item, answers)
+        return _kind(question).grade(question, response)
 
     def answer(self, question: Question, response: Any, seconds: float) -> Feedback:
         """Grade, schedule and commit one answer; the returned feedback is safe to show."""
-        grade = self.grade(question, response)
+        kind = _kind(question)
+        grade = kind.grade(question, response)
         now = self.clock()
         rating = self.scheduler.grade(grade.correct, seconds, question.expected_seconds)
         problem = question.problem
@@ -346,7 +244,7 @@ class Session:
             rating=int(rating),
             seconds=float(seconds),
             reviewed_at=now,
-            session_id=self.session_id,
+            session_id=self._started(),
             misconception=grade.misconception.code if grade.misconception is not None else None,
         )
         before: list[CardState | None] = []
@@ -361,19 +259,18 @@ class Session:
         self._rateable = (
             _Rateable(review_id, question.card_key, before[0], now) if grade.correct else None
         )
-        grade = _as_shown(question, grade, response)
-        if not grade.correct and self.mode == "review":
+        grade = kind.as_shown(question, grade, response)
+        if not grade.correct and self.mode.relearns_misses:
             self._relearn.append((self._shown + RELEARN_GAP, question.card_key))
         feedback = Feedback(
             question=question,
             grade=grade,
-            explanation=_explanation(question),
-            options=_option_feedback(question, response),
-            solution=problem.solution if problem is not None else "",
+            options=kind.options(question, response),
             review_id=review_id,
             card=card,
             rating=int(rating),
             auto_rating=int(rating),
+            **kind.feedback_parts(question),
         )
         self._tally(feedback)
         return feedback
@@ -401,8 +298,9 @@ class Session:
                 return self.scheduler.review(last.before, rating, last.at, card_key=key)
 
         card = self.store.rate_answer(last.review_id, rating, schedule)
-        if self.mode == "review" and (rating == Rating.Again) != (feedback.rating == Rating.Again):
-            if rating == Rating.Again:
+        again = rating == Rating.Again
+        if self.mode.relearns_misses and again != (feedback.rating == Rating.Again):
+            if again:
                 self._relearn.append((self._shown + RELEARN_GAP, key))
             else:
                 self._relearn = deque(entry for entry in self._relearn if entry[1] != key)
@@ -419,18 +317,20 @@ class Session:
             s.missed.append(feedback)
 
     def finish(self) -> Summary:
-        """Close the session in the store (idempotent) and return its summary."""
+        """Close the session in the store (idempotent; a session never started has nothing to
+        close) and return its summary."""
         if not self.finished:
             self.finished = True
-            self.store.end_session(
-                self.session_id,
-                now=self.clock(),
-                summary={
-                    "answered": self.summary.answered,
-                    "correct": self.summary.correct,
-                    "by_topic": self.summary.by_topic,
-                },
-            )
+            if self.session_id is not None:
+                self.store.end_session(
+                    self.session_id,
+                    now=self.clock(),
+                    summary={
+                        "answered": self.summary.answered,
+                        "correct": self.summary.correct,
+                        "by_topic": self.summary.by_topic,
+                    },
+                )
         return self.summary
 
 
@@ -444,155 +344,5 @@ class _Rateable:
     at: datetime
 
 
-def _as_shown(question: Question, grade: Grade, response: Any) -> Grade:
-    """The log keeps original option numbers; the learner sees the shuffled ones."""
-    item = question.item
-    if not isinstance(item, Choice) or question.problem is not None:
-        return grade
-    chosen = sorted(p for p in _positions(response) if 0 <= p < len(question.order))
-    correct = sorted(question.order.index(i) for i in item.correct)
-    return replace(
-        grade,
-        answer=",".join(str(p + 1) for p in chosen),
-        expected=",".join(str(p + 1) for p in correct),
-    )
-
-
-def _positions(response: Any) -> list[int]:
-    """Display positions (0-based) in a choice response; anything unreadable becomes -1."""
-    if isinstance(response, int):
-        return [response]
-    if isinstance(response, str):
-        return [int(c) - 1 for c in response if c.isdecimal()]
-    if not isinstance(response, Iterable):
-        return [-1]
-    out = []
-    for r in response:
-        try:
-            out.append(operator.index(r))
-        except TypeError:
-            out.append(-1)
-    return out
-
-
-def _original(question: Question, position: int) -> int:
-    """The original option index shown at ``position``; -1 (never valid) when out of range."""
-    return question.order[position] if 0 <= position < len(question.order) else -1
-
-
-def _explanation(question: Question) -> str:
-    return question.item.explanation if question.item is not None else ""
-
-
-def _option_feedback(question: Question, response: Any) -> tuple[OptionFeedback, ...]:
-    item, problem = question.item, question.problem
-    chosen = set(_positions(response)) if question.kind == "choice" else set()
-    if isinstance(item, Choice):
-        return tuple(
-            OptionFeedback(
-                item.options[i].text, item.options[i].rationale, i in item.correct, pos in chosen
-            )
-            for pos, i in enumerate(question.order)
-        )
-    if problem is not None and question.kind == "choice":
-        labels = {m.code: m.label for m in problem.misconceptions}
-        return tuple(
-            OptionFeedback(
-                c.text + problem.unit,
-                "正解" if c.correct else labels.get(c.misconception or "", "誤り"),
-                c.correct,
-                pos in chosen,
-            )
-            for pos, c in enumerate(problem.choices)
-        )
-    return ()
-
-
-def _generator_items(bank: Bank) -> dict[str, list[Generated]]:
-    """The bank items naming each generator (lead-in, explanation and ranges), in bank order."""
-    out: dict[str, list[Generated]] = {}
-    for item_id, name in bank.generator_of().items():
-        out.setdefault(name, []).append(bank.items[item_id])  # type: ignore[arg-type]
-    return out
-
-
-# --- building queues ------------------------------------------------------------------------------
-
-
-def drill_queue(
-    bank: Bank,
-    topics: Sequence[str],
-    exams: Sequence[str] = ("G", "E"),
-    seed: int | None = None,
-    seen: Mapping[str, tuple[int, int]] | None = None,
-) -> list[str]:
-    """Cards of the chosen topics for the chosen exams: unseen and weak ones first, shuffled."""
-    rng = random.Random(seed)
-    seen = seen or {}
-    keys: list[str] = []
-    for item in bank.items.values():
-        if item.topic in topics and set(item.exams) & set(exams):
-            key = card_key_for(item)
-            if key not in keys:
-                keys.append(key)
-    rng.shuffle(keys)
-
-    def weakness(key: str) -> float:
-        n, ok = seen.get(key, (0, 0))
-        return -1.0 if n == 0 else ok / n
-
-    return sorted(keys, key=weakness)
-
-
-def review_queue(
-    bank: Bank,
-    generators: Mapping[str, Any],
-    store: Store,
-    scheduler: SrsScheduler,
-    now: datetime,
-    new_limit: int = 20,
-    seed: int | None = None,
-) -> list[str]:
-    """Due cards (lowest retrievability first), then up to ``new_limit`` new cards."""
-    cards = store.all_cards()
-    due = [key for key in scheduler.queue_order(cards, now) if _exists(key, bank, generators)]
-    known = {c.card_key for c in cards}
-    return due + new_cards_today(bank, store, now, new_limit, seed=seed, known=known)
-
-
-def new_cards_today(
-    bank: Bank,
-    store: Store,
-    now: datetime,
-    new_limit: int,
-    seed: int | None = None,
-    known: set[str] | None = None,
-) -> list[str]:
-    """Never-seen cards still allowed today: the daily limit minus those already started since
-    the user's local midnight, in a seeded random order."""
-    if new_limit <= 0:
-        return []
-    budget = max(new_limit - store.new_cards_since(_start_of_day(now)), 0)
-    if not budget:
-        return []
-    if known is None:
-        known = {c.card_key for c in store.all_cards()}
-    generator_of = bank.generator_of()
-    keys = (
-        GEN_PREFIX + generator_of[i] if i in generator_of else i for i in bank.items
-    )  # card_key_for without decoding every item of a cached bank
-    candidates = list(dict.fromkeys(key for key in keys if key not in known))
-    random.Random(seed).shuffle(candidates)
-    return candidates[:budget]
-
-
-def _exists(key: str, bank: Bank, generators: Mapping[str, Any]) -> bool:
-    if key.startswith(GEN_PREFIX):
-        return key[len(GEN_PREFIX) :] in generators
-    return key in bank.items
-
-
-def _start_of_day(now: datetime) -> datetime:
-    """The user's local midnight (a JST learner's day starts at 00:00 JST, not 09:00)."""
-    local = now.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+def _kind(question: Question) -> ItemKind:
+    return KINDS[question.item_kind]

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.bank import BankLoadError, load_bank
-from quizapp.items import Choice, Fill, Generated, Trap
+from quizapp.kinds import Choice, Fill, Generated, Trap
 from quizapp.schema import json_schema
 
 TOPICS = """\
@@ -455,14 +455,20 @@ def test_the_schema_and_the_run_time_items_have_the_same_fields() -> None:
     """quizapp.schema validates the YAML, quizapp.items is what the app uses: every model's fields
     (names, order and defaults) are its dataclass's, so ``to_item`` loses nothing."""
     import dataclasses
+    import importlib
 
     from pydantic_core import PydanticUndefined
 
-    from quizapp import items, schema
+    from quizapp import items, kinds, schema
 
-    classes = (*items.KINDS.values(), *items.PARTS.values(), items.Topic)
-    for name, cls in {cls.__name__: cls for cls in classes}.items():
-        model = getattr(schema, name)
+    pairs = [(items.Topic, schema.Topic)]
+    pairs += [(part, getattr(schema, part.__name__)) for part in items.PARTS.values()]
+    for kind in kinds.KINDS.values():
+        module = importlib.import_module(kind.schema)
+        pairs.append((kind.item_type, kind.model()))
+        pairs += [(part, getattr(module, part.__name__)) for part in kind.parts.values()]
+    for cls, model in pairs:
+        name = cls.__name__
         expected = {}
         for f in dataclasses.fields(cls):
             if f.default is not dataclasses.MISSING:

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizapp.bank import Bank, load_bank
+from quizapp.modes import DRILL, PRACTICE
 from solvers.generators import REGISTRY
 
 TOPICS = """\
@@ -462,8 +463,9 @@ def test_whatever_ranges_pass_validate_generate_problems(params: dict) -> None:
 def test_a_generator_that_raises_skips_its_card_and_the_session_goes_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from quizapp.cardkey import GEN_PREFIX
     from quizapp.scheduler import SrsScheduler
-    from quizapp.session import GEN_PREFIX, Session
+    from quizapp.session import Session
     from quizapp.store import Store
 
     params = "{size: [5], kernel: [11], stride: [1], padding: [0]}"  # passes a start's checks
@@ -479,10 +481,10 @@ def test_a_generator_that_raises_skips_its_card_and_the_session_goes_on(
             store=store,
             scheduler=SrsScheduler(fuzz=False, seed=1),
             generators=REGISTRY,
-            mode="drill",
+            mode=DRILL,
             queue=[GEN_PREFIX + "conv_output_size", "after"],
             seed=1,
-        )
+        ).start()
         question = session.next_question()
         assert question is not None and question.card_key == "after"
         assert question.number == 1
@@ -504,11 +506,11 @@ def test_an_endless_drill_on_a_failing_generator_ends_instead_of_crashing(tmp_pa
             store=store,
             scheduler=SrsScheduler(fuzz=False, seed=1),
             generators=REGISTRY,
-            mode="practice",
+            mode=PRACTICE,
             queue=[],
             endless="conv_output_size",
             seed=1,
-        )
+        ).start()
         assert session.next_question() is None
 
 

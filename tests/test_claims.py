@@ -12,9 +12,11 @@ import pytest
 from fsrs import Rating
 
 from quizapp.bank import Bank, load_bank
-from quizapp.items import Choice, Fill, Trap
+from quizapp.cardkey import GEN_PREFIX
+from quizapp.kinds import Choice, Fill, Trap
+from quizapp.modes import DRILL, REVIEW
 from quizapp.scheduler import SrsScheduler
-from quizapp.session import GEN_PREFIX, Question, Session, card_key_for, review_queue
+from quizapp.session import Question, Session, card_key_for, review_queue
 from quizapp.store import SCHEMA_VERSION, ReviewRecord, Store, m001_initial
 from quizapp.store.claims import CLAIM_TTL
 from solvers.generators import REGISTRY
@@ -74,13 +76,13 @@ def review(bank: Bank, store: Store, clock: Clock, new_limit: int) -> Session:
         store=store,
         scheduler=sched,
         generators=REGISTRY,
-        mode="review",
+        mode=REVIEW,
         queue=queue,
         seed=1,
         clock=clock,
         numeric_choices=True,
         new_limit=new_limit,
-    )
+    ).start()
 
 
 def right(q: Question) -> Any:
@@ -211,10 +213,10 @@ def test_drills_ignore_claims(bank: Bank, two: tuple[Store, Store]) -> None:
         store=second,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode="drill",
+        mode=DRILL,
         queue=[shown.card_key],
         clock=clock,
-    )
+    ).start()
     again = drill.next_question()
     assert again is not None and again.card_key == shown.card_key
 

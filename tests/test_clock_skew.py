@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.bank import Bank, load_bank
+from quizapp.modes import DRILL
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session, card_key_for, new_cards_today, review_queue
 from quizapp.store import Store
@@ -54,11 +55,11 @@ def answer_everything(
             store=store,
             scheduler=SrsScheduler(fuzz=False),
             generators=REGISTRY,
-            mode="drill",
+            mode=DRILL,
             queue=keys,
             seed=1,
             clock=clock,
-        )
+        ).start()
         while (question := session.next_question()) is not None:
             session.answer(question, "1", 5.0)
         session.finish()

@@ -37,6 +37,7 @@ from quizapp.bank import load_bank
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session, card_key_for
 from quizapp.store import Store
+from quizapp.modes import DRILL, REVIEW
 from solvers.generators import REGISTRY
 
 BANK = load_bank([sys.argv[1]], generators=REGISTRY)
@@ -70,9 +71,9 @@ def work(db, report, seed, count, go, die_at, from_start):
         total = count or 100_000
         session = Session(
             bank=BANK, store=store, scheduler=SrsScheduler(fuzz=False), generators=REGISTRY,
-            mode="drill", queue=[rng.choice(KEYS) for _ in range(total)], seed=seed,
+            mode=DRILL, queue=[rng.choice(KEYS) for _ in range(total)], seed=seed,
             settings={"child": seed},
-        )
+        ).start()
         os.write(fd, b"ready\n")
         while go and not os.path.exists(go):
             time.sleep(0.001)
@@ -93,9 +94,9 @@ def review(db, report, bank_dir, seed, go, new_limit):
         scheduler = SrsScheduler(fuzz=False)
         queue = review_queue(bank, REGISTRY, store, scheduler, utc_now(), new_limit, seed=seed)
         session = Session(
-            bank=bank, store=store, scheduler=scheduler, generators=REGISTRY, mode="review",
+            bank=bank, store=store, scheduler=scheduler, generators=REGISTRY, mode=REVIEW,
             queue=queue, seed=seed, new_limit=new_limit,
-        )
+        ).start()
         os.write(fd, b"ready %d\n" % len(queue))
         while not os.path.exists(go):
             time.sleep(0.001)

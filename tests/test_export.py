@@ -22,7 +22,9 @@ import pytest
 from quizapp import export
 from quizapp.bank import Bank, load_bank
 from quizapp.cli import main
-from quizapp.items import Generated, Source, Trap
+from quizapp.items import Source
+from quizapp.kinds import Generated, Trap
+from quizapp.modes import DRILL
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session
 from quizapp.store import Store
@@ -52,11 +54,11 @@ def fill_log(bank: Bank, db: Path) -> list[tuple[str, object]]:
             store=store,
             scheduler=SrsScheduler(fuzz=False),
             generators=REGISTRY,
-            mode="drill",
+            mode=DRILL,
             queue=["t-relu-zero", "f-gap-name", "gen:conv_output_size"],
             seed=3,
             clock=lambda: now[0],
-        )
+        ).start()
         out = []
         responses = {"trap": "o", "fill": ["最大値プーリング、です"], "numeric": "-98765"}
         while (q := session.next_question()) is not None:
@@ -133,11 +135,11 @@ def test_export_csv_gives_the_options_the_learner_saw_not_their_numbers(
                 store=store,
                 scheduler=SrsScheduler(fuzz=False),
                 generators=REGISTRY,
-                mode="drill",
+                mode=DRILL,
                 queue=["c-relu-single", "c-gap-multi"],
                 seed=seed,
                 clock=lambda: T0,
-            )
+            ).start()
             while (q := session.next_question()) is not None:
                 positions = [0, 2] if q.multi else [1]
                 session.answer(q, positions, 3.04)

@@ -15,10 +15,6 @@ from quizapp.grading import (
     MAX_INPUT,
     TOO_LONG,
     ParseError,
-    grade_choice,
-    grade_fill,
-    grade_problem,
-    grade_trap,
     key_of,
     matches_any,
     normalize_text,
@@ -26,7 +22,12 @@ from quizapp.grading import (
     parse_shape,
     parse_truth,
 )
-from quizapp.items import Blank, Choice, Fill, Option, Source, Trap
+from quizapp.items import Source
+from quizapp.kinds import Blank, Choice, Fill, Option, Trap
+from quizapp.kinds.choice import grade_choice
+from quizapp.kinds.fill import grade_fill
+from quizapp.kinds.generated import grade_problem
+from quizapp.kinds.trap import grade_trap
 from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
 

@@ -12,8 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.bank import Bank, load_bank
-from quizapp.items import Choice, Option, Source, Topic, Trap
+from quizapp.items import Source, Topic
+from quizapp.kinds import Choice, Option, Trap
 from quizapp.mock import PASS_LINE, allocate, draw, exam_pool, sheet_for, submit
+from quizapp.modes import MOCK
 from quizapp.paths import shipped_bank_dir
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session
@@ -125,11 +127,11 @@ def test_the_sheet_flags_moves_and_submits_with_unanswered_items(store: Store) -
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode="mock",
+        mode=MOCK,
         queue=[],
         seed=3,
         clock=lambda: NOW,
-    )
+    ).start()
     sheet = sheet_for(session, picked)
     assert [q.number for q in sheet.questions] == list(range(1, 11))
     right = [q.order.index(0) for q in sheet.questions]  # option 1 is keyed in this bank

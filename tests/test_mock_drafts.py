@@ -10,6 +10,7 @@ import pytest
 
 from quizapp.bank import load_bank
 from quizapp.mock import draft_plan, draft_progress, draw, resumable, resumed_sheet, sheet_for
+from quizapp.modes import MOCK
 from quizapp.paths import shipped_bank_dir
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session
@@ -68,12 +69,12 @@ def _session(bank, generators, store: Store, seed: int) -> Session:
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=generators,
-        mode="mock",
+        mode=MOCK,
         queue=[],
         seed=seed,
         clock=lambda: NOW,
         introduce=False,
-    )
+    ).start()
 
 
 def _drafted(bank, generators, store: Store, seed: int = 11):

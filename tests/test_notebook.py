@@ -15,7 +15,8 @@ from quizapp import notebook
 from quizapp.answerkey import EXAMPLE_SEED, answer_key
 from quizapp.bank import Bank, load_bank
 from quizapp.errata import MAX_COMMENT, NO_COMMENT, append_note, note_line
-from quizapp.items import Choice
+from quizapp.kinds import Choice
+from quizapp.modes import DRILL
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Question, Session
 from quizapp.store import Store
@@ -64,11 +65,11 @@ def drill(bank: Bank, store: Store, answers: list[tuple[str, bool]]) -> list[Que
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode="drill",
+        mode=DRILL,
         queue=[key for key, _ in answers],
         seed=3,
         clock=Clock(),
-    )
+    ).start()
     shown = []
     for key, right in answers:
         q = s.next_question()

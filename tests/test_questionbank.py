@@ -12,7 +12,7 @@ import pytest
 from quizapp import rules
 from quizapp.bank import Bank, load_bank
 from quizapp.figures import approximate_claims, texts_of
-from quizapp.items import Choice, Fill, Generated, Trap
+from quizapp.kinds import Choice, Fill, Generated, Trap
 from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
 

@@ -12,6 +12,7 @@ import pytest
 from fsrs import Rating
 
 from quizapp.bank import Bank, load_bank
+from quizapp.modes import MODES
 from quizapp.scheduler import GUESS, SELF_RATINGS, SrsScheduler
 from quizapp.session import Feedback, Session, new_cards_today, review_queue
 from quizapp.store import CardState, Store
@@ -39,12 +40,12 @@ def session(bank: Bank, store: Store, mode: str = "drill", **kw: Any) -> Session
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode=mode,  # type: ignore[arg-type]
+        mode=MODES[mode],
         queue=kw.pop("queue", [TRAP]),
         seed=7,
         clock=kw.pop("clock", lambda: T0),
         **kw,
-    )
+    ).start()
 
 
 def schedule_of(card: CardState | None) -> tuple[Any, ...]:

@@ -17,11 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizapp.bank import Bank, load_bank
+from quizapp.cardkey import GEN_PREFIX
 from quizapp.grading import MAX_INPUT
-from quizapp.items import Choice, Fill, Generated, Trap
+from quizapp.kinds import Choice, Fill, Generated, Trap
+from quizapp.modes import MODES
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import (
-    GEN_PREFIX,
     RELEARN_GAP,
     Question,
     Session,
@@ -91,12 +92,12 @@ def make_session(
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode=mode,  # type: ignore[arg-type]
+        mode=MODES[mode],
         queue=list(queue),
         seed=seed,
         clock=clock,
         **kw,
-    )
+    ).start()
 
 
 def fmt(value: float | tuple[float, ...]) -> str:
@@ -448,6 +449,32 @@ def test_mock_generated_question_offers_the_problem_choices(
 
 
 # --- finishing ----------------------------------------------------------------------------
+
+
+def test_building_a_session_writes_nothing_until_it_is_started(
+    bank: Bank, store: Store, clock: Clock
+) -> None:
+    """A screen may build a session and drop it (the learner backs out): only start() records
+    it, once, and a session never started shows no card and has nothing to close."""
+    session = Session(
+        bank=bank,
+        store=store,
+        scheduler=SrsScheduler(fuzz=False),
+        generators=REGISTRY,
+        mode=MODES["review"],
+        queue=[TRAP],
+        clock=clock,
+    )
+    assert session.session_id is None and store.unfinished_sessions() == []
+    with pytest.raises(RuntimeError):
+        session.next_question()
+    assert session.finish().answered == 0 and store.unfinished_sessions() == []
+    started = make_session(bank, store, clock, mode="review", queue=[TRAP])
+    first = started.session_id
+    assert started.start() is started and started.session_id == first
+    assert [s.id for s in store.unfinished_sessions()] == [first]
+    record = store.get_session(first)
+    assert record is not None and record.mode == "review"
 
 
 def test_finish_records_end_and_summary_once(bank: Bank, store: Store, clock: Clock) -> None:

@@ -11,7 +11,7 @@ import pytest
 from quizapp.bank import Bank, load_bank
 from quizapp.counts import items_by_syllabus
 from quizapp.coverage import missing_keywords
-from quizapp.items import Choice, Generated, Item
+from quizapp.kinds import Choice, Generated, Item
 from quizapp.paths import shipped_bank_dir
 from solvers.generators import REGISTRY
 

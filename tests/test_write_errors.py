@@ -13,6 +13,7 @@ import pytest
 from fsrs import Rating
 
 from quizapp.bank import Bank, load_bank
+from quizapp.modes import REVIEW
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session
 from quizapp.store import ReviewRecord, Store, StoreError, StoreWriteError
@@ -105,10 +106,10 @@ def test_an_answer_that_failed_to_save_can_be_given_again(store: Store) -> None:
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode="review",
+        mode=REVIEW,
         queue=[TRAP],
         clock=lambda: T0,
-    )
+    ).start()
     question = session.next_question()
     assert question is not None
     logged = fill_the_disk(store)
@@ -130,10 +131,10 @@ def test_a_review_shows_its_card_when_the_claim_cannot_be_written(store: Store) 
         store=store,
         scheduler=SrsScheduler(fuzz=False),
         generators=REGISTRY,
-        mode="review",
+        mode=REVIEW,
         queue=[TRAP],
         clock=lambda: T0,
-    )
+    ).start()
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:

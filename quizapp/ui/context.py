@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from quizapp.bank import Bank
 from quizapp.config import Settings
 from quizapp.scheduler import SrsScheduler
-from quizapp.session import Mode, Session
 from quizapp.store import Store
 
 if TYPE_CHECKING:
@@ -46,31 +45,3 @@ class AppContext:
 
             self._coverage[exam] = coverage(self.bank, exam)
         return self._coverage[exam]
-
-    def session(
-        self,
-        mode: Mode,
-        queue: list[str],
-        endless: str | None = None,
-        numeric_choices: bool = False,
-        new_limit: int | None = None,
-        seed: int | None = None,
-        **settings: Any,
-    ) -> Session:
-        """A session in ``mode`` (``seed``: its random order, else the app's)."""
-        return Session(
-            bank=self.bank,
-            store=self.store,
-            scheduler=self.scheduler,
-            generators=self.generators,
-            mode=mode,
-            queue=queue,
-            seed=self.seed if seed is None else seed,
-            clock=self.clock,
-            endless=endless,
-            settings=settings,
-            numeric_choices=numeric_choices,
-            topics=settings.get("topics", ()),
-            new_limit=new_limit,
-            introduce=mode == "review" or self.settings.drill_introduces_cards,
-        )

@@ -10,7 +10,9 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
+from quizapp.modes import DRILL
 from quizapp.paths import shipped_bank_dir
+from quizapp.starting import open_session
 from quizapp.ui.app import make_app
 from quizapp.ui.screens.quiz import QuizScreen
 
@@ -241,7 +243,7 @@ def test_the_question_and_the_verdict_share_an_80x24_screen(tmp_path) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             for key in tallest:
                 ctx = app.context
-                screen = QuizScreen(ctx, ctx.session("drill", [key]), title="演習")
+                screen = QuizScreen(ctx, open_session(ctx, DRILL, [key]), title="演習")
                 await app.push_screen(screen)
                 await pilot.pause()
                 await pilot.press("1")

@@ -12,7 +12,8 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Footer, OptionList
 
-from quizapp.items import Choice, Fill, Trap
+from quizapp.kinds import Choice, Fill, Trap
+from quizapp.modes import REVIEW
 from quizapp.store import Store
 from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.quiz import QuizScreen, status_line
@@ -270,7 +271,7 @@ def test_review_brings_missed_card_back_in_the_session(app_factory) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = pilot.app.screen
-            assert isinstance(screen, QuizScreen) and screen.session.mode == "review"
+            assert isinstance(screen, QuizScreen) and screen.session.mode is REVIEW
             first_key = screen.question.card_key
             await answer(pilot, screen, False)
             await pilot.press("enter")

@@ -4,7 +4,6 @@ clock of the exam's pace."""
 
 from __future__ import annotations
 
-import random
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any
@@ -17,9 +16,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp.forecast import from_store
-from quizapp.mock import Draw, Sheet, draft_plan, draft_progress, draw, sheet_for, submit
+from quizapp.mock import Draw, Sheet, draft_progress, submit
 from quizapp.session import Session
+from quizapp.starting import start_mock
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.format import clock, numbers
@@ -84,26 +83,12 @@ def start_exam(context: AppContext, exam: str) -> ExamScreen | None:
     Raises:
         the :data:`WRITE_ERRORS` of starting the session in the store.
     """
-    syllabus = context.bank.syllabus
-    if syllabus is None or exam not in syllabus.exams:
+    started = start_mock(context, exam)
+    if started is None:
         return None
-    # one seed for the draw and the session's order of options and problems: a draft then
-    # rebuilds the same sheet from it (quizapp.mock.draft_plan)
-    seed = context.seed if context.seed is not None else random.SystemRandom().randrange(2**31)
-    picked = draw(context.bank, exam, context.settings.mock_questions, context.generators, seed)
-    if not picked.cards:
-        return None
-    now = context.clock()
-    expected = from_store(context.bank, context.store, context.scheduler, exam, now).score
-    session = context.session(
-        "mock", [], exam=exam, questions=len(picked.cards), seconds=picked.seconds, seed=seed
+    return ExamScreen(
+        context, started.session, started.picked, started.sheet, started.expected, plan=started.plan
     )
-    sheet = sheet_for(session, picked)
-    plan = draft_plan(picked, sheet, seed, expected)
-    context.store.save_mock_draft(
-        session.session_id, exam, plan, draft_progress(sheet, 0, 0.0), now=now
-    )
-    return ExamScreen(context, session, picked, sheet, expected, plan=plan)
 
 
 class PaletteScreen(ModalScreen[int | None]):

@@ -11,7 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from quizapp.mock import Resumable, resumable, resumed_sheet
+from quizapp.mock import Resumable, resumable
+from quizapp.starting import resume_mock
 from quizapp.store.drafts import DraftRecord
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
@@ -111,27 +112,14 @@ def resume_exam(context: AppContext, draft: DraftRecord, found: Resumable) -> Ex
     Raises:
         the :data:`WRITE_ERRORS` of starting the session in the store.
     """
-    draw = found.draw
-    session = context.session(
-        "mock",
-        [],
-        exam=draw.exam.id,
-        questions=len(draw.cards),
-        seconds=draw.seconds,
-        resumes=draft.session_id,
-        seed=found.seed,
-    )
-    rebuilt = resumed_sheet(session, found)
-    now = context.clock()
-    if rebuilt is None:
-        context.store.end_session(session.session_id, now=now)
+    resumed = resume_mock(context, draft, found)
+    if resumed is None:
         return None
-    sheet, index = rebuilt
-    context.store.move_mock_draft(draft.session_id, session.session_id, now=now)
+    session, sheet, index = resumed
     return ExamScreen(
         context,
         session,
-        draw,
+        found.draw,
         sheet,
         found.forecast,
         plan=draft.plan,

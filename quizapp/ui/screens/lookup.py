@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizapp.answerkey import AnswerKey
-from quizapp.progress import topic_of
-from quizapp.session import GEN_PREFIX
+from quizapp.cardkey import generator_of
+from quizapp.starting import start_cards
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.format import EXAM_NAMES
@@ -28,21 +28,15 @@ def start_drill(screen: Screen, context: AppContext, keys: Sequence[str], *, tit
     """Drill ``keys`` in their order over ``screen``, which comes back when the drill ends."""
     from quizapp.ui.screens.quiz import QuizScreen
 
-    queue = list(dict.fromkeys(keys))
-    if not queue:
-        screen.notify("解く問題がありません。", title=title)
-        return
-    topics = sorted({t for key in queue if (t := _topic(context, key)) is not None})
     try:
-        session = context.session("drill", queue, topics=topics, source=title)
+        session = start_cards(context, keys, source=title)
     except WRITE_ERRORS as exc:
         report(screen.app, NOT_STARTED, exc)
         return
+    if session is None:
+        screen.notify("解く問題がありません。", title=title)
+        return
     screen.app.push_screen(QuizScreen(context, session, title=title))
-
-
-def _topic(context: AppContext, key: str) -> str | None:
-    return topic_of(key, context.bank, context.generators)
 
 
 class ItemScreen(Screen[None]):
@@ -88,7 +82,7 @@ class ItemScreen(Screen[None]):
 
     def action_report(self) -> None:
         key = self.key
-        generator = key.card_key.removeprefix(GEN_PREFIX) if key.seed is not None else None
+        generator = generator_of(key.card_key) if key.seed is not None else None
         report_item(
             self, self.context, key.item_id or key.card_key, generator=generator, seed=key.seed
         )

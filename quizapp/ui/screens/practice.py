@@ -12,6 +12,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.safetext import visible
+from quizapp.starting import start_practice
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
@@ -89,9 +90,7 @@ class PracticeScreen(Screen[None]):
         name = str(event.option.id)
         ctx = self.context
         try:
-            session = ctx.session(
-                "practice", [], endless=name, numeric_choices=self.choices, generator=name
-            )
+            session = start_practice(ctx, name, choices=self.choices)
         except WRITE_ERRORS as exc:
             report(self.app, NOT_STARTED, exc)
             return

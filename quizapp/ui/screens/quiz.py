@@ -14,8 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from quizapp.grading import key_of
+from quizapp.question import Feedback, Question
 from quizapp.safetext import visible
-from quizapp.session import Feedback, Question, Session, review_queue
+from quizapp.session import Session
+from quizapp.starting import start_review
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import WRITE_ERRORS, report
 from quizapp.ui.screens.marks import AnswerMarks
@@ -169,7 +171,7 @@ class QuizScreen(AnswerMarks, Screen[None]):
             if q and q.topic in self.context.bank.topics
             else ""
         )
-        if s.mode == "practice":
+        if s.mode.endless:
             count = f"{s.summary.answered} 問解答（正解 {s.summary.correct}）"
         else:
             shown = q.number if q else s.summary.answered
@@ -330,7 +332,7 @@ class QuizScreen(AnswerMarks, Screen[None]):
                 severity="warning",
             )
             summary = self.session.summary
-        if self.session.mode == "practice" or early:
+        if self.session.mode.endless or early:
             self.dismiss()
             return
         from quizapp.ui.screens.result import ResultScreen
@@ -346,16 +348,5 @@ def review_screen(ctx: AppContext) -> Screen[None] | None:
     Raises:
         the :data:`WRITE_ERRORS` of starting the session in the store.
     """
-    queue = review_queue(
-        ctx.bank,
-        ctx.generators,
-        ctx.store,
-        ctx.scheduler,
-        ctx.clock(),
-        new_limit=ctx.settings.new_per_day,
-        seed=ctx.seed,
-    )
-    if not queue:
-        return None
-    session = ctx.session("review", queue, new_limit=ctx.settings.new_per_day)
-    return QuizScreen(ctx, session, title="復習")
+    session = start_review(ctx)
+    return None if session is None else QuizScreen(ctx, session, title="復習")

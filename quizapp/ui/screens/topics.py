@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from quizapp.session import drill_queue
+from quizapp.starting import start_drill
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
@@ -94,10 +94,7 @@ class TopicsScreen(Screen[None]):
             self.notify("トピックを選んでください（スペースキー）。")
             return
         try:
-            queue = drill_queue(
-                ctx.bank, topics, self.exams, seed=ctx.seed, seen=ctx.store.answer_counts_by_card()
-            )
-            session = ctx.session("drill", queue, topics=topics, exams=list(self.exams))
+            session = start_drill(ctx, topics, self.exams)
         except WRITE_ERRORS as exc:
             report(self.app, NOT_STARTED, exc)
             return

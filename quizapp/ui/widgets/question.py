@@ -7,9 +7,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from quizapp.items import Choice
+from quizapp.question import Question
 from quizapp.safetext import visible
-from quizapp.session import Question
 from quizapp.ui.widgets.jtext import JText
 
 KIND_LABEL = {"trap": "○×", "choice": "選択", "fill": "穴埋め", "numeric": "計算"}
@@ -53,12 +52,11 @@ def render_question(
     ``marks``: a box for every option (an answer sheet, where a single answer can change too),
     not only for multiple answers."""
     parts: list[RenderableType] = [JText(question.prompt)]
-    item = question.item
-    if isinstance(item, Choice) and item.code is not None:
+    if question.code:
         from rich.syntax import Syntax  # pygments: imported only when a code item is shown
 
         parts.append(Text(""))
-        code = visible(item.code.template.rstrip())
+        code = visible(question.code)
         parts.append(Syntax(code, "python", theme="ansi_dark", word_wrap=True))
     if question.options and not answered:
         parts.append(Text(""))
