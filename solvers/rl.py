@@ -135,3 +135,31 @@ def td0_update(
         ValueError: as for :func:`q_learning_update`.
     """
     return _update(v, reward, finite("next_v", next_v), alpha, gamma, terminal)
+
+
+def dqn_target(
+    reward: float,
+    next_q_target: Any,
+    gamma: float,
+    terminal: bool = False,
+    next_q_online: Any = None,
+) -> float:
+    """The DQN regression target y = r + γ·maxₐ′ Q_target(s′, a′), or r when s′ is terminal.
+
+    With ``next_q_online`` it is the Double DQN target: the online network picks
+    a* = argmaxₐ′ Q_online(s′, a′) (the first on a tie) and the target network evaluates it,
+    y = r + γ·Q_target(s′, a*).
+
+    Raises:
+        ValueError: non-finite input, γ outside [0, 1], or value lists of different lengths.
+    """
+    r, g = finite("reward", reward), _discount(gamma)
+    target = _values("next_q_target", next_q_target)
+    if next_q_online is None:
+        bootstrap = float(target.max())
+    else:
+        online = _values("next_q_online", next_q_online)
+        if online.shape != target.shape:
+            raise ValueError("next_q_online and next_q_target must list the same actions")
+        bootstrap = float(target[int(np.argmax(online))])
+    return r if terminal else r + g * bootstrap
