@@ -333,3 +333,18 @@ def test_precision_recall_from_labels():
     assert metrics.precision_recall(y_true, y_pred) == pytest.approx(
         (tp / sum(y_pred), tp / sum(y_true))
     )
+
+
+def test_batched_dqn_targets_match_the_scalar_target():
+    rewards, dones = [1.0, 0.0, -1.0], [0.0, 1.0, 0.0]
+    online = [[0.1, 0.9], [2.0, 1.0], [0.3, -0.2]]
+    target = [[0.5, -0.4], [1.0, 3.0], [-0.6, 0.7]]
+    want = [
+        rl.dqn_target(r, t, 0.9, bool(d)) for r, t, d in zip(rewards, target, dones, strict=True)
+    ]
+    assert rl.dqn_targets(rewards, target, 0.9, dones) == pytest.approx(want)
+    want = [
+        rl.dqn_target(r, t, 0.9, bool(d), next_q_online=o)
+        for r, o, t, d in zip(rewards, online, target, dones, strict=True)
+    ]
+    assert rl.double_dqn_targets(rewards, online, target, 0.9, dones) == pytest.approx(want)
