@@ -62,7 +62,9 @@ def knn_vote(
     kk = whole_number("k", k)
     if kk > d.size:
         raise ValueError(f"k must be ≤ the number of training points ({d.size}), got {k!r}")
-    nearest = np.argsort(d, kind="stable")[:kk]
+    # rounded so that mathematically equal distances (parallel vectors under the cosine
+    # distance) tie exactly and go by index, as the convention says
+    nearest = np.argsort(np.round(d, 12), kind="stable")[:kk]
     votes: dict[int, int] = {}
     first: dict[int, int] = {}
     for rank, i in enumerate(nearest.tolist()):

@@ -32,6 +32,11 @@ def log_name(unit: str) -> str:
     return _NAMES[unit]
 
 
+units_text = lru_cache(maxsize=8192)(fmt_units)
+""":func:`solvers.formatting.fmt_units`, memoised: the hand sums show the same few values."""
+
+
+@lru_cache(maxsize=4096)
 def log_entry(shown: str, num: int, den: int, unit: str) -> str:
     """「ln 0.3 ≈ −1.2040」, or 「log₂ 0.5 = −1」 for an exact logarithm."""
     units = log_units(num, den, unit)
@@ -60,7 +65,7 @@ def _ratio(x: float) -> tuple[int, int]:
 
 def signed(units: int, places: int) -> str:
     """A count of 10⁻ᵖˡᵃᶜᵉˢ in parentheses when negative, ready to multiply: (−1.2040)."""
-    text = fmt_units(units, places)
+    text = units_text(units, places)
     return f"({text})" if text.startswith(MINUS) else text
 
 

@@ -28,6 +28,7 @@ from solvers.generators._logs import (
     log_entry,
     log_units,
     near_tie,
+    units_text,
 )
 from solvers.generators._roots import ROOT_PLACES, sqrt_units
 from solvers.template import Candidate, Draft, Template, random_ints
@@ -216,11 +217,6 @@ def _build_gan(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
 # --------------------------------------------------------------------------------- diffusion
 
 
-def _visible(x: Fraction) -> float | None:
-    """x, unless it would show as 0 at 4 decimals (no learner writes that down)."""
-    return float(x) if x >= Fraction(1, 20000) else None
-
-
 _BETAS = (1, 2, 4, 5, 10, 20)
 """β in hundredths."""
 
@@ -230,39 +226,41 @@ def _build_diffusion(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     if not 2 <= t <= 4 or question not in ("alpha_bar", "variance", "mean"):
         return None
     draws = random_ints(rng, t + 1, 0, 1000)
-    betas = [Fraction(_BETAS[u % len(_BETAS)], 100) for u in draws[:t]]
-    x0 = Fraction(draws[t] % 41 - 20, 10)
-    if question == "mean" and x0 == 0:
+    beta_units = [_BETAS[u % len(_BETAS)] for u in draws[:t]]  # hundredths
+    x_units = draws[t] % 41 - 20  # tenths
+    if question == "mean" and x_units == 0:
         return None
-    alphas = [1 - b for b in betas]
-    a_bar = math.prod(alphas, start=Fraction(1))
-    prev = a_bar / alphas[-1]
-    af, pf = float(a_bar), float(prev)
-    sum_beta = float(sum(betas))
-    beta_t = float(betas[-1])
-    xf = float(x0)
+    alpha_units = [100 - b for b in beta_units]
+    scale = 100**t
+    a_num = math.prod(alpha_units)  # ᾱ_t = a_num/100ᵗ
+    prev_num = a_num // alpha_units[-1]  # ᾱ_(t−1) = prev_num/100ᵗ⁻¹
+    a_bar = Fraction(a_num, scale)
+    af, pf = a_num / scale, prev_num / (scale // 100)
+    sum_beta = sum(beta_units) / 100
+    beta_t = beta_units[-1] / 100
+    xf = x_units / 10
+    alphas_text = [_HUNDREDTHS[a] for a in alpha_units]
     steps = [
         "α_s = 1 − β_s: "
-        + "、".join(f"α{subscript(s + 1)} = {fmt_rational(a)}" for s, a in enumerate(alphas)),
-        f"ᾱ{subscript(t)} = "
-        + "×".join(fmt_rational(a) for a in alphas)
-        + f" = {fmt_rational(a_bar, 12)}",
+        + "、".join(f"α{_SUB[s]} = {a}" for s, a in enumerate(alphas_text, start=1)),
+        f"ᾱ{_SUB[t]} = " + "×".join(alphas_text) + f" = {fmt_rational(a_bar, 12)}",
     ]
     if question == "alpha_bar":
         answer: Fraction | float = a_bar
         fmt = _FIXED4
+        product = math.prod(beta_units)
         candidates: list[Candidate] = [
             ("one-minus-sum", "1 − Σβ_s で近似しています（積を取っていない）", 1 - sum_beta),
             (
                 "product-of-betas",
                 "β_s の積を取っています",
-                _visible(math.prod(betas, start=Fraction(1))),
+                product / scale if 2 * product >= scale // 10**4 else None,
             ),
             ("last-alpha-only", "α_t だけを答えています（それまでの積を取っていない）", 1 - beta_t),
             ("off-by-one", f"s = 1 … {t - 1} までの積で止めています", pf),
             ("one-minus-product", "1 − ᾱ_t（分散）を答えています", 1 - af),
         ]
-        what = f"ᾱ{subscript(t)} = Π_(s=1…{t}) (1 − β_s)"
+        what = f"ᾱ{_SUB[t]} = Π_(s=1…{t}) (1 − β_s)"
     elif question == "variance":
         answer = 1 - a_bar
         fmt = _FIXED4
@@ -277,16 +275,16 @@ def _build_diffusion(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
                 math.sqrt(1 - af),
             ),
         ]
-        steps.append(f"分散 = 1 − ᾱ{subscript(t)} {fmt_result(answer, fmt)}")
-        what = f"q(x{subscript(t)} | x₀) の分散"
+        steps.append(f"分散 = 1 − ᾱ{_SUB[t]} {fmt_result(answer, fmt)}")
+        what = f"q(x{_SUB[t]} | x₀) の分散"
     else:
         answer = math.sqrt(af) * xf
         fmt = _FIXED3
-        root = sqrt_units(a_bar.numerator, a_bar.denominator, ROOT_PLACES)
-        hand = x0 * Fraction(root, 10**ROOT_PLACES)
-        if near_tie(answer, 3) or half_up_units(
-            hand.numerator, hand.denominator, 3
-        ) != half_up_units(*answer.as_integer_ratio(), 3):
+        root = sqrt_units(a_num, scale, ROOT_PLACES)
+        hand_units = x_units * root  # in 10⁻⁵
+        if near_tie(answer, 3) or half_up_units(hand_units, 10**5, 3) != half_up_units(
+            *answer.as_integer_ratio(), 3
+        ):
             return None
         candidates = [
             ("forgot-sqrt", "√ᾱ_t ではなく ᾱ_t を掛けています", af * xf),
@@ -299,15 +297,23 @@ def _build_diffusion(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
             ("unchanged", "平均は x₀ のまま変わらないとしています", xf),
             ("off-by-one", f"ᾱ を s = 1 … {t - 1} までの積で求めています", math.sqrt(pf) * xf),
         ]
+        shown_root = units_text(root, ROOT_PLACES)
         steps += [
-            f"√ᾱ{subscript(t)} ≈ {fmt_units(root, ROOT_PLACES)}",
-            f"平均 = √ᾱ{subscript(t)}·x₀ ≈ {fmt_units(root, ROOT_PLACES)}×{paren(fmt_plain(xf))} "
-            f"≈ {fmt_step(hand, fmt, 5)}",
+            f"√ᾱ{_SUB[t]} ≈ {shown_root}",
+            f"平均 = √ᾱ{_SUB[t]}·x₀ ≈ {shown_root}×{paren(fmt_plain(xf))} "
+            f"≈ {fmt_step(Fraction(hand_units, 10**5), fmt, 5)}",
         ]
-        what = f"q(x{subscript(t)} | x₀) の平均（x₀ = {fmt_plain(xf)}）"
-    beta_text = "、".join(f"β{subscript(s + 1)} = {fmt_rational(b)}" for s, b in enumerate(betas))
+        what = f"q(x{_SUB[t]} | x₀) の平均（x₀ = {fmt_plain(xf)}）"
+    beta_text = "、".join(
+        f"β{_SUB[s]} = {_HUNDREDTHS[b]}" for s, b in enumerate(beta_units, start=1)
+    )
     return Draft(
-        params={"t": t, "question": question, "betas": [float(b) for b in betas], "x0": xf},
+        params={
+            "t": t,
+            "question": question,
+            "betas": [b / 100 for b in beta_units],
+            "x0": xf,
+        },
         prompt=(
             f"拡散モデル（DDPM）の順過程 q(x_t | x_(t−1)) = N(√(1 − β_t)·x_(t−1), β_t I) で、"
             f"ノイズスケジュールが {beta_text} である。α_t = 1 − β_t、ᾱ_t = Π_(s=1…t) α_s と"
@@ -320,6 +326,10 @@ def _build_diffusion(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         candidates=candidates,
         steps=steps,
     )
+
+
+_SUB = tuple(subscript(i) for i in range(10))
+_HUNDREDTHS = {u: fmt_plain(u / 100) for u in range(101)}
 
 
 GENERATORS = (

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from solvers.formatting import fixed, fmt_int, fmt_plain, fmt_result, fmt_units
+from solvers.formatting import fixed, fmt_int, fmt_plain, fmt_result
 from solvers.generators._logs import (
     LOG_PLACES,
     clashes,
@@ -21,6 +21,7 @@ from solvers.generators._logs import (
     log_units,
     near_tie,
     signed,
+    units_text,
 )
 from solvers.template import Candidate, Draft, Template
 
@@ -56,10 +57,10 @@ def _dist_text(ks: list[int]) -> str:
 
 
 def _table(values: set[tuple[int, int]], unit: str) -> str:
-    """The prompt's list of logarithms, for values num/den in increasing order, each once."""
-    ordered = sorted({Fraction(n, d): (n, d) for n, d in values}.items())
-    ordered = [nd for _, nd in ordered]
-    return "、".join(log_entry(fmt_plain(n / d), n, d, unit) for n, d in ordered)
+    """The prompt's list of logarithms, for values num/den (den 10 or 20) in increasing order,
+    each once."""
+    twentieths = {n * (20 // d) for n, d in values}
+    return "、".join(log_entry(fmt_plain(j / 20), j, 20, unit) for j in sorted(twentieths))
 
 
 def _accept(hand: int, den: int, exact: float, shown: list[int]) -> bool:
@@ -108,7 +109,7 @@ def _build_entropy(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     ]
     name = log_name(unit)
     shown = [
-        f"−{fmt_plain(k / 10)}×{signed(lg, LOG_PLACES)} = {fmt_units(t, LOG_PLACES + 1)}"
+        f"−{fmt_plain(k / 10)}×{signed(lg, LOG_PLACES)} = {units_text(t, LOG_PLACES + 1)}"
         for k, lg, t in zip(ks, logs, terms, strict=True)
     ]
     table = _table({(k, 10) for k in ks}, unit)
@@ -123,8 +124,8 @@ def _build_entropy(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         candidates=candidates,
         steps=[
             f"各項 −p {name} p: " + "、".join(shown),
-            f"H(P) ≈ {' + '.join(fmt_units(t, LOG_PLACES + 1) for t in terms)} "
-            f"= {fmt_units(hand, LOG_PLACES + 1)}",
+            f"H(P) ≈ {' + '.join(units_text(t, LOG_PLACES + 1) for t in terms)} "
+            f"= {units_text(hand, LOG_PLACES + 1)}",
         ],
     )
 
@@ -167,7 +168,7 @@ def _build_cross_entropy(p: dict[str, Any], rng: np.random.Generator) -> Draft |
     ]
     name = log_name(unit)
     shown = [
-        f"−{fmt_plain(a / 10)}×{signed(lg, LOG_PLACES)} = {fmt_units(t, LOG_PLACES + 1)}"
+        f"−{fmt_plain(a / 10)}×{signed(lg, LOG_PLACES)} = {units_text(t, LOG_PLACES + 1)}"
         for a, lg, t in zip(ps, logs_q, terms, strict=True)
     ]
     table = _table({(k, 10) for k in ps + qs}, unit)
@@ -182,8 +183,8 @@ def _build_cross_entropy(p: dict[str, Any], rng: np.random.Generator) -> Draft |
         candidates=candidates,
         steps=[
             f"各項 −p {name} q（p は P、q は Q の確率）: " + "、".join(shown),
-            f"H(P, Q) ≈ {' + '.join(fmt_units(t, LOG_PLACES + 1) for t in terms)} "
-            f"= {fmt_units(hand, LOG_PLACES + 1)}",
+            f"H(P, Q) ≈ {' + '.join(units_text(t, LOG_PLACES + 1) for t in terms)} "
+            f"= {units_text(hand, LOG_PLACES + 1)}",
         ],
     )
 
@@ -218,7 +219,7 @@ def _build_kl(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     ]
     name = log_name(unit)
     shown = [
-        f"{fmt_plain(a / 10)}×{signed(d, LOG_PLACES)} = {fmt_units(t, LOG_PLACES + 1)}"
+        f"{fmt_plain(a / 10)}×{signed(d, LOG_PLACES)} = {units_text(t, LOG_PLACES + 1)}"
         for a, d, t in zip(ps, diffs, terms, strict=True)
     ]
     table = _table({(k, 10) for k in ps + qs}, unit)
@@ -234,7 +235,7 @@ def _build_kl(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         steps=[
             f"{name}(p/q) = {name} p − {name} q を表の値で求め、p を掛ける: " + "、".join(shown),
             f"KL(P‖Q) ≈ {' + '.join(signed(t, LOG_PLACES + 1) for t in terms)} "
-            f"= {fmt_units(hand, LOG_PLACES + 1)}",
+            f"= {units_text(hand, LOG_PLACES + 1)}",
         ],
     )
 
@@ -296,11 +297,11 @@ def _build_js(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         steps=[
             "M = (P + Q)/2 = (" + ", ".join(fmt_plain(m) for m in ms) + ")",
             f"KL(P‖M) ≈ {' + '.join(signed(t, LOG_PLACES + 1) for t in kl_pm)} "
-            f"= {fmt_units(a_units, LOG_PLACES + 1)}",
+            f"= {units_text(a_units, LOG_PLACES + 1)}",
             f"KL(Q‖M) ≈ {' + '.join(signed(t, LOG_PLACES + 1) for t in kl_qm)} "
-            f"= {fmt_units(b_units, LOG_PLACES + 1)}",
-            f"JS ≈ ({fmt_units(a_units, LOG_PLACES + 1)} + {signed(b_units, LOG_PLACES + 1)})/2 "
-            f"= {fmt_units(5 * hand, LOG_PLACES + 2)}",
+            f"= {units_text(b_units, LOG_PLACES + 1)}",
+            f"JS ≈ ({units_text(a_units, LOG_PLACES + 1)} + {signed(b_units, LOG_PLACES + 1)})/2 "
+            f"= {units_text(5 * hand, LOG_PLACES + 2)}",
         ],
     )
 

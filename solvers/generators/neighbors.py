@@ -69,7 +69,7 @@ def _build_knn(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     coords = random_ints(rng, 2 * _N_POINTS + 2, lo, 9 if lo else 12)
     points = [(coords[2 * i], coords[2 * i + 1]) for i in range(_N_POINTS)]
     q = (coords[-2], coords[-1])
-    if len(set(points)) < _N_POINTS or q in points:
+    if q in points:
         return None
     shuffle = rng.random(_N_POINTS).tolist()
     labels = [_LABELS[i] for i in sorted(range(_N_POINTS), key=shuffle.__getitem__)]
@@ -100,6 +100,11 @@ def _build_knn(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             "ignored-tie-rule",
             "同票のときの規則（最も近い点のクラス）を使っていません",
             (tied[1], answer[1]) if len(tied) > 1 else None,
+        ),
+        (
+            "k-plus-one",
+            f"{k + 1} 個の近傍で多数決を取っています（k 個より 1 つ多い）",
+            _vote(order, labels, k + 1)[0],
         ),
         (
             "other-k",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -15,12 +16,12 @@ from solvers.formatting import (
     fmt_rational,
     fmt_result,
     fmt_step,
-    fmt_units,
     half_up_units,
     paren,
     superscript,
     written,
 )
+from solvers.generators._logs import units_text
 from solvers.generators._roots import ROOT_PLACES, sqrt_units
 from solvers.template import Candidate, Draft, Template, random_ints
 
@@ -186,6 +187,7 @@ def _build_nesterov(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
 # -------------------------------------------------------------------------------- adam_step
 
 
+@lru_cache(maxsize=8192)
 def _dec(x: Fraction) -> str:
     return fmt_rational(x, 12)
 
@@ -272,10 +274,10 @@ def _build_adam(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             f"m = 0.9×{paren(_dec(m))} + 0.1×{paren(fmt_plain(gf))} = {_dec(m_new)}、"
             f"v = 0.999×{_dec(v)} + 0.001×{paren(fmt_plain(gf))}² = {_dec(v_new)}",
             f"1 − 0.9{power} = {_dec(c1)}、1 − 0.999{power} = {_dec(c2)}",
-            f"m̂ = {_dec(m_new)}/{_dec(c1)} ≈ {fmt_units(mh, 4)}、"
-            f"v̂ = {_dec(v_new)}/{_dec(c2)} ≈ {fmt_units(vh, 4)}、"
-            f"√v̂ ≈ {fmt_units(root, ROOT_PLACES)}",
-            f"η·m̂/√v̂ ≈ {fmt_plain(lr)}×{paren(fmt_units(mh, 4))}/{fmt_units(root, ROOT_PLACES)} "
+            f"m̂ = {_dec(m_new)}/{_dec(c1)} ≈ {units_text(mh, 4)}、"
+            f"v̂ = {_dec(v_new)}/{_dec(c2)} ≈ {units_text(vh, 4)}、"
+            f"√v̂ ≈ {units_text(root, ROOT_PLACES)}",
+            f"η·m̂/√v̂ ≈ {fmt_plain(lr)}×{paren(units_text(mh, 4))}/{units_text(root, ROOT_PLACES)} "
             f"≈ {fmt_step(hand_step, _FIXED4, 6)}",
             f"w ← {fmt_plain(wf)} − {paren(fmt_step(hand_step, _FIXED4, 6))} "
             f"≈ {fmt_step(hand, _FIXED4, 6)}",
@@ -356,8 +358,8 @@ def _build_adaptive(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
         candidates=candidates,
         steps=[
             h_line,
-            f"√h ≈ {fmt_units(root, ROOT_PLACES)}",
-            f"η·g/√h ≈ {fmt_plain(lr)}×{paren(fmt_plain(gf))}/{fmt_units(root, ROOT_PLACES)} "
+            f"√h ≈ {units_text(root, ROOT_PLACES)}",
+            f"η·g/√h ≈ {fmt_plain(lr)}×{paren(fmt_plain(gf))}/{units_text(root, ROOT_PLACES)} "
             f"≈ {fmt_step(hand_step, _FIXED4, 6)}",
             f"w ← {fmt_plain(wf)} − {paren(fmt_step(hand_step, _FIXED4, 6))} "
             f"≈ {fmt_step(hand, _FIXED4, 6)}",

@@ -273,6 +273,7 @@ def _knn_mistakes(a: P) -> dict[str, Any]:
         f"used-{other}": _knn(a, metric=other),
         "farthest-k": (float(far_vote), float(best)),
         "other-k": _knn(a, k=5 if a["k"] == 3 else 3),
+        "k-plus-one": _knn(a, k=a["k"] + 1),
     }
     assert far  # the farthest points exist
     if overall[0][1] > overall[1][1]:
