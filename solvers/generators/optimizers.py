@@ -196,37 +196,44 @@ def _units(x: Fraction, places: int) -> int:
     return half_up_units(x.numerator, x.denominator, places)
 
 
+_BIAS = {t: (1000 - 9**t * 10 ** (3 - t), 10**9 - 999**t * 1000 ** (3 - t)) for t in (1, 2, 3)}
+"""(1 − 0.9ᵗ in 10⁻³, 1 − 0.999ᵗ in 10⁻⁹) for the steps the problems ask about."""
+
+
 def _build_adam(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     t, lr = p["t"], p["lr"]
-    if t < 1 or lr <= 0:
+    if t not in _BIAS or lr <= 0:
         return None
     w_units, g_units, m_units, v_units = random_ints(rng, 4, -20, 20)
     if g_units == 0:
         return None
-    b1, b2 = Fraction(9, 10), Fraction(999, 1000)
-    w, g = Fraction(w_units, 10), Fraction(g_units, 10)
-    if t == 1:
-        m, v = Fraction(0), Fraction(0)
-    else:
-        m, v = Fraction(m_units, 100), Fraction(abs(v_units) + 1, 10000)
-    m_new = b1 * m + (1 - b1) * g
-    v_new = b2 * v + (1 - b2) * g * g
-    c1, c2 = 1 - b1**t, 1 - b2**t
-    m_hat, v_hat = m_new / c1, v_new / c2
-    eta = written(lr)
+    # in integers: m in 10⁻², v in 10⁻⁴, m′ in 10⁻³, v′ in 10⁻⁷, 1 − β₁ᵗ in 10⁻³, 1 − β₂ᵗ in 10⁻⁹
+    m_u, v_u = (0, 0) if t == 1 else (m_units, abs(v_units) + 1)
+    m_new_u = 9 * m_u + 10 * g_units
+    v_new_u = 999 * v_u + 100 * g_units * g_units
+    c1_u, c2_u = _BIAS[t]
+    m_hat = Fraction(m_new_u, c1_u)
+    v_hat = Fraction(100 * v_new_u, c2_u)
     ratio = float(m_hat) / math.sqrt(v_hat)
-    answer = float(w) - lr * ratio
+    wf = w_units / 10
+    answer = wf - lr * ratio
     # by hand: m̂ and v̂ written to 4 decimals, √v̂ of that to 4 decimals
-    mh, vh = _units(m_hat, 4), _units(v_hat, 4)
+    mh = half_up_units(m_new_u, c1_u, 4)
+    vh = half_up_units(100 * v_new_u, c2_u, 4)
     if vh <= 0:
         return None
     root = sqrt_units(vh, 10**4, ROOT_PLACES)
-    hand_step = eta * Fraction(mh, root)  # (mh/10⁴)/(root/10⁴)
-    hand = w - hand_step
-    exact_units = half_up_units(*answer.as_integer_ratio(), 4)
-    if _units(hand, 4) != exact_units or _near(answer, 4):
+    eta = written(lr)
+    num, den = eta.numerator * mh, eta.denominator * root  # η·m̂/√v̂ = num/den
+    hand_units = half_up_units(w_units * den - 10 * num, 10 * den, 4)
+    if hand_units != half_up_units(*answer.as_integer_ratio(), 4) or _near(answer, 4):
         return None
-    wf, mf, vf, gf = float(w), float(m_new), float(v_new), float(g)
+    hand_step = Fraction(num, den)
+    hand = Fraction(w_units, 10) - hand_step
+    m, v = Fraction(m_u, 100), Fraction(v_u, 10**4)
+    m_new, v_new = Fraction(m_new_u, 1000), Fraction(v_new_u, 10**7)
+    c1, c2 = Fraction(c1_u, 1000), Fraction(c2_u, 10**9)
+    mf, vf, gf = m_new_u / 1000, v_new_u / 10**7, g_units / 10
     mhf, vhf = float(m_hat), float(v_hat)
     candidates: list[Candidate] = [
         (
