@@ -125,6 +125,16 @@ def confusion_counts(y_true: Any, y_pred: Any, positive: Any = 1) -> tuple[int, 
     )
 
 
+def precision_recall(y_true: Any, y_pred: Any) -> tuple[float, float]:
+    """(precision, recall) of 0/1 predictions against 0/1 labels, 1 being the positive class.
+
+    Raises:
+        ValueError: as for :func:`confusion_counts`, or no predicted or no actual positive.
+    """
+    tp, fp, fn, _ = confusion_counts(y_true, y_pred)
+    return precision(tp, fp), recall(tp, fn)
+
+
 def _matrix(matrix: Any) -> np.ndarray:
     m = real_array("matrix", matrix)
     if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] < 2:

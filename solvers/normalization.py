@@ -317,3 +317,32 @@ def scale_shift(x_hat: Any, gamma: float, beta: float) -> np.ndarray:
         raise ValueError(f"x_hat must be finite, got {x_hat!r}")
     g, b = (np.float64(finite(name, v)) for name, v in (("gamma", gamma), ("beta", beta)))
     return _scale_shift(arr, g, b)
+
+
+def batch_norm_backward(
+    x: Any, gamma: Any, grad_out: Any, eps: float = 1e-5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of :func:`batch_norm` on (N, D) input in training mode (the batch's mean and
+    biased variance depend on x, so dx is not just γ·dy/σ).
+
+    With x̂ = (x − μ)/σ, σ = √(var + ε): dβ = Σ dy, dγ = Σ dy·x̂, and
+    dx = (γ/σ)·(dy − mean(dy) − x̂·mean(dy·x̂)), means over the batch axis.
+
+    Returns:
+        (dx, dgamma, dbeta).
+
+    Raises:
+        ValueError: x not 2-D, shapes that do not fit, or a non-positive eps.
+    """
+    arr = _input(x, 2)
+    if arr.ndim != 2:
+        raise ValueError("batch_norm_backward takes (N, D) input")
+    dy = real_array("grad_out", grad_out).astype(np.float64)
+    if dy.shape != arr.shape or not np.all(np.isfinite(dy)):
+        raise ValueError("grad_out must be finite and shaped like x")
+    g = _affine("gamma", gamma, (arr.shape[1],), np.dtype(np.float64))
+    scale = np.ones(arr.shape[1]) if g is None else g
+    sigma = np.sqrt(arr.var(axis=0) + _eps(eps))
+    x_hat = (arr - arr.mean(axis=0)) / sigma
+    dx = scale / sigma * (dy - dy.mean(axis=0) - x_hat * (dy * x_hat).mean(axis=0))
+    return dx, (dy * x_hat).sum(axis=0), dy.sum(axis=0)

@@ -259,3 +259,69 @@ def l2_regularized_grad(w: Any, grad: Any, weight_decay: float) -> float | np.nd
     """
     (wa, ga), scalar = _arrays(w=w, grad=grad)
     return _out(ga + l2_penalty_grad(wa, weight_decay), scalar)
+
+
+def nesterov_step(
+    w: Any, v: Any, grad_ahead: Any, lr: float, momentum: float = 0.9
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """Nesterov accelerated gradient: v ← μ·v − η·∇L(w + μv), then w ← w + v.
+
+    Args:
+        grad_ahead: the gradient at the look-ahead point w + μv (not at w: that is
+            :func:`momentum_step`).
+
+    Returns:
+        (w_new, v_new).
+
+    Raises:
+        ValueError: as for :func:`momentum_step`.
+    """
+    return momentum_step(w, v, grad_ahead, lr, momentum)
+
+
+def adagrad_step(
+    w: Any, h: Any, grad: Any, lr: float, eps: float = 0.0
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """AdaGrad: h ← h + g², then w ← w − η·g/(√h + ε).
+
+    Returns:
+        (w_new, h_new); a component with √h + ε = 0 (no gradient yet) does not move.
+
+    Raises:
+        ValueError: shapes differ, a non-finite value, a negative h, lr or eps.
+    """
+    (wa, ha, ga), scalar = _arrays(w=w, h=h, grad=grad)
+    if np.any(np.asarray(ha) < 0):
+        raise ValueError("h (the sum of squared gradients) must be ≥ 0")
+    h_new = ha + ga * ga
+    return _out(_scaled_step(wa, ga, h_new, _rate("lr", lr), _rate("eps", eps)), scalar), _out(
+        h_new, scalar
+    )
+
+
+def rmsprop_step(
+    w: Any, h: Any, grad: Any, lr: float, rho: float = 0.9, eps: float = 0.0
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """RMSprop: h ← ρ·h + (1 − ρ)·g², then w ← w − η·g/(√h + ε).
+
+    Returns:
+        (w_new, h_new), as for :func:`adagrad_step`.
+
+    Raises:
+        ValueError: as for :func:`adagrad_step`, or ρ outside [0, 1].
+    """
+    (wa, ha, ga), scalar = _arrays(w=w, h=h, grad=grad)
+    if np.any(np.asarray(ha) < 0):
+        raise ValueError("h (the mean of squared gradients) must be ≥ 0")
+    r = _rate("rho", rho, 1.0)
+    h_new = r * ha + (1 - r) * ga * ga
+    return _out(_scaled_step(wa, ga, h_new, _rate("lr", lr), _rate("eps", eps)), scalar), _out(
+        h_new, scalar
+    )
+
+
+def _scaled_step(w: Any, g: Any, h: Any, lr: float, eps: float) -> Any:
+    denom = np.sqrt(h) + eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(denom > 0, g / np.where(denom > 0, denom, 1.0), 0.0)
+    return w - lr * step

@@ -135,3 +135,75 @@ def td0_update(
         ValueError: as for :func:`q_learning_update`.
     """
     return _update(v, reward, finite("next_v", next_v), alpha, gamma, terminal)
+
+
+def dqn_target(
+    reward: float,
+    next_q_target: Any,
+    gamma: float,
+    terminal: bool = False,
+    next_q_online: Any = None,
+) -> float:
+    """The DQN regression target y = r + γ·maxₐ′ Q_target(s′, a′), or r when s′ is terminal.
+
+    With ``next_q_online`` it is the Double DQN target: the online network picks
+    a* = argmaxₐ′ Q_online(s′, a′) (the first on a tie) and the target network evaluates it,
+    y = r + γ·Q_target(s′, a*).
+
+    Raises:
+        ValueError: non-finite input, γ outside [0, 1], or value lists of different lengths.
+    """
+    r, g = finite("reward", reward), _discount(gamma)
+    target = _values("next_q_target", next_q_target)
+    if next_q_online is None:
+        bootstrap = float(target.max())
+    else:
+        online = _values("next_q_online", next_q_online)
+        if online.shape != target.shape:
+            raise ValueError("next_q_online and next_q_target must list the same actions")
+        bootstrap = float(target[int(np.argmax(online))])
+    return r if terminal else r + g * bootstrap
+
+
+def dqn_targets(rewards: Any, next_q_target: Any, gamma: float, dones: Any) -> np.ndarray:
+    """:func:`dqn_target` for a mini-batch: y = r + γ(1 − done)·maxₐ′ Q_target(s′, a′).
+
+    Args:
+        rewards, dones: (N,); dones is 1 where s′ is terminal, else 0.
+        next_q_target: (N, A), the target network's values of every action in s′.
+
+    Raises:
+        ValueError: shapes that do not fit, a non-finite value, or γ outside [0, 1].
+    """
+    r, d = _batch("rewards", rewards), _batch("dones", dones)
+    q = real_array("next_q_target", next_q_target).astype(np.float64)
+    if q.ndim != 2 or q.shape[0] != r.size or d.shape != r.shape or not np.all(np.isfinite(q)):
+        raise ValueError("next_q_target must be finite (N, A) for N rewards and dones")
+    return r + _discount(gamma) * (1 - d) * q.max(axis=1)
+
+
+def double_dqn_targets(
+    rewards: Any, next_q_online: Any, next_q_target: Any, gamma: float, dones: Any
+) -> np.ndarray:
+    """Double DQN targets for a mini-batch: the online network picks a* = argmax Q_online(s′, ·)
+    (the first on a tie), the target network values it: y = r + γ(1 − done)·Q_target(s′, a*).
+
+    Raises:
+        ValueError: as for :func:`dqn_targets`, or the two value arrays differ in shape.
+    """
+    online = real_array("next_q_online", next_q_online).astype(np.float64)
+    target = real_array("next_q_target", next_q_target).astype(np.float64)
+    if online.shape != target.shape or online.ndim != 2:
+        raise ValueError("next_q_online and next_q_target must both be (N, A)")
+    chosen = target[np.arange(target.shape[0]), online.argmax(axis=1)]
+    r, d = _batch("rewards", rewards), _batch("dones", dones)
+    if r.size != target.shape[0] or d.shape != r.shape or not np.all(np.isfinite(chosen)):
+        raise ValueError("rewards and dones must have one entry per row")
+    return r + _discount(gamma) * (1 - d) * chosen
+
+
+def _batch(name: str, values: Any) -> np.ndarray:
+    v = real_array(name, values).astype(np.float64)
+    if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)):
+        raise ValueError(f"{name} must be a non-empty 1-D array of finite numbers")
+    return v

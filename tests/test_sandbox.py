@@ -438,3 +438,38 @@ def test_a_reference_that_raises_is_a_bank_error_not_a_traceback(tmp_path: Path)
     [error] = checked(tmp_path).errors
     assert error.message.startswith("code.reference activations.relu raises ")
     assert error.line == line_of(text, "template:")
+
+
+def test_a_keyed_option_disagreeing_with_a_several_output_reference_is_a_bank_error(
+    tmp_path: Path,
+) -> None:
+    """A reference returning outputs of different shapes (dx, dw, db) is described in the
+    message, not a traceback: the outputs are listed one by one."""
+    text = """\
+items:
+  - id: affine-wrong-key
+    kind: choice
+    exams: [E]
+    topic: backprop
+    difficulty: 2
+    prompt: 空欄に入るものを選べ。
+    code:
+      template: |
+        def affine_backward(x, w, dout):
+            dx = ____
+            return dx, dout.T @ x, dout.sum(axis=0)
+      entry: affine_backward
+      reference: dense.dense_backward
+      cases:
+        - [[[1.0, 2.0, 3.0]], [[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]], [[1.0, -2.0]]]
+    options:
+      - {text: 2 * (dout @ w), rationale: 理由}
+      - {text: dout @ w, rationale: 理由}
+    answer: 1
+    explanation: 説明。
+"""
+    text += f"    {SOURCE}\n"
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    errors = [e.message for e in checked(tmp_path).errors]
+    assert any(m.startswith("code: keyed option 1 is wrong: case 1 ") for m in errors), errors
+    assert any("option 2 also agrees" in m for m in errors), errors

@@ -34,6 +34,12 @@ FAMILIES = (
     "similarity",
     "probability",
     "rl",
+    "information",
+    "likelihood",
+    "neighbors",
+    "optimizers",
+    "generative",
+    "deep_rl",
 )
 """The family modules, in registry order."""
 

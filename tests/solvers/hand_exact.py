@@ -19,6 +19,7 @@ from typing import Any
 from solvers.generators import REGISTRY
 from solvers.problem import Problem
 
+from .hand_exact_e import EXACT_E
 from .hand_exact_stats import EXACT_STATS
 from .hand_numbers import (
     CTX,
@@ -432,5 +433,6 @@ EXACT: dict[str, Callable[[Problem], Value]] = {
     "tinycnn_shapes": _tinycnn_shapes,
     "tinycnn_experiment": _tinycnn_experiment,
     **EXACT_STATS,
+    **EXACT_E,
 }
 """Generator name → its answer recomputed from the problem."""
