@@ -34,6 +34,11 @@ FAMILIES = (
     "similarity",
     "probability",
     "rl",
+    "transformer",
+    "detection",
+    "segmentation",
+    "nlp",
+    "systems",
 )
 """The family modules, in registry order."""
 

@@ -20,6 +20,7 @@ from solvers.generators import REGISTRY
 from solvers.problem import Problem
 
 from .hand_exact_stats import EXACT_STATS
+from .hand_exact_transformer import EXACT_TRANSFORMER
 from .hand_numbers import (
     CTX,
     PI,
@@ -432,5 +433,6 @@ EXACT: dict[str, Callable[[Problem], Value]] = {
     "tinycnn_shapes": _tinycnn_shapes,
     "tinycnn_experiment": _tinycnn_experiment,
     **EXACT_STATS,
+    **EXACT_TRANSFORMER,
 }
 """Generator name → its answer recomputed from the problem."""

@@ -107,8 +107,8 @@ def assert_invariants(p: Problem, name: str, seed: int) -> None:
 # ------------------------------------------------------------------------ per-generator tests
 
 
-def test_registry_lists_the_53_generators():
-    assert len(NAMES) == 53
+def test_registry_lists_the_68_generators():
+    assert len(NAMES) == 68
     assert len(set(NAMES)) == len(NAMES)
     for name in NAMES:
         assert get(name) is REGISTRY[name]
