@@ -123,7 +123,7 @@ def lstm_cell_memory(x: Any, h: Any, c: Any, wx: Any, wh: Any, b: Any) -> np.nda
 
 
 def gru_cell_step(x: Any, h: Any, wx: Any, wh: Any, b: Any) -> np.ndarray:
-    """One GRU step with the blocks in the order z, r, candidate (Cho et al., 2014):
+    """One GRU step with the blocks in the order z, r, candidate (ゼロから作るDeep Learning 2 の式):
     z = σ(xWxz + hWhz + bz), r = σ(xWxr + hWhr + br), h̃ = tanh(xWxh + (r⊙h)Whh + bh),
     h' = (1 − z)⊙h + z⊙h̃.
 
