@@ -102,3 +102,57 @@ def ring_allreduce_factor(n_gpus: int) -> float:
     """
     n = whole_number("n_gpus", n_gpus)
     return 2 * (n - 1) / n
+
+
+def activation_memory_bytes(batch: int, shape: Any, dtype: str) -> float:
+    """Bytes of one layer's output activations kept for the backward pass: batch × the product
+    of the per-sample shape (C, H, W or tokens × width) × the bytes of ``dtype``.
+
+    Example: batch 32 of 64×112×112 in fp16 take 32·64·112·112·2 = 51,380,224 bytes.
+
+    Raises:
+        ValueError: a size < 1 or an unknown dtype.
+    """
+    n = whole_number("batch", batch)
+    for i, extent in enumerate(shape):
+        n *= whole_number(f"shape[{i}]", extent)
+    return param_memory_bytes(n, dtype)
+
+
+def attention_scores_bytes(batch: int, heads: int, tokens: int, dtype: str) -> float:
+    """Bytes of the attention weight matrices one self-attention layer keeps: B·h·n² values."""
+    n = whole_number("tokens", tokens)
+    return activation_memory_bytes(batch, (whole_number("heads", heads), n, n), dtype)
+
+
+def allreduce_bytes_per_gpu(gradient_bytes: float, n_gpus: int, algorithm: str = "ring") -> float:
+    """Bytes each GPU sends per step to average the gradients of data parallelism.
+
+    * ``ring``: Reduce-Scatter then All-Gather, 2(N − 1)/N × the gradient (see
+      :func:`ring_allreduce_factor`).
+    * ``parameter_server``: what the server receives, N × the gradient (it then sends N copies
+      of the parameters back): the bottleneck that grows with N.
+
+    Raises:
+        ValueError: an unknown algorithm, a negative size, or N < 1.
+    """
+    size = _count("gradient_bytes", gradient_bytes)
+    if algorithm == "ring":
+        return size * ring_allreduce_factor(n_gpus)
+    if algorithm == "parameter_server":
+        return size * whole_number("n_gpus", n_gpus)
+    raise ValueError(f"algorithm must be 'ring' or 'parameter_server', got {algorithm!r}")
+
+
+def pipeline_bytes_per_step(
+    batch: int, tokens: int, hidden: int, stages: int, dtype: str = "fp16"
+) -> float:
+    """Bytes crossing stage boundaries per training step of a model split layer-wise across
+    ``stages`` GPUs (pipeline model parallelism): each of the stages − 1 boundaries passes the
+    activations B·n·d forward and their gradient, of the same size, backward.
+
+    Raises:
+        ValueError: a size < 1 or an unknown dtype.
+    """
+    boundaries = whole_number("stages", stages) - 1
+    return 2 * boundaries * activation_memory_bytes(batch, (tokens, hidden), dtype)

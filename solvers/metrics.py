@@ -302,3 +302,31 @@ def kfold_sizes(n_samples: int, k: int) -> tuple[tuple[int, int], ...]:
     base, extra = divmod(n, folds)
     sizes = [base + 1 if i < extra else base for i in range(folds)]
     return tuple((n - v, v) for v in sizes)
+
+
+def average_precision(hits: Any, n_positives: int, interpolated: bool = False) -> float:
+    """Average precision of a ranked list of detections (or retrieved items).
+
+    Args:
+        hits: 1 for a true positive, 0 for a false positive, highest score first.
+        n_positives: ground-truth objects G (≥ the number of hits; those never detected count).
+        interpolated: False for the non-interpolated AP, (1/G)·Σ P@k over the ranks k of the true
+            positives (scikit-learn's ``average_precision_score``); True for the all-point
+            interpolated AP of PASCAL VOC 2010+, where each precision is first replaced by the
+            highest precision at any later rank (the precision envelope).
+
+    Raises:
+        ValueError: hits not 0/1, G < 1, or more hits than G.
+    """
+    h = np.asarray(hits, dtype=float).reshape(-1)
+    if not np.isin(h, (0.0, 1.0)).all():
+        raise ValueError("hits must be 0 or 1")
+    g = whole_number("n_positives", n_positives)
+    if h.sum() > g:
+        raise ValueError(f"{int(h.sum())} hits but only {g} positives")
+    if len(h) == 0:
+        return 0.0
+    precision = np.cumsum(h) / np.arange(1, len(h) + 1)
+    if interpolated:
+        precision = np.maximum.accumulate(precision[::-1])[::-1]
+    return float((precision * h).sum() / g)

@@ -1,9 +1,16 @@
-"""Vision Transformer sizes: patch count, patch vector size, position embeddings and the cost of
-self-attention, which grows with the square of the token count."""
+"""Transformer arithmetic: scaled dot-product and multi-head attention (with masks), sinusoidal
+positional encoding, the parameter counts of an attention layer and an encoder block, and Vision
+Transformer sizes (patch count, patch vector size, position embeddings, and the cost of
+self-attention, which grows with the square of the token count)."""
 
 from __future__ import annotations
 
-from solvers._checks import whole_number
+import math
+from typing import Any
+
+import numpy as np
+
+from solvers._checks import real_array, whole_number
 
 
 def num_patches(image_size: int, patch_size: int) -> int:
@@ -65,3 +72,161 @@ def attention_cost_growth(image_size: int, new_image_size: int, patch_size: int)
     """
     before = self_attention_macs(num_patches(image_size, patch_size), 1)
     return self_attention_macs(num_patches(new_image_size, patch_size), 1) / before
+
+
+# ------------------------------------------------------------------------------- attention
+
+
+def _matrix(name: str, value: Any) -> np.ndarray:
+    arr = real_array(name, value)
+    if arr.ndim < 2 or 0 in arr.shape:
+        raise ValueError(
+            f"{name} must be (…, tokens, features) with no empty axis, got {arr.shape}"
+        )
+    return arr
+
+
+def causal_mask(n_queries: int, n_keys: int | None = None) -> np.ndarray:
+    """True where query i may attend to key j (j ≤ i): the decoder's look-ahead mask."""
+    n = whole_number("n_queries", n_queries)
+    m = n if n_keys is None else whole_number("n_keys", n_keys)
+    return np.tri(n, m, dtype=bool)
+
+
+def attention_weights(q: Any, k: Any, mask: Any = None) -> np.ndarray:
+    """softmax(QKᵀ/√d_k) over the keys, with masked-out keys (mask False) set to −∞ before the
+    softmax, so the weights of the keys left still sum to 1.
+
+    Args:
+        q: queries (…, n, d_k); k: keys (…, m, d_k).
+        mask: None, or booleans broadcastable to (…, n, m); True = may attend.
+
+    Raises:
+        ValueError: mismatched d_k, a mask that does not broadcast, or a query with every key
+            masked out.
+    """
+    qa, ka = _matrix("q", q), _matrix("k", k)
+    if qa.shape[-1] != ka.shape[-1]:
+        raise ValueError(f"q and k need the same d_k, got {qa.shape[-1]} and {ka.shape[-1]}")
+    scores = qa @ np.swapaxes(ka, -1, -2) / math.sqrt(qa.shape[-1])
+    if mask is not None:
+        allowed = np.broadcast_to(np.asarray(mask, dtype=bool), scores.shape)
+        if not allowed.any(axis=-1).all():
+            raise ValueError("a query has every key masked out")
+        scores = np.where(allowed, scores, -np.inf)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    e = np.exp(scores)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def attention(q: Any, k: Any, v: Any, mask: Any = None) -> np.ndarray:
+    """Scaled dot-product attention softmax(QKᵀ/√d_k)·V (Vaswani et al., 2017).
+
+    Args:
+        q, k, mask: as for :func:`attention_weights`; v: values (…, m, d_v).
+
+    Returns:
+        (…, n, d_v).
+    """
+    va = _matrix("v", v)
+    weights = attention_weights(q, k, mask)
+    if va.shape[-2] != weights.shape[-1]:
+        raise ValueError(f"v needs {weights.shape[-1]} rows (one per key), got {va.shape[-2]}")
+    return weights @ va
+
+
+def causal_attention(q: Any, k: Any, v: Any) -> np.ndarray:
+    """:func:`attention` with the look-ahead mask: query i sees keys 1…i only."""
+    qa = _matrix("q", q)
+    return attention(qa, k, v, causal_mask(qa.shape[-2], _matrix("k", k).shape[-2]))
+
+
+def multi_head_attention(
+    x: Any, w_q: Any, w_k: Any, w_v: Any, w_o: Any, heads: int, causal: bool = False
+) -> np.ndarray:
+    """Multi-head self-attention without biases: project x (n, d) by W_Q, W_K, W_V (d, d), split
+    the last axis into ``heads`` heads of d/h, attend in each head, concatenate and project by W_O.
+
+    Raises:
+        ValueError: d not divisible by ``heads``, or mismatched shapes.
+    """
+    xa = _matrix("x", x)
+    d = xa.shape[-1]
+    h = whole_number("heads", heads)
+    if d % h:
+        raise ValueError(f"d_model {d} is not divisible by heads {h}")
+    mats = [real_array(name, w) for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v))]
+    wo = real_array("w_o", w_o)
+    for w in (*mats, wo):
+        if w.shape != (d, d):
+            raise ValueError(f"projection matrices must be ({d}, {d}), got {w.shape}")
+    n = xa.shape[-2]
+
+    def split(a: np.ndarray) -> np.ndarray:
+        return np.swapaxes(a.reshape(*a.shape[:-1], h, d // h), -2, -3)
+
+    q, k, v = (split(xa @ w) for w in mats)
+    mask = causal_mask(n) if causal else None
+    out = attention(q, k, v, mask)  # (…, h, n, d/h)
+    joined = np.swapaxes(out, -2, -3).reshape(*xa.shape[:-1], d)
+    return joined @ wo
+
+
+def positional_encoding(n_positions: int, d_model: int, base: float = 10000.0) -> np.ndarray:
+    """Sinusoidal positions (Vaswani et al., 2017): PE(pos, 2i) = sin(pos/base^(2i/d)),
+    PE(pos, 2i+1) = cos(pos/base^(2i/d)), positions counted from 0.
+
+    Returns:
+        (n_positions, d_model).
+
+    Raises:
+        ValueError: a size < 1, or an odd d_model.
+    """
+    n, d = whole_number("n_positions", n_positions), whole_number("d_model", d_model)
+    if d % 2:
+        raise ValueError(f"d_model must be even, got {d}")
+    pos = np.arange(n, dtype=np.float64)[:, None]
+    two_i = np.arange(0, d, 2, dtype=np.float64)
+    angle = pos / np.power(float(base), two_i / d)
+    pe = np.empty((n, d))
+    pe[:, 0::2] = np.sin(angle)
+    pe[:, 1::2] = np.cos(angle)
+    return pe
+
+
+def positional_angle(pos: int, dim: int, d_model: int, base: float = 10000.0) -> float:
+    """The argument of the sin/cos at position ``pos`` and dimension ``dim`` (both from 0): the
+    pair index i = ⌊dim/2⌋ gives pos/base^(2i/d)."""
+    p = whole_number("pos", pos, 0)
+    k, d = whole_number("dim", dim, 0), whole_number("d_model", d_model)
+    if k >= d:
+        raise ValueError(f"dim must be < d_model {d}, got {k}")
+    return p / float(base) ** (2 * (k // 2) / d)
+
+
+def mha_params(d_model: int, heads: int, bias: bool = True) -> int:
+    """Parameters of a multi-head attention layer: W_Q, W_K, W_V and W_O are d×d whatever the
+    number of heads (each head uses a d/h slice), plus four d-vectors of biases.
+
+    Returns:
+        4d² (+ 4d with biases).
+
+    Raises:
+        ValueError: a size < 1, or d not divisible by heads.
+    """
+    d, h = whole_number("d_model", d_model), whole_number("heads", heads)
+    if d % h:
+        raise ValueError(f"d_model {d} is not divisible by heads {h}")
+    return 4 * d * d + (4 * d if bias else 0)
+
+
+def encoder_block_params(d_model: int, d_ff: int, heads: int, bias: bool = True) -> int:
+    """Parameters of one Transformer encoder block: multi-head attention, the position-wise FFN
+    (d→d_ff→d) and two LayerNorms (γ and β, d each).
+
+    Returns:
+        mha_params + 2·d·d_ff (+ d_ff + d with biases) + 4d.
+    """
+    d, f = whole_number("d_model", d_model), whole_number("d_ff", d_ff)
+    ffn = 2 * d * f + ((f + d) if bias else 0)
+    return mha_params(d, heads, bias) + ffn + 2 * 2 * d

@@ -89,3 +89,35 @@ def test_law_answers_are_spread_over_the_positions() -> None:
     )
     assert set(firsts) == {1, 2, 3, 4}
     assert max(firsts.values()) / sum(firsts.values()) < 0.4
+
+
+def _examined_e_ids() -> list[str]:
+    syllabus = load_bank([shipped_bank_dir()]).syllabus
+    assert syllabus is not None
+    return sorted(sid for sid, s in syllabus.items.items() if s.exam == "E" and s.examined)
+
+
+E_IDS = _examined_e_ids()
+E_MINIMUM = (12, 9)
+"""Every examined E資格 section: hand-written E items, of them four-option choices."""
+
+
+def e_items(syllabus_id: str) -> list[Item]:
+    return [i for i in serving()[syllabus_id] if "E" in i.exams and not isinstance(i, Generated)]
+
+
+@pytest.mark.parametrize("syllabus_id", E_IDS)
+def test_each_examined_e_section_meets_its_minimums(syllabus_id: str) -> None:
+    items = e_items(syllabus_id)
+    four = [i for i in items if isinstance(i, Choice) and len(i.options) == 4]
+    total, choices = E_MINIMUM
+    assert len(items) >= total, f"{syllabus_id}: {len(items)} E items"
+    assert len(four) >= choices, f"{syllabus_id}: {len(four)} four-option choices"
+
+
+@pytest.mark.parametrize("syllabus_id", E_IDS)
+def test_every_concept_of_an_examined_e_section_is_taught(syllabus_id: str) -> None:
+    syllabus = bank().syllabus
+    assert syllabus is not None
+    missing = missing_keywords(syllabus.items[syllabus_id].keywords, e_items(syllabus_id))
+    assert not missing, f"{syllabus_id}: no E item names {missing}"

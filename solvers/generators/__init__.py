@@ -40,6 +40,11 @@ FAMILIES = (
     "optimizers",
     "generative",
     "deep_rl",
+    "transformer",
+    "detection",
+    "segmentation",
+    "nlp",
+    "systems",
 )
 """The family modules, in registry order."""
 

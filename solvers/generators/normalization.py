@@ -1,4 +1,5 @@
-"""Batch-normalization problems: a normalized value by hand, and what BatchNorm2d counts."""
+"""Normalization problems: a Batch or Layer Normalization output by hand, and what BatchNorm2d
+counts."""
 
 from __future__ import annotations
 
@@ -34,7 +35,18 @@ def _round_sqrt(num: int, den: int) -> int:
 
 
 def _build_bn_values(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
-    n, top, gamma, beta = p["batch"], p["value_max"], p["gamma"], p["beta"]
+    return _build_norm_values(p, rng, layer=False)
+
+
+def _build_ln_values(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    return _build_norm_values(p, rng, layer=True)
+
+
+def _build_norm_values(p: dict[str, Any], rng: np.random.Generator, layer: bool) -> Draft | None:
+    """One output of BN (one feature across a mini-batch) or LN (one token across its features):
+    the same arithmetic over a different axis, so the same hand paths are replayed."""
+    size_key = "features" if layer else "batch"
+    n, top, gamma, beta = p[size_key], p["value_max"], p["gamma"], p["beta"]
     if n < 2 or top < 1:
         return None
     x = random_ints(rng, n, 0, top)
@@ -76,7 +88,8 @@ def _build_bn_values(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     candidates: list[Candidate] = [
         (
             "used-unbiased-variance",
-            "分散を N−1 で割っています（BN は N で割る標本分散）",
+            f"分散を {'要素数' if layer else 'N'}−1 で割っています（{'LN' if layer else 'BN'} は"
+            f" {'要素数' if layer else 'N'}で割る標本分散）",
             gamma * (xi - mean) / unbiased + beta,
         ),
         (
@@ -105,21 +118,31 @@ def _build_bn_values(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         sd_text, sd_sign = fmt_units(sd4, 4), "≈"
     shown_x_hat = fmt_units(x_hat4, 4)
     y_hand = g * Fraction(x_hat4, 10**4) + b
+    if layer:
+        prompt = (
+            f"Transformer のあるトークンの {n} 次元の特徴ベクトルが x = ({values}) であった。"
+            f"Layer Normalization（このベクトルの {n} 要素で平均と分散を取り、分散は要素数 {n} で"
+            f"割る。ε = 0 とする）で、{i + 1} 番目の要素の γ = {fmt_plain(gamma)}、"
+            f"β = {fmt_plain(beta)} のとき、{i + 1} 番目の要素 x = {x[i]} に対する出力 y を"
+            f"{fmt.instruction()}求めよ。"
+        )
+    else:
+        prompt = (
+            f"ミニバッチ内のある特徴（1 チャンネル）の値が x = ({values}) であった。学習時の"
+            f" Batch Normalization（分散は N で割る、ε は無視）で γ = {fmt_plain(gamma)}、"
+            f"β = {fmt_plain(beta)} のとき、{i + 1} 番目の値 x = {x[i]} に対する出力 y を"
+            f"{fmt.instruction()}求めよ。"
+        )
     return Draft(
         params={
-            "batch": n,
+            size_key: n,
             "value_max": top,
             "gamma": gamma,
             "beta": beta,
             "x": [float(v) for v in x],
             "index": i + 1,
         },
-        prompt=(
-            f"ミニバッチ内のある特徴（1 チャンネル）の値が x = ({values}) であった。学習時の"
-            f" Batch Normalization（分散は N で割る、ε は無視）で γ = {fmt_plain(gamma)}、"
-            f"β = {fmt_plain(beta)} のとき、{i + 1} 番目の値 x = {x[i]} に対する出力 y を"
-            f"{fmt.instruction()}求めよ。"
-        ),
+        prompt=prompt,
         answer=answer,
         fmt=fmt,
         candidates=candidates,
@@ -202,6 +225,19 @@ GENERATORS = (
         build=_build_bn_values,
         ranges={
             "batch": [3, 4, 5],
+            "value_max": [6, 8, 10],
+            "gamma": [1, 2, 0.5],
+            "beta": [0, 1, -1, 0.5],
+        },
+    ),
+    Template(
+        name="layer_norm_values",
+        title="Layer Normalization の手計算",
+        topic="transformer",
+        exams=("E",),
+        build=_build_ln_values,
+        ranges={
+            "features": [3, 4, 5],
             "value_max": [6, 8, 10],
             "gamma": [1, 2, 0.5],
             "beta": [0, 1, -1, 0.5],

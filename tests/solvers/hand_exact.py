@@ -21,6 +21,7 @@ from solvers.problem import Problem
 
 from .hand_exact_e import EXACT_E
 from .hand_exact_stats import EXACT_STATS
+from .hand_exact_transformer import EXACT_TRANSFORMER
 from .hand_numbers import (
     CTX,
     PI,
@@ -434,5 +435,6 @@ EXACT: dict[str, Callable[[Problem], Value]] = {
     "tinycnn_experiment": _tinycnn_experiment,
     **EXACT_STATS,
     **EXACT_E,
+    **EXACT_TRANSFORMER,
 }
 """Generator name → its answer recomputed from the problem."""

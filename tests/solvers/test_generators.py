@@ -107,8 +107,8 @@ def assert_invariants(p: Problem, name: str, seed: int) -> None:
 # ------------------------------------------------------------------------ per-generator tests
 
 
-def test_registry_lists_the_70_generators():
-    assert len(NAMES) == 70
+def test_registry_lists_the_85_generators():
+    assert len(NAMES) == 85
     assert len(set(NAMES)) == len(NAMES)
     for name in NAMES:
         assert get(name) is REGISTRY[name]

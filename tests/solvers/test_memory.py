@@ -230,3 +230,40 @@ def test_ring_allreduce_factor_counts_the_shards_passed(n):
     # each of the two phases passes N − 1 shards of size 1/N
     assert ring_allreduce_factor(n) == pytest.approx(2 * (n - 1) * (1 / n))
     assert ring_allreduce_factor(n) < 2
+
+
+# ------------------------------------------------------------ activations and communication
+
+from solvers.memory import (  # noqa: E402
+    activation_memory_bytes,
+    allreduce_bytes_per_gpu,
+    attention_scores_bytes,
+    pipeline_bytes_per_step,
+)
+
+
+def _ring_simulation(n: int, size: float) -> float:
+    """Bytes one GPU sends in a ring all-reduce, counted chunk by chunk."""
+    chunk = size / n
+    sent = 0.0
+    for _ in range(n - 1):  # reduce-scatter
+        sent += chunk
+    for _ in range(n - 1):  # all-gather
+        sent += chunk
+    return sent
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 8, 64])
+def test_ring_allreduce_matches_a_chunk_count(n):
+    assert allreduce_bytes_per_gpu(4e8, n) == pytest.approx(_ring_simulation(n, 4e8))
+    assert allreduce_bytes_per_gpu(4e8, n, "parameter_server") == pytest.approx(n * 4e8)
+    with pytest.raises(ValueError):
+        allreduce_bytes_per_gpu(4e8, n, "tree")
+
+
+def test_activation_and_pipeline_bytes():
+    assert activation_memory_bytes(32, (64, 112, 112), "fp16") == 51_380_224
+    assert attention_scores_bytes(8, 12, 512, "fp32") == 8 * 12 * 512 * 512 * 4
+    assert pipeline_bytes_per_step(8, 512, 1024, 4, "fp16") == 2 * 3 * 8 * 512 * 1024 * 2
+    with pytest.raises(ValueError):
+        activation_memory_bytes(0, (3,), "fp16")

@@ -78,3 +78,67 @@ def test_params_ratio_is_the_ratio_of_gate_blocks_whatever_the_sizes(n_in, h):
 def test_params_ratio_rejects_an_unknown_cell():
     with pytest.raises(ValueError, match="cell"):
         params_ratio("gru", "transformer", 10, 10)
+
+
+# --------------------------------------------------------------------------------- cell steps
+
+import math  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from solvers.rnn import gru_cell_step, lstm_cell_step, rnn_cell_step  # noqa: E402
+
+
+def _sig(v):
+    return 1 / (1 + math.exp(-v))
+
+
+def _affine(x, h, wx, wh, b, col):
+    return (
+        sum(x[d] * wx[d][col] for d in range(len(x)))
+        + sum(h[k] * wh[k][col] for k in range(len(h)))
+        + b[col]
+    )
+
+
+def _random(seed, d, hidden, blocks):
+    rng = np.random.default_rng(seed)
+    return (
+        rng.normal(size=d).tolist(),
+        rng.normal(size=hidden).tolist(),
+        rng.normal(size=hidden).tolist(),
+        rng.normal(size=(d, blocks * hidden)).tolist(),
+        rng.normal(size=(hidden, blocks * hidden)).tolist(),
+        rng.normal(size=blocks * hidden).tolist(),
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_cells_match_scalar_loops(seed):
+    x, h, c, wx, wh, b = _random(seed, 3, 2, 1)
+    want = [math.tanh(_affine(x, h, wx, wh, b, j)) for j in range(2)]
+    assert rnn_cell_step([x], [h], wx, wh, b)[0] == pytest.approx(want)
+
+    x, h, c, wx, wh, b = _random(seed, 3, 2, 4)
+    a = [_affine(x, h, wx, wh, b, j) for j in range(8)]
+    f, g, i, o = a[0:2], a[2:4], a[4:6], a[6:8]
+    c2 = [_sig(f[j]) * c[j] + math.tanh(g[j]) * _sig(i[j]) for j in range(2)]
+    h2 = [_sig(o[j]) * math.tanh(c2[j]) for j in range(2)]
+    got_h, got_c = lstm_cell_step([x], [h], [c], wx, wh, b)
+    assert got_h[0] == pytest.approx(h2)
+    assert got_c[0] == pytest.approx(c2)
+
+    x, h, _, wx, wh, b = _random(seed, 3, 2, 3)
+    z = [_sig(_affine(x, h, wx, wh, b, j)) for j in range(2)]
+    r = [_sig(_affine(x, h, wx, wh, b, 2 + j)) for j in range(2)]
+    rh = [r[j] * h[j] for j in range(2)]
+    cand = [
+        math.tanh(
+            sum(x[d] * wx[d][4 + j] for d in range(3))
+            + sum(rh[k] * wh[k][4 + j] for k in range(2))
+            + b[4 + j]
+        )
+        for j in range(2)
+    ]
+    want = [(1 - z[j]) * h[j] + z[j] * cand[j] for j in range(2)]
+    assert gru_cell_step([x], [h], wx, wh, b)[0] == pytest.approx(want)

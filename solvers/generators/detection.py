@@ -1,0 +1,303 @@
+"""Object-detection problems: the IoU of two boxes, how many boxes survive NMS, and the average
+precision of a ranked list of detections."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from solvers.formatting import INTEGER, fixed, fmt_plain, fmt_rational, fmt_result
+from solvers.template import Candidate, Draft, Template, random_ints
+
+_FIXED3 = fixed(3)
+_LETTERS = "ABCDEFGH"
+
+
+def _box_text(b: tuple[int, int, int, int]) -> str:
+    return "(" + ", ".join(str(v) for v in b) + ")"
+
+
+def _overlap(a: tuple[int, ...], b: tuple[int, ...], one: int) -> tuple[int, int, int]:
+    """(intersection, area a, area b) with ``one`` added to each side length (1 for inclusive
+    pixel coordinates)."""
+    w = min(a[2], b[2]) - max(a[0], b[0]) + one
+    h = min(a[3], b[3]) - max(a[1], b[1]) + one
+    inter = max(w, 0) * max(h, 0)
+    area = lambda r: (r[2] - r[0] + one) * (r[3] - r[1] + one)  # noqa: E731
+    return inter, area(a), area(b)
+
+
+def _iou(a: tuple[int, ...], b: tuple[int, ...], one: int = 0) -> Fraction:
+    inter, aa, ab = _overlap(a, b, one)
+    return Fraction(inter, aa + ab - inter)
+
+
+_CONVENTIONS = {
+    False: "座標は連続値で、幅は x2 − x1、高さは y2 − y1 とする",
+    True: "座標は画素の番号で両端の画素を含み、幅は x2 − x1 + 1、高さは y2 − y1 + 1 とする",
+}
+
+
+def _build_iou(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    inclusive = p["inclusive"]
+    x1, y1, w, h, dx, dy, w2, h2 = random_ints(rng, 8, 0, 6)
+    w, h, w2, h2 = 2 + w % 5, 2 + h % 5, 2 + w2 % 5, 2 + h2 % 5
+    a = (x1, y1, x1 + w, y1 + h)
+    bx, by = x1 + dx - 3, y1 + dy - 3
+    b = (bx, by, bx + w2, by + h2)
+    if min(b) < 0 or a == b:
+        return None
+    one = 1 if inclusive else 0
+    inter, aa, ab = _overlap(a, b, one)
+    if inter == 0 or inter in (aa, ab):
+        return None
+    union = aa + ab - inter
+    answer = Fraction(inter, union)
+    candidates: list[Candidate] = [
+        (
+            "over-area-sum",
+            "和集合ではなく面積の和で割っています（重なりを二重に数えた分母）",
+            inter / (aa + ab),
+        ),
+        ("dice", "Dice 係数 2|A∩B|/(|A|+|B|) を計算しています", 2 * inter / (aa + ab)),
+        ("over-smaller", "小さい方のボックスの面積で割っています", inter / min(aa, ab)),
+        ("over-larger", "大きい方のボックスの面積で割っています", inter / max(aa, ab)),
+        (
+            "other-pixel-convention",
+            "幅・高さの数え方（+1 の有無）を取り違えています",
+            float(_iou(a, b, 1 - one)),
+        ),
+    ]
+    wi = min(a[2], b[2]) - max(a[0], b[0]) + one
+    hi = min(a[3], b[3]) - max(a[1], b[1]) + one
+    plus = " + 1" if inclusive else ""
+    return Draft(
+        params={"inclusive": inclusive, "a": list(a), "b": list(b)},
+        prompt=(
+            f"物体検出の予測ボックス A = {_box_text(a)} と正解ボックス B = {_box_text(b)}"
+            f"（(x1, y1, x2, y2) は左上と右下の座標。{_CONVENTIONS[inclusive]}）の IoU を"
+            f"{_FIXED3.instruction()}求めよ。"
+        ),
+        answer=answer,
+        fmt=_FIXED3,
+        candidates=candidates,
+        steps=[
+            f"面積: A = {aa}、B = {ab}",
+            f"重なり: 幅 min({a[2]}, {b[2]}) − max({a[0]}, {b[0]}){plus} = {wi}、"
+            f"高さ min({a[3]}, {b[3]}) − max({a[1]}, {b[1]}){plus} = {hi}、面積 {inter}",
+            f"和集合 = {aa} + {ab} − {inter} = {union}",
+            f"IoU = {inter}/{union} {fmt_result(answer, _FIXED3)}",
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------------ NMS
+
+
+def _greedy(order: list[int], over: Any) -> list[int]:
+    kept: list[int] = []
+    alive = list(order)
+    while alive:
+        top = alive.pop(0)
+        kept.append(top)
+        alive = [i for i in alive if not over(top, i)]
+    return kept
+
+
+def _build_nms(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    n, t = p["boxes"], p["threshold"]
+    raw = random_ints(rng, 5 * n, 0, 2)
+    boxes = []
+    for m in range(n):
+        base, dx, dy, w, h = raw[5 * m : 5 * m + 5]
+        x = 7 * (base % 2) + dx
+        boxes.append((x, dy, x + 3 + w % 2, dy + 2 + h % 2))
+    if len(set(boxes)) < n:
+        return None
+    scores = sorted({round(0.5 + 0.05 * v, 2) for v in random_ints(rng, 3 * n, 0, 9)}, reverse=True)
+    if len(scores) < n:
+        return None
+    keys = rng.random(n).tolist()
+    listed = sorted(range(n), key=keys.__getitem__)  # listed position → score rank
+    score = [0.0] * n
+    for pos, rank in enumerate(listed):
+        score[pos] = scores[rank]
+    tf = Fraction(repr(t))
+    num, den = tf.numerator, tf.denominator
+    parts = [[_overlap(boxes[a], boxes[b], 0) for b in range(n)] for a in range(n)]
+    unions = [[ab[1] + ab[2] - ab[0] for ab in row] for row in parts]
+    above = [[parts[a][b][0] * den > num * unions[a][b] for b in range(n)] for a in range(n)]
+    at_least = [[parts[a][b][0] * den >= num * unions[a][b] for b in range(n)] for a in range(n)]
+    by_score = sorted(range(n), key=lambda m: -score[m])
+    kept = _greedy(by_score, lambda a, b: above[a][b])
+    if len(kept) in (1, n):
+        return None
+    pairs = sum(1 for a in range(n) for b in range(a + 1, n) if above[a][b])
+    candidates: list[Candidate] = [
+        (
+            "greater-or-equal",
+            "IoU が閾値と等しいボックスも除去しています（除去は > のとき）",
+            float(len(_greedy(by_score, lambda a, b: at_least[a][b]))),
+        ),
+        (
+            "not-sorted",
+            "スコア順に並べ替えず、記載順に処理しています",
+            float(len(_greedy(list(range(n)), lambda a, b: above[a][b]))),
+        ),
+        (
+            "removed-still-suppress",
+            "除去済みのボックスにも他のボックスを除去させています",
+            float(
+                sum(
+                    1
+                    for m in range(n)
+                    if not any(above[m][o] for o in range(n) if score[o] > score[m])
+                )
+            ),
+        ),
+        (
+            "only-top-box",
+            "最高スコアのボックスとの IoU だけで判定し、残りを繰り返していません",
+            float(sum(1 for m in range(n) if m == by_score[0] or not above[by_score[0]][m])),
+        ),
+        ("counted-removed", "除去されたボックスの数を答えています", float(n - len(kept))),
+        ("overlapping-pairs", "IoU が閾値を超える組の数を答えています", float(pairs)),
+    ]
+
+    def iou_text(a: int, b: int) -> str:
+        return fmt_rational(Fraction(parts[a][b][0], unions[a][b]))
+
+    listing = "、".join(
+        f"{_LETTERS[m]} {_box_text(boxes[m])} スコア {fmt_plain(score[m])}" for m in range(n)
+    )
+    order_text = " > ".join(_LETTERS[m] for m in by_score)
+    lines = []
+    alive = list(by_score)
+    while alive:
+        top = alive.pop(0)
+        gone = [i for i in alive if above[top][i]]
+        alive = [i for i in alive if i not in gone]
+        detail = "、".join(f"{_LETTERS[i]}（IoU {iou_text(top, i)}）" for i in gone)
+        lines.append(f"{_LETTERS[top]} を残す" + (f"。{detail} を除去" if gone else ""))
+    return Draft(
+        params={"boxes": n, "threshold": t, "coords": [list(b) for b in boxes], "scores": score},
+        prompt=(
+            f"同じクラスの検出 {listing} に、IoU 閾値 {fmt_plain(t)} の NMS（スコアの高い順に"
+            f"ボックスを残し、残したボックスとの IoU が閾値より大きい（>）ボックスを除去する。"
+            f"座標は (x1, y1, x2, y2)、幅は x2 − x1）を適用する。最後に残るボックスの数を求めよ。"
+        ),
+        answer=float(len(kept)),
+        fmt=INTEGER,
+        candidates=candidates,
+        steps=[
+            f"スコア順: {order_text}",
+            *lines,
+            "残るのは " + "、".join(_LETTERS[m] for m in kept) + f" の {len(kept)} 個",
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------------- AP
+
+
+def _precisions(hits: list[int]) -> list[Fraction]:
+    out, tp = [], 0
+    for k, h in enumerate(hits, start=1):
+        tp += h
+        out.append(Fraction(tp, k))
+    return out
+
+
+def _build_ap(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
+    n, missed, interpolated = p["detections"], p["missed"], p["interpolated"]
+    hits = [1 if u < 0.55 else 0 for u in rng.random(n).tolist()]
+    hits[0] = hits[0] if sum(hits) > 1 else 1
+    tp = sum(hits)
+    if tp < 2 or tp == n:
+        return None
+    g = tp + missed
+    prec = _precisions(hits)
+    env = [max(prec[k:]) for k in range(n)]
+    plain = sum((pr for pr, h in zip(prec, hits, strict=True) if h), Fraction(0)) / g
+    interp = sum((e for e, h in zip(env, hits, strict=True) if h), Fraction(0)) / g
+    answer = interp if interpolated else plain
+    used = env if interpolated else prec
+    candidates: list[Candidate] = [
+        (
+            "divided-by-hits",
+            "正解物体数 G ではなく検出できた TP の数で割っています",
+            float(answer * g / tp) if missed else None,
+        ),
+        (
+            "other-interpolation",
+            "補間の有無を取り違えています",
+            float(plain if interpolated else interp),
+        ),
+        (
+            "mean-over-ranks",
+            "全順位の適合率を平均しています（TP の順位だけを使う）",
+            float(sum(used, Fraction(0)) / n),
+        ),
+        ("final-precision", "最後の順位の適合率を答えています", float(prec[-1])),
+        ("final-recall", "最後の順位の再現率を答えています", float(Fraction(tp, g))),
+    ]
+    marks = " ".join("TP" if h else "FP" for h in hits)
+    ranks = [k + 1 for k, h in enumerate(hits) if h]
+    terms = " + ".join(fmt_rational(used[k - 1]) for k in ranks)
+    rule = (
+        "各順位の適合率を、それ以降の順位の適合率の最大値に置き換えてから（全点補間、PASCAL VOC 2010 以降）"
+        if interpolated
+        else "補間はせず"
+    )
+    steps = [
+        "各順位 k の適合率 P@k = "
+        + "、".join(f"{k}: {fmt_rational(pr)}" for k, pr in enumerate(prec, start=1)),
+    ]
+    if interpolated:
+        steps.append("後ろからの最大値（補間適合率）= " + "、".join(fmt_rational(e) for e in env))
+    steps.append(
+        f"TP の順位 {', '.join(map(str, ranks))} の値の和 {terms}、これを G = {g} で割る"
+        f" {fmt_result(answer, _FIXED3)}"
+    )
+    return Draft(
+        params={"detections": n, "missed": missed, "interpolated": interpolated, "hits": hits},
+        prompt=(
+            f"あるクラスの正解物体は G = {g} 個ある。検出をスコアの高い順に並べると {marks} であった"
+            f"（TP は IoU 0.5 以上で未対応の正解に一致したもの）。{rule}、再現率が 1/G 増えるごとの"
+            f"適合率の和を G で割った AP を{_FIXED3.instruction()}求めよ。"
+        ),
+        answer=answer,
+        fmt=_FIXED3,
+        candidates=candidates,
+        steps=steps,
+    )
+
+
+GENERATORS = (
+    Template(
+        name="box_iou",
+        title="2 つのボックスの IoU",
+        topic="e-object-detection",
+        exams=("E",),
+        build=_build_iou,
+        ranges={"inclusive": [False, True]},
+    ),
+    Template(
+        name="nms_survivors",
+        title="NMS で残るボックス",
+        topic="e-object-detection",
+        exams=("E",),
+        build=_build_nms,
+        ranges={"boxes": [5, 6], "threshold": [0.3, 0.5]},
+    ),
+    Template(
+        name="average_precision",
+        title="順位付きの検出結果から AP",
+        topic="e-object-detection",
+        exams=("E",),
+        build=_build_ap,
+        ranges={"detections": [5, 6, 7, 8], "missed": [0, 1, 2], "interpolated": [False, True]},
+    ),
+)
