@@ -27,13 +27,14 @@ from typing import Any
 from quizapp.bank import Bank, BankError, TooLarge
 from quizapp.counts import hand_written, kinds_by_topic
 from quizapp.figures import (
+    IN_PROMPT,
     NUMBER_CLAIM,
     numbers,
     shown_data,
     shown_value,
     stated_claims,
 )
-from quizapp.kinds import Choice, Fill, Generated, Item, Trap
+from quizapp.kinds import Choice, Fill, Generated, Item, Trap, kind_of
 
 RULES_FILE = "rules.yaml"
 MINIMUM_KEYS = ("total", "trap", "choice", "fill")
@@ -134,7 +135,22 @@ def unchecked_claim(item: Trap | Choice | Fill) -> str | None:
     texts = [item.prompt, item.explanation]
     if isinstance(item, Choice):
         texts += [o.text for o in item.options] + [o.rationale for o in item.options]
-    return next((m.group() for t in texts for m in NUMBER_CLAIM.finditer(t)), None)
+    stem = {m.group() for m in IN_PROMPT.finditer(kind_of(item).context(item))}
+    return next(
+        (
+            m.group()
+            for t in texts
+            for m in NUMBER_CLAIM.finditer(t)
+            if _number_in(m.group()) not in stem  # a linked set's data, repeated: no result
+        ),
+        None,
+    )
+
+
+def _number_in(claim: str) -> str:
+    """The number of a :data:`NUMBER_CLAIM` match as the bank shows it (``=1`` → ``1``)."""
+    found = IN_PROMPT.search(claim)
+    return found.group() if found else claim
 
 
 def unbacked_claims(item: Trap | Choice | Fill) -> tuple[int, list[str]]:
