@@ -19,6 +19,7 @@ whoever wrote it, and the log refers to a retired id whichever bank reuses it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from quizapp.counts import hand_written, kinds_by_topic
 from quizapp.figures import (
     IN_PROMPT,
     NUMBER_CLAIM,
+    SHOWN_NUMBER,
     numbers,
     shown_data,
     shown_value,
@@ -141,16 +143,19 @@ def unchecked_claim(item: Trap | Choice | Fill) -> str | None:
             m.group()
             for t in texts
             for m in NUMBER_CLAIM.finditer(t)
-            if _number_in(m.group()) not in stem  # a linked set's data, repeated: no result
+            if _number_at(t, m.start()) not in stem  # a linked set's data, repeated: no result
         ),
         None,
     )
 
 
-def _number_in(claim: str) -> str:
-    """The number of a :data:`NUMBER_CLAIM` match as the bank shows it (``=1`` → ``1``)."""
-    found = IN_PROMPT.search(claim)
-    return found.group() if found else claim
+def _number_at(text: str, start: int) -> str:
+    """The whole number a :data:`NUMBER_CLAIM` match at ``start`` begins (``=0.99`` → ``0.99``)."""
+    found = _SHOWN.search(text, start)
+    return found.group() if found else ""
+
+
+_SHOWN = re.compile(SHOWN_NUMBER)
 
 
 def unbacked_claims(item: Trap | Choice | Fill) -> tuple[int, list[str]]:

@@ -234,7 +234,7 @@ def test_code_in_a_stem_is_data_not_a_stated_number(tmp_path: Path) -> None:
             parts:
               - id: s-1
                 kind: choice
-                prompt: gamma=0.99 のとき、報酬 r = 1 が 2 ステップ後に受け取られたときの割引後の値は？
+                prompt: 報酬 r = 1 が 2 ステップ後に受け取られたとき、上の割引率での割引後の値は？
                 options:
                   - {text: "0.9801", rationale: 正しい。}
                   - {text: "0.99", rationale: 1 ステップ分。}
@@ -246,7 +246,7 @@ def test_code_in_a_stem_is_data_not_a_stated_number(tmp_path: Path) -> None:
                   - {fn: rl.discounted_return, args: {rewards: [0, 0, 1], gamma: 0.99}, expect: 0.9801}
               - id: s-2
                 kind: choice
-                prompt: (1 - done) を掛ける理由は？
+                prompt: gamma=0.99 で (1 - done) を掛ける理由は？
                 options: [{text: 終端で 0 にする, rationale: 正しい。}, {text: 他, rationale: 違う。}]
                 answer: 1
                 explanation: 終端では次の価値を足さない。
