@@ -64,6 +64,8 @@ _DEPENDS_ON = (
     "itemschema.py",
     "kinds/__init__.py",
     "kinds/base.py",
+    "kinds/case.py",
+    "kinds/case_schema.py",
     "kinds/choice.py",
     "kinds/choice_schema.py",
     "kinds/fill.py",

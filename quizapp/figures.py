@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from quizapp.grading import parse_number
-from quizapp.kinds import Choice, Fill, Trap
+from quizapp.kinds import Choice, Fill, Trap, kind_of
 
 NUMBER_CLAIM = re.compile(r"(?<![\w.])\d+\.\d+|[=≈]\s*[−-]?\d")
 """A decimal, or a number after = or ≈: a computed claim, which a solvers check must back."""
@@ -171,6 +171,9 @@ def stated_claims(item: Trap | Choice | Fill) -> tuple[list[str], list[Claim]]:
     if isinstance(item, Choice) and item.code is not None:  # the code the learner reads
         for code in (item.code.template, *(o.text for o in item.options)):
             given += [m.group() for m in IN_PROMPT.finditer(code)]
+    # a linked set's stem is the scenario or listing every part works from: data like code
+    # (axis=1 and (1 - done) state nothing), never a claim of its own
+    given += [m.group() for m in IN_PROMPT.finditer(kind_of(item).context(item))]
     texts = [item.explanation]
     if isinstance(item, Choice):
         texts += [o.rationale for o in item.options]
@@ -213,7 +216,7 @@ def shown_data(item: Trap | Choice | Fill) -> list[float]:
     if isinstance(item, Choice):
         texts += [o.rationale for o in item.options]
         texts += [o.text for o in item.options] if item.code is None else []
-    for text in [item.prompt, *texts]:  # a number format names its bits: FP32, INT8, BF16
+    for text in [item.prompt, kind_of(item).context(item), *texts]:  # FP32, INT8, BF16 name bits
         values += [float(bits) for bits in NUMBER_FORMAT_BITS.findall(text)]
     for text in texts:
         results = [m.span(1) for m in STATED.finditer(text) if not _names_a_value(text, m)]

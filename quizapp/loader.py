@@ -219,6 +219,25 @@ def _load_item(
             err(_message(e), _line_of(raw, e["loc"], line))
         return
 
+    for member, member_raw in KINDS[kind].members(item, raw):
+        _add_item(bank, path, member, member_raw, generators, generate, home)
+
+
+def _add_item(
+    bank: Bank,
+    path: Path,
+    item: Any,
+    raw: LineDict,
+    generators: Mapping[str, Any] | None,
+    generate: bool,
+    home: Path | None,
+) -> None:
+    """Check one validated bank item (an item, or a linked set's part) and add it to ``bank``."""
+    line = raw.line
+
+    def err(message: str, at: int | None = None) -> None:
+        bank.errors.append(BankError(path, at or line, item.id, message))
+
     def key_line(key: str) -> int:
         return raw.key_lines.get(key, line)
 
@@ -280,7 +299,9 @@ def _semantic_problems(
     def at(key: str) -> int:
         return raw.key_lines.get(key, line)
 
-    problems = KINDS[item.kind].problems(item, raw, at, generators, generate)  # type: ignore[attr-defined]
-    if "$" in item.prompt or "\\frac" in item.prompt or "\\times" in item.prompt:
-        problems.append(("prompt: write math in Unicode, not LaTeX", at("prompt")))
+    kind = KINDS[item.kind]
+    problems = kind.problems(item, raw, at, generators, generate)  # type: ignore[attr-defined]
+    for key, text in (("prompt", item.prompt), ("stem", kind.context(item))):
+        if "$" in text or "\\frac" in text or "\\times" in text:
+            problems.append((f"{key}: write math in Unicode, not LaTeX", at(key)))
     return problems

@@ -19,6 +19,7 @@ from quizapp.bank import Bank
 from quizapp.counts import syllabus_ids
 from quizapp.kinds import GenerationError, card_key_for, kind_of
 from quizapp.question import Question
+from quizapp.queues import keep_sets_together
 from quizapp.session import Session
 from quizapp.syllabus import ADVANCED_TAG, Exam
 
@@ -81,23 +82,57 @@ def draw(
     spec = bank.syllabus.exams[exam]
     rng = random.Random(seed)
     pool = exam_pool(bank, exam, generators)
-    for keys in pool.values():
-        rng.shuffle(keys)
+    units = {name: _units(bank, keys) for name, keys in pool.items()}
+    for area_units in units.values():
+        rng.shuffle(area_units)
     target = allocate([(a.name, a.share) for a in spec.areas], n)
-    counts = dict.fromkeys(target, 0)
+    chosen: dict[str, list[list[str]]] = {name: [] for name in target}
     remaining = n
-    open_areas = [a for a in spec.areas if pool[a.name]]
+    open_areas = [a for a in spec.areas if units[a.name]]
     while remaining and open_areas:
         want = allocate([(a.name, a.share) for a in open_areas], remaining)
+        taken = 0
         for name, k in want.items():
-            take = min(k, len(pool[name]) - counts[name])
-            counts[name] += take
-            remaining -= take
-        open_areas = [a for a in open_areas if counts[a.name] < len(pool[a.name])]
-    cards = [(key, name) for name, k in counts.items() for key in pool[name][:k]]
-    rng.shuffle(cards)
+            taken += _take(units[name], chosen[name], k)
+        if not taken:  # every unit left is a set larger than what an area may still take
+            taken = next((_take(units[a.name], chosen[a.name], remaining) for a in open_areas), 0)
+            if not taken:
+                break
+        remaining -= taken
+        open_areas = [a for a in open_areas if units[a.name]]
+    drawn = [(unit, name) for name in target for unit in chosen[name]]
+    rng.shuffle(drawn)
+    cards = [(key, name) for unit, name in drawn for key in unit]
     seconds = round(len(cards) * spec.minutes * 60 / spec.questions)
     return Draw(exam=spec, cards=cards, seconds=seconds, target=target)
+
+
+def _units(bank: Bank, keys: list[str]) -> list[list[str]]:
+    """``keys`` as what is drawn at once: a card alone, or a linked set's parts in order."""
+    grouped = keep_sets_together(bank.items, keys)
+    units: list[list[str]] = []
+    last = None
+    for key in grouped:
+        item = bank.items.get(key)
+        name = kind_of(item).set_of(item) if item is not None else None
+        if name is not None and name == last:
+            units[-1].append(key)
+        else:
+            units.append([key])
+        last = name
+    return units
+
+
+def _take(units: list[list[str]], chosen: list[list[str]], k: int) -> int:
+    """Move the first units that fit in ``k`` questions from ``units`` to ``chosen``; the
+    number of questions moved."""
+    taken = 0
+    for unit in list(units):
+        if taken + len(unit) <= k:
+            units.remove(unit)
+            chosen.append(unit)
+            taken += len(unit)
+    return taken
 
 
 @dataclass

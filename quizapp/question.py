@@ -41,6 +41,8 @@ class Question:
     blanks: int = 0
     code: str = ""
     """A code listing shown under the prompt."""
+    stem: str = ""
+    """A linked set's shared scenario or listing, shown above the prompt."""
     item_kind: str = ""
     """The name of the item kind that asked it (:data:`quizapp.kinds.KINDS`): it grades it."""
 
@@ -120,6 +122,8 @@ class AnswerKey:
     """The right answer as text (a choice's: the option numbers with their text)."""
     code: str = ""
     """A code item's template."""
+    stem: str = ""
+    """A linked set's shared scenario or listing, shown above the prompt."""
     options: tuple[KeyOption, ...] = ()
     explanation: str = ""
     solution: str = ""

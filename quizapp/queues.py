@@ -9,7 +9,7 @@ from typing import Any
 
 from quizapp.bank import Bank
 from quizapp.cardkey import generator_key, generator_of
-from quizapp.kinds import card_key_for
+from quizapp.kinds import card_key_for, kind_of
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import Store
 
@@ -21,7 +21,8 @@ def drill_queue(
     seed: int | None = None,
     seen: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[str]:
-    """Cards of the chosen topics for the chosen exams: unseen and weak ones first, shuffled."""
+    """Cards of the chosen topics for the chosen exams: unseen and weak ones first, shuffled; a
+    linked set's parts together, in order, where its first part falls."""
     rng = random.Random(seed)
     seen = seen or {}
     keys: list[str] = []
@@ -36,7 +37,32 @@ def drill_queue(
         n, ok = seen.get(key, (0, 0))
         return -1.0 if n == 0 else ok / n
 
-    return sorted(keys, key=weakness)
+    return keep_sets_together(bank.items, sorted(keys, key=weakness))
+
+
+def keep_sets_together(items: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
+    """``keys`` with each linked set's parts among them moved to where its first part stands,
+    in the set's order: a set's stem is read once and its questions asked one after another."""
+    sets: dict[str, list[str]] = {}
+    set_of: dict[str, str] = {}
+    wanted = set(keys)
+    for item_id in items:  # bank order, decoding only the items asked
+        if item_id in wanted:
+            item = items[item_id]
+            name = kind_of(item).set_of(item)
+            if name is not None:
+                sets.setdefault(name, []).append(item_id)
+                set_of[item_id] = name
+    out: list[str] = []
+    placed: set[str] = set()
+    for key in keys:
+        name = set_of.get(key)
+        if name is None:
+            out.append(key)
+        elif name not in placed:
+            placed.add(name)
+            out += sets[name]
+    return out
 
 
 def review_queue(

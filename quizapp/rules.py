@@ -19,6 +19,7 @@ whoever wrote it, and the log refers to a retired id whichever bank reuses it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +28,15 @@ from typing import Any
 from quizapp.bank import Bank, BankError, TooLarge
 from quizapp.counts import hand_written, kinds_by_topic
 from quizapp.figures import (
+    IN_PROMPT,
     NUMBER_CLAIM,
+    SHOWN_NUMBER,
     numbers,
     shown_data,
     shown_value,
     stated_claims,
 )
-from quizapp.kinds import Choice, Fill, Generated, Item, Trap
+from quizapp.kinds import Choice, Fill, Generated, Item, Trap, kind_of
 
 RULES_FILE = "rules.yaml"
 MINIMUM_KEYS = ("total", "trap", "choice", "fill")
@@ -134,7 +137,25 @@ def unchecked_claim(item: Trap | Choice | Fill) -> str | None:
     texts = [item.prompt, item.explanation]
     if isinstance(item, Choice):
         texts += [o.text for o in item.options] + [o.rationale for o in item.options]
-    return next((m.group() for t in texts for m in NUMBER_CLAIM.finditer(t)), None)
+    stem = {m.group() for m in IN_PROMPT.finditer(kind_of(item).context(item))}
+    return next(
+        (
+            m.group()
+            for t in texts
+            for m in NUMBER_CLAIM.finditer(t)
+            if _number_at(t, m.start()) not in stem  # a linked set's data, repeated: no result
+        ),
+        None,
+    )
+
+
+def _number_at(text: str, start: int) -> str:
+    """The whole number a :data:`NUMBER_CLAIM` match at ``start`` begins (``=0.99`` → ``0.99``)."""
+    found = _SHOWN.search(text, start)
+    return found.group() if found else ""
+
+
+_SHOWN = re.compile(SHOWN_NUMBER)
 
 
 def unbacked_claims(item: Trap | Choice | Fill) -> tuple[int, list[str]]:

@@ -461,13 +461,13 @@ def test_the_schema_and_the_run_time_items_have_the_same_fields() -> None:
 
     from quizapp import items, kinds, schema
 
-    pairs = [(items.Topic, schema.Topic)]
-    pairs += [(part, getattr(schema, part.__name__)) for part in items.PARTS.values()]
+    pairs = [(items.Topic, schema.Topic, "")]
+    pairs += [(part, getattr(schema, part.__name__), "") for part in items.PARTS.values()]
     for kind in kinds.KINDS.values():
         module = importlib.import_module(kind.schema)
-        pairs.append((kind.item_type, kind.model()))
-        pairs += [(part, getattr(module, part.__name__)) for part in kind.parts.values()]
-    for cls, model in pairs:
+        pairs.append((kind.item_type, kind.item_model(), kind.name))
+        pairs += [(part, getattr(module, part.__name__), "") for part in kind.parts.values()]
+    for cls, model, kind_name in pairs:
         name = cls.__name__
         expected = {}
         for f in dataclasses.fields(cls):
@@ -479,7 +479,7 @@ def test_the_schema_and_the_run_time_items_have_the_same_fields() -> None:
                 expected[f.name] = PydanticUndefined
         got = {n: info.default for n, info in model.model_fields.items()}
         if "kind" in got:  # the discriminator: required in YAML, implied by the class at run time
-            assert got.pop("kind") is PydanticUndefined and expected.pop("kind") == name.lower()
+            assert got.pop("kind") is PydanticUndefined and expected.pop("kind") == kind_name
         assert got == expected, name
         assert list(got) == list(expected), name
 

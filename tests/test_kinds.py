@@ -150,7 +150,9 @@ def bank_dir(tmp_path: Path) -> Path:
 def test_an_unregistered_kind_is_an_error_of_its_item(bank_dir: Path) -> None:
     bank = load_bank([bank_dir], generators={})
     assert not bank.items
-    assert all("kind: must be one of choice, fill, generated, trap" in str(e) for e in bank.errors)
+    assert all(
+        "kind: must be one of case, choice, fill, generated, trap" in str(e) for e in bank.errors
+    )
 
 
 def test_a_registered_kind_loads_validates_and_survives_the_cache(

@@ -12,20 +12,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from quizapp.items import PARTS
-from quizapp.kinds import choice, fill, generated, trap
+from quizapp.kinds import case, choice, fill, generated, trap
 from quizapp.kinds.base import Asking, ItemKind
+from quizapp.kinds.case import CaseChoice
 from quizapp.kinds.choice import CODE_BLANK, Choice, CodeSpec, Option
 from quizapp.kinds.fill import Blank, Fill
 from quizapp.kinds.generated import Generated, GenerationError
 from quizapp.kinds.trap import Trap
 
 KINDS: dict[str, ItemKind] = {
-    k.name: k for k in (trap.KIND, choice.KIND, fill.KIND, generated.KIND)
+    k.name: k for k in (trap.KIND, choice.KIND, fill.KIND, generated.KIND, case.KIND)
 }
 """Every kind by its ``kind:`` name, in the order the JSON Schema lists them. Built here and
 never changed by the app (a test adds its own kind with ``monkeypatch.setitem``)."""
 
-Item = Trap | Choice | Fill | Generated
+Item = Trap | Choice | Fill | Generated | CaseChoice
 """The shipped kinds' items, for type hints."""
 
 
@@ -69,6 +70,7 @@ __all__ = [
     "KINDS",
     "Asking",
     "Blank",
+    "CaseChoice",
     "Choice",
     "CodeSpec",
     "Fill",

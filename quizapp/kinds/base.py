@@ -51,6 +51,16 @@ class ItemKind:
         """The pydantic model of the kind's YAML."""
         return importlib.import_module(self.schema).MODEL
 
+    def item_model(self) -> type:
+        """The pydantic model of one bank item of the kind, as :meth:`members` gives it: the
+        YAML's model, but a linked set's part for a set."""
+        return self.model()
+
+    def members(self, item: Any, raw: Any) -> list[tuple[Any, Any]]:
+        """(validated model, its YAML with lines) of each bank item a YAML item stands for: the
+        item itself, or each part of a linked set."""
+        return [(item, raw)]
+
     # --- validation ------------------------------------------------------------------------
 
     def problems(
@@ -110,6 +120,14 @@ class ItemKind:
             "explanation": item.explanation if item is not None else "",
             "solution": question.problem.solution if question.problem is not None else "",
         }
+
+    def set_of(self, item: Any) -> str | None:
+        """The linked set the item is a part of (asked together, drawn whole); None: alone."""
+        return None
+
+    def context(self, item: Any) -> str:
+        """What the learner reads above the prompt (a linked set's stem): data, never a claim."""
+        return ""
 
     def in_mock(self, item: Any, exam: str, generators: Mapping[str, Any]) -> bool:
         """Whether the item may appear in ``exam``'s mock, in the exam's own format."""

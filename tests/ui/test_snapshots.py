@@ -116,3 +116,13 @@ def test_exam_result(snap_compare, exam_app) -> None:
         await pilot.pause()
 
     assert snap_compare(exam_app(8), terminal_size=SIZE, run_before=before)
+
+
+def test_case_part(snap_compare, tmp_path) -> None:
+    """A linked set's part on the quiz screen: its stem framed above its prompt."""
+    from tests.ui.test_case_part import case_app, drill_to_part
+
+    async def before(pilot: Pilot) -> None:
+        await drill_to_part(pilot)
+
+    assert snap_compare(case_app(tmp_path), terminal_size=SIZE, run_before=before)

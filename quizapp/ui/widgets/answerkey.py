@@ -11,10 +11,12 @@ from rich.text import Text
 from quizapp.answerkey import AnswerKey
 from quizapp.safetext import visible
 from quizapp.ui.widgets.jtext import JText, plain
+from quizapp.ui.widgets.question import stem_panel
 
 
 def render_answer_key(key: AnswerKey) -> RenderableType:
-    parts: list[RenderableType] = [JText(key.prompt)]
+    parts: list[RenderableType] = [stem_panel(key.stem)] if key.stem else []
+    parts.append(JText(key.prompt))
     if key.code:
         from rich.syntax import Syntax  # pygments: imported only when a code item is shown
 

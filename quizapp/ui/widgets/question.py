@@ -1,9 +1,10 @@
-"""Renders a question: prompt, code, and the options with the learner's current selection."""
+"""Renders a question: a linked set's stem, prompt, code, and the options with the learner's current selection."""
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.panel import Panel
 from rich.text import Text
 from textual.widgets import Static
 
@@ -12,6 +13,16 @@ from quizapp.safetext import visible
 from quizapp.ui.widgets.jtext import JText
 
 KIND_LABEL = {"trap": "○×", "choice": "選択", "fill": "穴埋め", "numeric": "計算"}
+
+
+STEM_TITLE = "共通の問題文"
+
+
+def stem_panel(stem: str) -> Panel:
+    """A linked set's shared scenario or listing, framed above its part's prompt."""
+    return Panel(
+        JText(stem), title=Text(STEM_TITLE), title_align="left", border_style="dim", expand=True
+    )
 
 
 GIVE_UP_HELP = "わからないときは ? を入力すると答えを表示します"
@@ -52,6 +63,8 @@ def render_question(
     ``marks``: a box for every option (an answer sheet, where a single answer can change too),
     not only for multiple answers."""
     parts: list[RenderableType] = [JText(question.prompt)]
+    if question.stem:
+        parts[:0] = [stem_panel(question.stem)]
     if question.code:
         from rich.syntax import Syntax  # pygments: imported only when a code item is shown
 
