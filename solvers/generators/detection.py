@@ -180,7 +180,16 @@ def _build_nms(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         gone = [i for i in alive if above[top][i]]
         alive = [i for i in alive if i not in gone]
         detail = "、".join(f"{_LETTERS[i]}（IoU {iou_text(top, i)}）" for i in gone)
-        lines.append(f"{_LETTERS[top]} を残す" + (f"。{detail} を除去" if gone else ""))
+        equal = "、".join(
+            f"{_LETTERS[i]}（IoU {iou_text(top, i)}）"
+            for i in alive
+            if parts[top][i][0] * den == num * unions[top][i]
+        )
+        lines.append(
+            f"{_LETTERS[top]} を残す"
+            + (f"。{detail}を除去" if gone else "")
+            + (f"。{equal}は閾値と等しい（> ではない）ので残す" if equal else "")
+        )
     return Draft(
         params={"boxes": n, "threshold": t, "coords": [list(b) for b in boxes], "scores": score},
         prompt=(
