@@ -81,10 +81,16 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     # with d_k = 4, even keys make every q·k/√d_k whole: the exponents stay integers
     step = 2 if d_k > 1 else 1
     lo, hi = (-1, 1) if d_k > 1 else (-2, 2)
-    q = [random_ints(rng, d_k, lo, hi) for _ in range(n)]
-    k = [[step * x for x in random_ints(rng, d_k, lo, hi)] for _ in range(n)]
-    v = [random_ints(rng, 2, -3, 3) for _ in range(n)]
-    (i,) = random_ints(rng, 1, 1 if causal else 0, n - 1)
+    # every integer of the draw from one call of rng: q and k entries, v entries, then i, j, c
+    span = hi - lo + 1
+    u = rng.random(2 * n * d_k + 2 * n + 3).tolist()
+    ints = [lo + int(x * span) for x in u[: 2 * n * d_k]]
+    q = [ints[r * d_k : (r + 1) * d_k] for r in range(n)]
+    k = [[step * x for x in ints[(n + r) * d_k : (n + r + 1) * d_k]] for r in range(n)]
+    vs = [int(x * 7) - 3 for x in u[2 * n * d_k : 2 * n * d_k + 2 * n]]
+    v = [vs[2 * r : 2 * r + 2] for r in range(n)]
+    first = 1 if causal else 0
+    i = first + int(u[-3] * (n - first))
     s = _scores(q, k, root)
     if s is None:
         return None
@@ -92,8 +98,7 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     row = [s[i][j] for j in seen]
     if len(set(row)) == 1 or max(row) - min(row) > 4:
         return None
-    (j,) = random_ints(rng, 1, 0, len(seen) - 1)
-    (c,) = random_ints(rng, 1, 0, 1)
+    j, c = int(u[-2] * len(seen)), int(u[-1] * 2)
     top = max(row)
     shifted = [t - top for t in row]
     weights = _softmax(row)
