@@ -8,7 +8,15 @@ from typing import Any
 
 import numpy as np
 
-from solvers.formatting import fixed, fmt_int, fmt_plain, fmt_rational, fmt_result, subscript
+from solvers.formatting import (
+    fixed,
+    fmt_int,
+    fmt_plain,
+    fmt_rational,
+    fmt_result,
+    paren,
+    subscript,
+)
 from solvers.template import Candidate, Draft, Template, random_ints
 
 _FIXED3 = fixed(3)
@@ -94,12 +102,12 @@ def _build_dqn(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         steps = [
             f"オンラインネットワークで次の行動を選ぶ: argmax Q_online(s′, ·) = {actions[pick]}",
             f"その価値をターゲットネットワークで評価: Q_target(s′, {actions[pick]}) = {fmt_rational(boot)}",
-            f"y = {fmt_int(reward)} + {fmt_plain(gamma)}×{fmt_rational(boot)} {fmt_result(answer, _FIXED3)}",
+            f"y = {fmt_int(reward)} + {fmt_plain(gamma)}×{paren(fmt_rational(boot))} {fmt_result(answer, _FIXED3)}",
         ]
     else:
         steps = [
             f"ターゲットネットワークの最大値: max Q_target(s′, ·) = {fmt_rational(boot)}",
-            f"y = {fmt_int(reward)} + {fmt_plain(gamma)}×{fmt_rational(boot)} {fmt_result(answer, _FIXED3)}",
+            f"y = {fmt_int(reward)} + {fmt_plain(gamma)}×{paren(fmt_rational(boot))} {fmt_result(answer, _FIXED3)}",
         ]
     return Draft(
         params={

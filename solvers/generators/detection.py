@@ -3,7 +3,9 @@ precision of a ranked list of detections."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -13,6 +15,7 @@ from solvers.template import Candidate, Draft, Template, random_ints
 
 _FIXED3 = fixed(3)
 _LETTERS = "ABCDEFGH"
+_THRESHOLDS = {0.3: (3, 10), 0.5: (1, 2)}
 
 
 def _box_text(b: tuple[int, int, int, int]) -> str:
@@ -96,78 +99,98 @@ def _build_iou(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
 # ------------------------------------------------------------------------------------ NMS
 
 
-def _greedy(order: list[int], over: Any) -> list[int]:
+def _greedy(order: Iterable[int], removes: list[int]) -> list[int]:
+    """The boxes greedy NMS keeps, visiting ``order``; bit b of ``removes[a]`` says that a kept
+    box a removes box b."""
     kept: list[int] = []
-    alive = list(order)
-    while alive:
-        top = alive.pop(0)
-        kept.append(top)
-        alive = [i for i in alive if not over(top, i)]
+    alive = -1
+    for top in order:
+        if alive >> top & 1:
+            kept.append(top)
+            alive &= ~removes[top]
     return kept
+
+
+_NMS_BOXES = tuple(
+    (x, dy, x + 3 + w, dy + 2 + h)
+    for x in (*range(3), *range(7, 10))
+    for dy in range(3)
+    for w in (0, 1)
+    for h in (0, 1)
+)
+"""Every box the NMS problems draw: x from one of two clusters, a width 3–4 and height 2–3."""
+_SCORES = tuple(round(0.5 + 0.05 * v, 2) for v in range(10))
+
+
+@cache
+def _nms_pairs(num: int, den: int) -> tuple[tuple[tuple[int, int, bool, bool], ...], ...]:
+    """For every two boxes of ``_NMS_BOXES``: (intersection, union, IoU > num/den, IoU ≥
+    num/den), computed once per threshold instead of for every draw."""
+    rows = []
+    for a in _NMS_BOXES:
+        row = []
+        for b in _NMS_BOXES:
+            inter, aa, ab = _overlap(a, b, 0)
+            union = aa + ab - inter
+            row.append((inter, union, inter * den > num * union, inter * den >= num * union))
+        rows.append(tuple(row))
+    return tuple(rows)
 
 
 def _build_nms(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     n, t = p["boxes"], p["threshold"]
-    raw = random_ints(rng, 5 * n, 0, 2)
-    boxes = []
-    for m in range(n):
-        base, dx, dy, w, h = raw[5 * m : 5 * m + 5]
-        x = 7 * (base % 2) + dx
-        boxes.append((x, dy, x + 3 + w % 2, dy + 2 + h % 2))
-    if len(set(boxes)) < n:
-        return None
-    scores = sorted({round(0.5 + 0.05 * v, 2) for v in random_ints(rng, 3 * n, 0, 9)}, reverse=True)
-    if len(scores) < n:
-        return None
-    keys = rng.random(n).tolist()
-    listed = sorted(range(n), key=keys.__getitem__)  # listed position → score rank
-    score = [0.0] * n
-    for pos, rank in enumerate(listed):
-        score[pos] = scores[rank]
-    tf = Fraction(repr(t))
-    num, den = tf.numerator, tf.denominator
-    parts = [[_overlap(boxes[a], boxes[b], 0) for b in range(n)] for a in range(n)]
-    unions = [[ab[1] + ab[2] - ab[0] for ab in row] for row in parts]
-    above = [[parts[a][b][0] * den > num * unions[a][b] for b in range(n)] for a in range(n)]
-    at_least = [[parts[a][b][0] * den >= num * unions[a][b] for b in range(n)] for a in range(n)]
+    # n different boxes and n different scores (0.50…0.95 in steps of 0.05) drawn directly,
+    # without replacement; the scores come out in the random order they are listed in
+    u = rng.random(2 * n).tolist()
+    pool, levels = list(range(len(_NMS_BOXES))), list(range(10))
+    ids = [pool.pop(int(x * len(pool))) for x in u[:n]]
+    score = [_SCORES[levels.pop(int(x * len(levels)))] for x in u[n:]]
+    boxes = [_NMS_BOXES[m] for m in ids]
+    num, den = _THRESHOLDS[t] if t in _THRESHOLDS else Fraction(repr(t)).as_integer_ratio()
+    table = _nms_pairs(num, den)
+    pairs_of = [[table[a][b] for b in ids] for a in ids]
+    # bit b of over[a] (of at_least[a]): box a removes box b under > (under ≥), a itself included
+    over = [sum(1 << b for b, pair in enumerate(row) if pair[2]) for row in pairs_of]
     by_score = sorted(range(n), key=lambda m: -score[m])
-    kept = _greedy(by_score, lambda a, b: above[a][b])
+    kept = _greedy(by_score, over)
     if len(kept) in (1, n):
         return None
-    pairs = sum(1 for a in range(n) for b in range(a + 1, n) if above[a][b])
+    at_least = [sum(1 << b for b, pair in enumerate(row) if pair[3]) for row in pairs_of]
+    higher = [sum(1 << o for o in range(n) if score[o] > score[m]) for m in range(n)]
+    full = (1 << n) - 1
     candidates: list[Candidate] = [
         (
             "greater-or-equal",
             "IoU が閾値と等しいボックスも除去しています（除去は > のとき）",
-            float(len(_greedy(by_score, lambda a, b: at_least[a][b]))),
+            float(len(_greedy(by_score, at_least))),
         ),
         (
             "not-sorted",
             "スコア順に並べ替えず、記載順に処理しています",
-            float(len(_greedy(list(range(n)), lambda a, b: above[a][b]))),
+            float(len(_greedy(range(n), over))),
         ),
         (
             "removed-still-suppress",
             "除去済みのボックスにも他のボックスを除去させています",
-            float(
-                sum(
-                    1
-                    for m in range(n)
-                    if not any(above[m][o] for o in range(n) if score[o] > score[m])
-                )
-            ),
+            float(sum(1 for m in range(n) if not over[m] & higher[m])),
         ),
         (
             "only-top-box",
             "最高スコアのボックスとの IoU だけで判定し、残りを繰り返していません",
-            float(sum(1 for m in range(n) if m == by_score[0] or not above[by_score[0]][m])),
+            float(1 + (full & ~over[by_score[0]]).bit_count()),
         ),
         ("counted-removed", "除去されたボックスの数を答えています", float(n - len(kept))),
-        ("overlapping-pairs", "IoU が閾値を超える組の数を答えています", float(pairs)),
+        (
+            "overlapping-pairs",
+            "IoU が閾値を超える組の数を答えています",
+            float((sum(m.bit_count() for m in over) - n) // 2),
+        ),
     ]
+    if len({value for _, _, value in candidates} - {len(kept)}) < 3:
+        return None  # fewer than three distinct wrong counts: skip the texts of a draw never shown
 
     def iou_text(a: int, b: int) -> str:
-        return fmt_rational(Fraction(parts[a][b][0], unions[a][b]))
+        return fmt_rational(Fraction(pairs_of[a][b][0], pairs_of[a][b][1]))
 
     listing = "、".join(
         f"{_LETTERS[m]} {_box_text(boxes[m])} スコア {fmt_plain(score[m])}" for m in range(n)
@@ -177,10 +200,19 @@ def _build_nms(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     alive = list(by_score)
     while alive:
         top = alive.pop(0)
-        gone = [i for i in alive if above[top][i]]
+        gone = [i for i in alive if over[top] >> i & 1]
         alive = [i for i in alive if i not in gone]
         detail = "、".join(f"{_LETTERS[i]}（IoU {iou_text(top, i)}）" for i in gone)
-        lines.append(f"{_LETTERS[top]} を残す" + (f"。{detail} を除去" if gone else ""))
+        equal = "、".join(
+            f"{_LETTERS[i]}（IoU {iou_text(top, i)}）"
+            for i in alive
+            if pairs_of[top][i][2] != pairs_of[top][i][3]  # IoU exactly at the threshold
+        )
+        lines.append(
+            f"{_LETTERS[top]} を残す"
+            + (f"。{detail}を除去" if gone else "")
+            + (f"。{equal}は閾値と等しい（> ではない）ので残す" if equal else "")
+        )
     return Draft(
         params={"boxes": n, "threshold": t, "coords": [list(b) for b in boxes], "scores": score},
         prompt=(

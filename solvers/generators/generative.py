@@ -204,7 +204,7 @@ def _build_gan(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
             f"GAN の識別器 D が本物のデータ {'、'.join(f'x{subscript(i + 1)}' for i in range(m))} に "
             f"D(x) = {', '.join(fmt_plain(x) for x in rf)}、生成データ "
             f"{'、'.join(f'G(z{subscript(i + 1)})' for i in range(m))} に D(G(z)) = "
-            f"{', '.join(fmt_plain(x) for x in ff)} を出力した（m = {m}）。{formula} を、"
+            f"{', '.join(fmt_plain(x) for x in ff)} を出力した（m = {m}）。{formula}{' ' if formula[-1].isascii() else ''}を、"
             f"{table} を用いて{_FIXED3.instruction()}求めよ。"
         ),
         answer=answer,
@@ -317,7 +317,7 @@ def _build_diffusion(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         prompt=(
             f"拡散モデル（DDPM）の順過程 q(x_t | x_(t−1)) = N(√(1 − β_t)·x_(t−1), β_t I) で、"
             f"ノイズスケジュールが {beta_text} である。α_t = 1 − β_t、ᾱ_t = Π_(s=1…t) α_s と"
-            f"すると q(x_t | x₀) = N(√ᾱ_t·x₀, (1 − ᾱ_t)I) となる。{what} を"
+            f"すると q(x_t | x₀) = N(√ᾱ_t·x₀, (1 − ᾱ_t)I) となる。{what}{' ' if what[-1].isascii() else ''}を"
             f"{fmt.instruction()}求めよ"
             + ("（√ᾱ_t は小数第4位まで求めて使ってよい）。" if question == "mean" else "。")
         ),

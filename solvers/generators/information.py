@@ -46,6 +46,15 @@ def _plogq(p: list[int], q: list[int], unit: str) -> float:
     return total / _LN2 if unit == "bits" else total
 
 
+def _apart(candidates: list[Candidate], answer: float) -> list[Candidate]:
+    """The candidates without those within 0.005 of the answer, so that a choice tests the
+    concept rather than the third decimal."""
+    return [
+        (c, label, v if v is None or abs(v - answer) >= 0.005 else None)
+        for c, label, v in candidates
+    ]
+
+
 def _other_base(value: float, unit: str) -> Candidate:
     if unit == "bits":
         return ("used-natural-log", "自然対数で計算しています（ビットは底 2 の対数）", value * _LN2)
@@ -217,6 +226,7 @@ def _build_kl(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         _other_base(answer, unit),
         ("symmetrised", "KL(P‖Q) と KL(Q‖P) の平均を取っています", (answer + reverse) / 2),
     ]
+    candidates = _apart(candidates, answer)
     name = log_name(unit)
     shown = [
         f"{fmt_plain(a / 10)}×{signed(d, LOG_PLACES)} = {units_text(t, LOG_PLACES + 1)}"
@@ -281,6 +291,7 @@ def _build_js(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         ("one-side-only", "KL(P‖M) だけを答えています", kl_p),
         _other_base(answer, unit),
     ]
+    candidates = _apart(candidates, answer)
     name = log_name(unit)
     values = {(k, 10) for k in ps + qs} | {(j, 20) for j in js_}
     table = _table(values, unit)

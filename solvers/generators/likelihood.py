@@ -46,7 +46,7 @@ def _build_bernoulli(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         params={"trials": n, "x": xs},
         prompt=(
             f"ベルヌーイ分布 P(x = 1) = θ に従う独立な観測 x = ({', '.join(map(str, xs))}) が得られた。"
-            f"尤度 θᵏ(1 − θ)ⁿ⁻ᵏ を最大にする θ の最尤推定値を{_FIXED3.instruction()}求めよ。"
+            f"尤度 θᵏ(1 − θ)ⁿ⁻ᵏ（n は観測数、k は x = 1 の個数）を最大にする θ の最尤推定値を{_FIXED3.instruction()}求めよ。"
         ),
         answer=answer,
         fmt=_FIXED3,

@@ -137,7 +137,7 @@ def _build_knn(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         fmt=INTEGER,
         candidates=candidates,
         steps=[
-            f"各点との{_STEP_NAME[metric]}: "
+            f"各点との{' ' if _STEP_NAME[metric][0].isascii() else ''}{_STEP_NAME[metric]}: "
             + "、".join(f"{_X[i]}: {s}" for i, s in enumerate(shown)),
             f"近い順に {k} 点: {near}",
             f"得票: {tally} → クラス{answer[0]}（{answer[1]} 票）",

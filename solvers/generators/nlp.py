@@ -12,6 +12,11 @@ from solvers.formatting import INTEGER, fmt_int, fmt_plain
 from solvers.template import Candidate, Draft, Template
 
 _ARCH = {"cbow": "CBOW", "skipgram": "skip-gram"}
+_PER_CONTEXT = {
+    "cbow": "入力側（CBOW の文脈語の側）に文脈語ごとの W_in を 2C 個持つと考えています（W_in は共有）",
+    "skipgram": "出力側（skip-gram の文脈語の側）に文脈語ごとの W_out を 2C 個持つと考えています"
+    "（W_out は共有）",
+}
 
 
 def _build_word2vec(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
@@ -25,17 +30,12 @@ def _build_word2vec(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
             "入力側の埋め込み行列 W_in だけを数えています（出力側 W_out も V×d）",
             float(v * d),
         ),
-        (
-            "per-context-word",
-            "文脈語ごとに別の行列があると考え、2C 倍しています（重みは共有）",
-            float(2 * window * v * d),
-        ),
         ("added-bias", "出力層にバイアスがあると数えています", float(answer + v)),
         ("vocab-squared", "one-hot 同士をつなぐ V×V の行列と考えています", float(v * v)),
         (
-            "window-times-input",
-            "入力側だけを文脈語の数だけ数えています",
-            float(2 * window * v * d + v * d),
+            "per-context-matrix",
+            _PER_CONTEXT[arch],
+            float((2 * window + 1) * v * d),
         ),
     ]
     return Draft(
@@ -50,7 +50,7 @@ def _build_word2vec(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
         fmt=INTEGER,
         candidates=candidates,
         steps=[
-            f"W_in は V×d = {fmt_int(v)}×{d}、W_out は d×V（{_ARCH[arch]} でも同じ。文脈語は同じ W_in を共有する）",
+            f"W_in は V×d = {fmt_int(v)}×{d}、W_out は d×V（{_ARCH[arch]} でも同じ。文脈語が何語あっても行列は共有する）",
             f"2 × {fmt_int(v)} × {d} = {fmt_int(answer)}",
         ],
     )
@@ -74,26 +74,48 @@ def _build_bert(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         return None
     sel, mask, rnd, same = nlp.bert_masking_counts(n)
     answer = {"mask": mask, "random": rnd, "unchanged": same, "loss": sel}[question]
+    share = Fraction({"mask": 8, "random": 1, "unchanged": 1, "loss": 10}[question], 10)
+    down = {
+        "mask": 8 * sel // 10,
+        "random": sel // 10,
+        "unchanged": sel - 8 * sel // 10 - sel // 10,
+        "loss": 15 * n // 100,
+    }[question]
     candidates: list[Candidate] = [
         ("selected-count", "選ばれたトークン全体（15%）を答えています", float(sel)),
         (
             "share-of-all",
             "選択の 15% を掛けずに、全トークンに割合を掛けています",
-            float(
-                _round(
-                    n * Fraction({"mask": 8, "random": 1, "unchanged": 1, "loss": 10}[question], 10)
-                )
-            ),
+            float(_round(n * share)),
         ),
-        (
-            "loss-on-mask-only",
-            "[MASK] にしたトークンだけで損失を計算すると考えています",
-            float(mask),
-        ),
-        ("loss-on-all", "全トークンで損失を計算すると考えています", float(n)),
+        ("rounded-down", "四捨五入ではなく切り捨てています", float(down)),
         ("unselected", "選ばれなかったトークン数を答えています", float(n - sel)),
         ("mask-and-random", "[MASK] とランダム置換の合計を答えています", float(mask + rnd)),
     ]
+    if question == "loss":
+        candidates += [
+            (
+                "loss-on-mask-only",
+                "[MASK] にしたトークンだけで損失を計算すると考えています",
+                float(mask),
+            ),
+            ("loss-on-all", "全トークンで損失を計算すると考えています", float(n)),
+        ]
+    elif question == "unchanged":
+        candidates.append(
+            (
+                "rounded-separately",
+                "「そのまま」も選んだ数の 10% を四捨五入して求めています（残りは差で決める）",
+                float(_round(Fraction(sel, 10))),
+            )
+        )
+    steps = [
+        f"選ぶ数: 0.15×{n} = {fmt_plain(Fraction(15 * n, 100))} → {sel}",
+        f"[MASK]: 0.8×{sel} = {fmt_plain(Fraction(8 * sel, 10))} → {mask}、ランダム: 0.1×{sel} = "
+        f"{fmt_plain(Fraction(sel, 10))} → {rnd}、そのまま: {sel} − {mask} − {rnd} = {same}",
+    ]
+    if question == "loss":
+        steps.append("損失は選んだトークンすべて（そのままのものも含む）で計算する")
     return Draft(
         params={"tokens": n, "question": question},
         prompt=(
@@ -105,12 +127,7 @@ def _build_bert(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         answer=float(answer),
         fmt=INTEGER,
         candidates=candidates,
-        steps=[
-            f"選ぶ数: 0.15×{n} = {fmt_plain(Fraction(15 * n, 100))} → {sel}",
-            f"[MASK]: 0.8×{sel} = {fmt_plain(Fraction(8 * sel, 10))} → {mask}、ランダム: 0.1×{sel} = "
-            f"{fmt_plain(Fraction(sel, 10))} → {rnd}、そのまま: {sel} − {mask} − {rnd} = {same}",
-            "損失は選んだトークンすべて（そのままのものも含む）で計算する",
-        ],
+        steps=steps,
     )
 
 

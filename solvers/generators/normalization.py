@@ -88,8 +88,8 @@ def _build_norm_values(p: dict[str, Any], rng: np.random.Generator, layer: bool)
     candidates: list[Candidate] = [
         (
             "used-unbiased-variance",
-            f"分散を {'要素数' if layer else 'N'}−1 で割っています（{'LN' if layer else 'BN'} は"
-            f" {'要素数' if layer else 'N'}で割る標本分散）",
+            f"分散を{'要素数 − 1 ' if layer else ' N − 1 '}で割っています（{'LN' if layer else 'BN'} は"
+            f"{'要素数' if layer else ' N '}で割る標本分散）",
             gamma * (xi - mean) / unbiased + beta,
         ),
         (

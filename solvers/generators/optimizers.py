@@ -32,6 +32,10 @@ _ROOT3 = math.sqrt(3)
 # ------------------------------------------------------------------------------- init_scale
 
 _SCHEME = {"xavier": "Xavier（Glorot）", "he": "He（Kaiming）"}
+_CONVENTION = {
+    "xavier": "Xavier は n_in と n_out の両方を使う Glorot の定義で、分散 2/(n_in + n_out) とする",
+    "he": "He は n_in を使う定義（fan_in モード）で、分散 2/n_in とする",
+}
 _FANS_OUT = (32, 64, 100, 128, 200, 256, 512)
 
 
@@ -97,7 +101,7 @@ def _build_init(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
         params={"scheme": scheme, "variant": variant, "k": k, "fan_in": fan_in, "fan_out": fan_out},
         prompt=(
             f"入力ユニット数 n_in = {fan_in}、出力ユニット数 n_out = {fan_out} の全結合層の重みを "
-            f"{_SCHEME[scheme]}の初期化で{dist}から生成する。その{what} を"
+            f"{_SCHEME[scheme]}の初期化で{dist}から生成する（{_CONVENTION[scheme]}）。その{what}を"
             f"{_FIXED4.instruction()}求めよ。"
         ),
         answer=answer,
@@ -117,6 +121,13 @@ def _build_init(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
 
 
 # --------------------------------------------------------------------------- nesterov_step
+
+
+def _quadratic(a: float) -> str:
+    """L(w) = ½aw² and its gradient, with a coefficient of 1 left unwritten."""
+    if a == 1:
+        return "L(w) = ½w²（∇L(w) = w）"
+    return f"L(w) = ½×{fmt_plain(a)}×w²（∇L(w) = {fmt_plain(a)}w）"
 
 
 def _build_nesterov(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
@@ -153,7 +164,11 @@ def _build_nesterov(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
             "勾配の符号が逆です（勾配を足しています）",
             wf + mu * vf + lr * float(g),
         ),
-        ("forgot-lr", "勾配に学習率 η を掛け忘れています", step(float(g), rate=1.0)),
+        (
+            "forgot-lr",
+            "勾配に学習率 η を掛け忘れています",
+            step(float(g), rate=1.0) if a != 1 else None,  # always 0 when ∇L(w) = w
+        ),
         (
             "returned-velocity",
             "更新後の速度 v を答えています（w ← w + v まで進めていない）",
@@ -164,7 +179,7 @@ def _build_nesterov(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
     return Draft(
         params={"lr": lr, "momentum": mu, "curvature": a, "w": float(w), "v": float(v)},
         prompt=(
-            f"損失 L(w) = ½×{fmt_plain(a)}×w²（∇L(w) = {fmt_plain(a)}w）を Nesterov の加速勾配法 "
+            f"損失 {_quadratic(a)}を Nesterov の加速勾配法 "
             "v ← μv − η∇L(w + μv)、w ← w + v で最小化する。現在 w = "
             f"{fmt_plain(float(w))}、v = {fmt_plain(float(v))}、学習率 η = {fmt_plain(lr)}、"
             f"モーメンタム係数 μ = {fmt_plain(mu)} のとき、1 回更新した後の w を"
@@ -321,7 +336,6 @@ def _build_adaptive(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
         return None
     wf, gf, hf, hnf = float(w), float(g), float(h), float(h_new)
     rf = rho
-    other_h = rf * hf + (1 - rf) * gf * gf if adagrad else hf + gf * gf
     candidates: list[Candidate] = [
         ("forgot-sqrt", "h の平方根を取り忘れています", wf - lr * gf / hnf),
         (
@@ -330,12 +344,10 @@ def _build_adaptive(p: dict[str, Any], rng: np.random.Generator) -> Draft | None
             wf - lr * gf / math.sqrt(hf),
         ),
         ("sign-flipped", "更新の符号が逆です", wf + lr * gf / math.sqrt(hnf)),
-        (
+        (  # AdaGrad's prompt states no ρ, so RMSprop's rule is no mistake it can make
             "other-method",
-            "RMSprop の式（指数移動平均）で h を更新しています"
-            if adagrad
-            else "AdaGrad の式（単純な累積和）で h を更新しています",
-            wf - lr * gf / math.sqrt(other_h),
+            "AdaGrad の式（単純な累積和）で h を更新しています",
+            None if adagrad else wf - lr * gf / math.sqrt(hf + gf * gf),
         ),
         ("plain-sgd", "h で割らない通常の SGD（w − ηg）で更新しています", wf - lr * gf),
     ]

@@ -13,7 +13,8 @@ from solvers.template import Candidate, Draft, Template, random_ints
 
 
 def _build_transposed(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
-    n, k, s, pad = p["size"], p["kernel"], p["stride"], p["padding"]
+    n, k, s = p["size"], p["kernel"], p["stride"]
+    pad = min(p["padding"], k - 1)  # a padding beyond K − 1 would crop past the kernel's reach
     (op,) = random_ints(rng, 1, 0, s - 1) if s > 1 else (0,)
     if (n - 1) * s - 2 * pad + k + op < 1:
         return None

@@ -144,7 +144,8 @@ def _build_activation(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         heads, n = p["channels"] // 8, p["size"] * 8
         shape, what = (
             (heads, n, n),
-            f"自己注意の重み行列（ヘッド数 {heads}、系列長 {n}、ヘッドごとに {n}×{n}）",
+            f"自己注意の注意重み（ソフトマックス後のスコア行列。ヘッド数 {heads}、系列長 {n}、"
+            f"ヘッドごとに {n}×{n}）",
         )
     count = b
     for s in shape:
@@ -182,7 +183,7 @@ def _build_activation(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
             "size": p["size"],
         },
         prompt=(
-            f"バッチサイズ {b} の学習で、{what}を逆伝播のために {dtype}（1 要素 {_BYTES[dtype]} バイト）"
+            f"バッチサイズ {b} の学習で、{what}{' ' if what[-1].isascii() else ''}を逆伝播のために {dtype}（1 要素 {_BYTES[dtype]} バイト）"
             f"で保持する。このテンソルが占めるメモリを MB（10⁶ バイト）単位で{_SIG3.instruction()}求めよ。"
         ),
         answer=answer,

@@ -81,10 +81,16 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     # with d_k = 4, even keys make every q·k/√d_k whole: the exponents stay integers
     step = 2 if d_k > 1 else 1
     lo, hi = (-1, 1) if d_k > 1 else (-2, 2)
-    q = [random_ints(rng, d_k, lo, hi) for _ in range(n)]
-    k = [[step * x for x in random_ints(rng, d_k, lo, hi)] for _ in range(n)]
-    v = [random_ints(rng, 2, -3, 3) for _ in range(n)]
-    (i,) = random_ints(rng, 1, 1 if causal else 0, n - 1)
+    # every integer of the draw from one call of rng: q and k entries, v entries, then i, j, c
+    span = hi - lo + 1
+    u = rng.random(2 * n * d_k + 2 * n + 3).tolist()
+    ints = [lo + int(x * span) for x in u[: 2 * n * d_k]]
+    q = [ints[r * d_k : (r + 1) * d_k] for r in range(n)]
+    k = [[step * x for x in ints[(n + r) * d_k : (n + r + 1) * d_k]] for r in range(n)]
+    vs = [int(x * 7) - 3 for x in u[2 * n * d_k : 2 * n * d_k + 2 * n]]
+    v = [vs[2 * r : 2 * r + 2] for r in range(n)]
+    first = 1 if causal else 0
+    i = first + int(u[-3] * (n - first))
     s = _scores(q, k, root)
     if s is None:
         return None
@@ -92,8 +98,7 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     row = [s[i][j] for j in seen]
     if len(set(row)) == 1 or max(row) - min(row) > 4:
         return None
-    (j,) = random_ints(rng, 1, 0, len(seen) - 1)
-    (c,) = random_ints(rng, 1, 0, 1)
+    j, c = int(u[-2] * len(seen)), int(u[-1] * 2)
     top = max(row)
     shifted = [t - top for t in row]
     weights = _softmax(row)
@@ -142,7 +147,7 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
         (
             "mask-after-softmax",
             "マスクをソフトマックスの後に掛けています（未来のキーまで分母に入り、和が 1 にならない）",
-            pick(full, list(range(n))) if causal else None,
+            pick(full[: i + 1]) if causal else None,
         ),
     ]
     if question == "weight":
@@ -202,7 +207,7 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     if question == "weight":
         ask = (
             f"トークン {i + 1} のクエリがトークン {seen[j] + 1} のキーに向ける注意の重み "
-            f"α{sub(i + 1)}{sub(seen[j] + 1)}"
+            f"α{sub(i + 1)}{sub(seen[j] + 1)} "
         )
     else:
         ask = f"トークン {i + 1} の出力ベクトルの第 {c + 1} 成分"
@@ -365,6 +370,9 @@ def _pow10(e: int) -> str:
     return "1" if e == 0 else fmt_int(10**e)
 
 
+_DIM_AS_I = "次元番号をそのまま i とみなし、2i を次元番号の 2 倍にしています"
+
+
 def _angle(pos: int, e: Fraction) -> Fraction | None:
     """pos/10000^e when 4e is whole (10000^e = 10^(4e)), else None."""
     four = 4 * e
@@ -393,7 +401,7 @@ def _build_positional(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         "PE(pos, 2i) = sin(pos/10000^(2i/d_model))、PE(pos, 2i+1) = cos(pos/10000^(2i/d_model))"
     )
     steps = [
-        f"次元 {k} は {'偶数' if trig == 'sin' else '奇数'}なので {trig}、2i = {two_i}",
+        f"次元 {k} は{'偶数' if trig == 'sin' else '奇数'}なので {trig}、2i = {two_i}",
         f"10000^(2i/d_model) = 10000^({two_i}/{d}) = 10^{power10} = {_pow10(power10)}",
         f"角度 = {pos}/{_pow10(power10)} = {fmt_rational(angle)}",
     ]
@@ -401,11 +409,7 @@ def _build_positional(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
         fmt = EXACT
         answer: Fraction | float = angle
         candidates: list[Candidate] = [
-            (
-                "used-dim-as-i",
-                "次元番号をそのまま i として 2i = 2×次元 にしています",
-                float(as_i) if as_i is not None else None,
-            ),
+            ("used-dim-as-i", _DIM_AS_I, float(as_i) if as_i is not None else None),
             (
                 "i-not-2i",
                 "指数を 2i/d ではなく i/d にしています",
@@ -414,14 +418,16 @@ def _build_positional(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
             ("multiplied", "10000^(2i/d) で割るべきところを掛けています", float(pos * 10**power10)),
             ("forgot-denominator", "10000^(2i/d) で割り忘れています（角度 = pos）", float(pos)),
         ]
-        ask = f"この {trig} の引数（角度、ラジアン）を求めよ"
+        ask = f"この {trig} の引数（角度、ラジアン）"
         table = ""
     else:
         fmt = fixed(4)
-        alt = (
-            as_i
-            if as_i is not None and as_i != angle
-            else (angle * 10 if power10 > 0 else angle / 10)
+        dim_as_i = as_i is not None and as_i != angle
+        alt = as_i if dim_as_i else (angle * 10 if power10 > 0 else angle / 10)
+        wrong, wrong_label = (
+            ("used-dim-as-i", _DIM_AS_I)
+            if dim_as_i
+            else ("power-of-ten-off", "10000^(2i/d_model) を 10 倍取り違えています")
         )
         values = {
             (f, a): (math.sin if f == "sin" else math.cos)(float(a))
@@ -438,14 +444,10 @@ def _build_positional(p: dict[str, Any], rng: np.random.Generator) -> Draft | No
                 f"{'偶数' if trig == 'sin' else '奇数'}次元に {other} を使っています",
                 values[(other, angle)],
             ),
+            (wrong, wrong_label, values[(trig, alt)]),
             (
-                "wrong-exponent",
-                "10000 の指数を取り違えた角度の値を使っています",
-                values[(trig, alt)],
-            ),
-            (
-                "wrong-exponent-and-function",
-                "指数と sin/cos の両方を取り違えています",
+                f"{wrong}-and-swapped",
+                f"{wrong_label}。さらに {other} を使っています",
                 values[(other, alt)],
             ),
             ("angle-itself", f"{trig} を取らずに角度そのものを答えています", float(angle)),

@@ -337,15 +337,14 @@ def _adaptive_mistakes(a: P) -> dict[str, float]:
     w, h, g, lr, rho = (a[k] for k in ("w", "h", "grad", "lr", "rho"))
     ada = a["method"] == "adagrad"
     h1 = h + g * g if ada else rho * h + (1 - rho) * g * g
-    other = rho * h + (1 - rho) * g * g if ada else h + g * g
     out = {
         "forgot-sqrt": w - lr * g / h1,
         "used-old-h": w - lr * g / math.sqrt(h),
         "sign-flipped": w + lr * g / math.sqrt(h1),
-        "other-method": w - lr * g / math.sqrt(other),
         "plain-sgd": w - lr * g,
     }
-    if not ada:
+    if not ada:  # AdaGrad's prompt gives no ρ: RMSprop's rule is offered only the other way
+        out["other-method"] = w - lr * g / math.sqrt(h + g * g)
         out["swapped-rho"] = w - lr * g / math.sqrt((1 - rho) * h + rho * g * g)
     return out
 

@@ -119,9 +119,12 @@ def _attention_mistakes(a: P) -> dict[str, float]:
     out = {
         "forgot-scaling": use(_softmax([dot[i][m] for m in seen]), seen),
         "divided-by-dk": use(_softmax([dot[i][m] / d for m in seen]), seen),
+        # softmax over every key, then the future keys' weights zeroed: Σ runs over m ≤ i only
         "mask-after-softmax": use(
-            _softmax([dot[i][m] / math.sqrt(d) for m in range(n)]), list(range(n))
-        ),
+            _softmax([dot[i][m] / math.sqrt(d) for m in range(n)])[: i + 1], list(range(i + 1))
+        )
+        if a["causal"]
+        else None,
     }
     scores = [dot[i][m] / math.sqrt(d) for m in seen]
     w = _softmax(scores)
@@ -186,8 +189,12 @@ def _pe_mistakes(a: P) -> dict[str, float]:
             "multiplied": pos * 10000 ** (two_i / d),
             "forgot-denominator": pos,
         }
-    g = math.cos if k % 2 == 0 else math.sin
-    return {"swapped-sin-cos": g(angle), "angle-itself": angle}
+    f, g = (math.sin, math.cos) if k % 2 == 0 else (math.cos, math.sin)
+    out = {"swapped-sin-cos": g(angle), "angle-itself": angle}
+    if (8 * k) % d == 0:  # 10000^(2k/d) is a power of ten: the same mistake as the angle question's
+        as_i = pos / 10000 ** (2 * k / d)
+        out |= {"used-dim-as-i": f(as_i), "used-dim-as-i-and-swapped": g(as_i)}
+    return out
 
 
 def _ln_mistakes(a: P) -> dict[str, float]:
@@ -309,25 +316,36 @@ def _word2vec_mistakes(a: P) -> dict[str, float]:
     v, d, c = a["vocab"], a["dim"], a["window"]
     return {
         "one-matrix": v * d,
-        "per-context-word": 2 * c * v * d,
         "added-bias": 2 * v * d + v,
         "vocab-squared": v * v,
-        "window-times-input": 2 * c * v * d + v * d,
+        # one shared matrix on the centre word's side, 2C on the context words' side
+        "per-context-matrix": (2 * c + 1) * v * d,
     }
 
 
 def _bert_mistakes(a: P) -> dict[str, float]:
-    n = a["tokens"]
+    n, q = a["tokens"], a["question"]
     sel, mask, rnd, _ = nlp.bert_masking_counts(n)
-    share = {"mask": 0.8, "random": 0.1, "unchanged": 0.1, "loss": 1.0}[a["question"]]
-    return {
+    share = {"mask": 0.8, "random": 0.1, "unchanged": 0.1, "loss": 1.0}[q]
+    floor_mask, floor_rnd = math.floor(0.8 * sel + 1e-9), math.floor(0.1 * sel + 1e-9)
+    out = {
         "selected-count": sel,
         "share-of-all": math.floor(share * n + 0.5 + 1e-9),
-        "loss-on-mask-only": mask,
-        "loss-on-all": n,
+        "rounded-down": {
+            "mask": floor_mask,
+            "random": floor_rnd,
+            "unchanged": sel - floor_mask - floor_rnd,
+            "loss": math.floor(0.15 * n + 1e-9),
+        }[q],
         "unselected": n - sel,
         "mask-and-random": mask + rnd,
     }
+    # a belief about which tokens carry the loss answers only the loss question
+    if q == "loss":
+        out |= {"loss-on-mask-only": mask, "loss-on-all": n}
+    if q == "unchanged":
+        out["rounded-separately"] = math.floor(0.1 * sel + 0.5 + 1e-9)
+    return out
 
 
 def _allreduce_mistakes(a: P) -> dict[str, float]:
@@ -390,7 +408,7 @@ MISTAKES: dict[str, Callable[[P], Mapping[str, float | None]]] = {
     "activation_memory": _activation_mistakes,
 }
 """Mistakes whose value depends on a table the prompt gives (positional_encoding's
-wrong-exponent rows) are left out here; test_generators still diagnoses them."""
+power-of-ten-off rows) are left out here; test_generators still diagnoses them."""
 
 
 def test_every_family_generator_is_covered():
@@ -423,7 +441,7 @@ def test_answer_and_every_distractor_agree_with_their_formulas(name):
         values = [c.value for c in p.choices]
         assert len(set(values)) == len(values)
     allowed = (
-        {"wrong-exponent", "wrong-exponent-and-function"}
+        {"power-of-ten-off", "power-of-ten-off-and-swapped"}
         if name == "positional_encoding"
         else set()
     )
