@@ -21,7 +21,7 @@ from quizapp.session import utc_now
 from quizapp.store import Store, StoreError
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, reason, report
-from quizapp.ui.themes import THEMES
+from quizapp.ui.themes import THEMES, Tones, tone_variables
 from solvers.generators import REGISTRY
 
 
@@ -70,6 +70,17 @@ class QuizApp(App[int]):
         self.drafts_offered = False
         """Whether an unsubmitted mock exam was offered yet (once a run, as home first opens)."""
         self.theme = THEMES.get(context.settings.theme, "textual-dark")
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables and ours ($ok, $ng, $warn), for the sheets and :attr:`tones`."""
+        variables = super().get_css_variables()
+        self.theme_variables = variables | tone_variables(variables)
+        return self.theme_variables
+
+    @property
+    def tones(self) -> Tones:
+        """The current theme's right, wrong and warning colours, for Rich renderables."""
+        return Tones.of(self.theme_variables)
 
     def get_default_screen(self) -> Screen:
         return BaseScreen(id="_default")
