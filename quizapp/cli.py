@@ -279,8 +279,8 @@ def _cmd_run(args: argparse.Namespace, start: str = "home") -> int:
 
 def _app(args: argparse.Namespace, start: str) -> QuizApp:
     # What is loaded here (modules, the bank, settings) lives until exit: the cyclic GC has
-    # nothing to find in it while it is built, and frozen after, it never walks it again (the
-    # collection at interpreter exit alone spent ~80 ms on it)
+    # nothing to find in it while it is built, and frozen after, it never walks it again, not
+    # even at interpreter exit (benchmarks/tui.py)
     gc.disable()
     try:
         from quizapp.ui.app import make_app

@@ -21,7 +21,7 @@ from quizapp.session import utc_now
 from quizapp.store import Store, StoreError
 from quizapp.ui.context import AppContext
 from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, reason, report
-from quizapp.ui.themes import THEMES
+from quizapp.ui.themes import THEMES, Tones, tone_variables
 from solvers.generators import REGISTRY
 
 
@@ -70,6 +70,17 @@ class QuizApp(App[int]):
         self.drafts_offered = False
         """Whether an unsubmitted mock exam was offered yet (once a run, as home first opens)."""
         self.theme = THEMES.get(context.settings.theme, "textual-dark")
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables and ours ($ok, $ng, $warn), for the sheets and :attr:`tones`."""
+        variables = super().get_css_variables()
+        self.theme_variables = variables | tone_variables(variables)
+        return self.theme_variables
+
+    @property
+    def tones(self) -> Tones:
+        """The current theme's right, wrong and warning colours, for Rich renderables."""
+        return Tones.of(self.theme_variables)
 
     def get_default_screen(self) -> Screen:
         return BaseScreen(id="_default")
@@ -195,20 +206,10 @@ class QuizApp(App[int]):
         yield SystemCommand("終了", "quizapp を終了する（Ctrl+Q）", self.action_quit)
         home = self._home()
         if home is not None:
-            yield SystemCommand("復習", "期限の来たカードを復習する", home.action_review)
-            yield SystemCommand("トピック別演習", "トピックを選んで演習する", home.action_topics)
-            yield SystemCommand("計算問題", "生成器を選んで計算問題を解く", home.action_practice)
-            yield SystemCommand("模擬試験", "時間制限つきの模擬試験", home.action_mock)
-            yield SystemCommand(
-                "試験対策", "予測得点・シラバスの網羅・学習計画", home.action_readiness
-            )
-            yield SystemCommand("統計", "正答率・復習数・予定", home.action_stats)
-            yield SystemCommand(
-                "設定", "保持率・新規枚数・受験日などを変える", home.action_settings
-            )
+            yield from home.commands()
         from quizapp.ui.commands import learner_commands
 
-        yield from learner_commands(self, screen)
+        yield from learner_commands(screen)
 
     def _show_keys_of(self, screen: Screen) -> None:
         from quizapp.ui.screens.keys import KeysScreen

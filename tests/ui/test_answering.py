@@ -23,7 +23,7 @@ from .test_flows import _type_fast, answer, start_drill
 async def start_practice(pilot: Pilot, generator: str = "conv_output_size") -> QuizScreen:
     await pilot.press("c")
     await pilot.pause()
-    option_list = pilot.app.screen.query_one("#topic-list")
+    option_list = pilot.app.screen.query_one("#generator-list")
     option_list.highlighted = next(
         i
         for i in range(option_list.option_count)

@@ -174,7 +174,7 @@ def test_unreadable_numeric_answer_stays_with_a_hint(app_factory) -> None:
             await pilot.press("c")
             await pilot.pause()
             practice = pilot.app.screen
-            option_list = practice.query_one("#topic-list")
+            option_list = practice.query_one("#generator-list")
             index = next(
                 i
                 for i in range(option_list.option_count)

@@ -11,7 +11,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
-from quizapp.ui.screens.home import HomeScreen
+from quizapp.ui.screens.home import MENU, HomeScreen
 from quizapp.ui.screens.keys import KeysScreen
 from quizapp.ui.widgets.palette import NO_MATCHES, PLACEHOLDER, Palette
 
@@ -63,6 +63,28 @@ def test_the_palette_lists_only_japanese_commands(app_factory) -> None:
             await pilot.press(*"zzz")
             shown = await wait_for(pilot, NO_MATCHES)
             assert "No matches" not in shown
+
+    run(go())
+
+
+def test_home_menu_keys_and_palette_say_the_same(app_factory) -> None:
+    """Every menu entry has its key on home, its line in the menu and its palette command, and
+    the menu's line and the palette's name agree."""
+
+    async def go() -> None:
+        async with app_factory().run_test(size=(80, 24)) as pilot:
+            home = pilot.app.screen
+            assert isinstance(home, HomeScreen)
+            menu = home.query_one("#menu")
+            lines = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+            assert lines == [f"[b]{e.key}[/b]  {e.label}" for e in MENU]
+            bound = {a.binding.action for a in home.active_bindings.values()}
+            assert {e.action for e in MENU} <= bound
+            palette = {c.title: c for c in pilot.app.get_system_commands(home)}
+            for entry in MENU:
+                command = palette[entry.label]
+                assert command.help == entry.help
+                assert command.callback == getattr(home, f"action_{entry.action}")
 
     run(go())
 

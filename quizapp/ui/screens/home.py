@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -25,18 +27,39 @@ from quizapp.ui.failures import NOT_STARTED, WRITE_ERRORS, report
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import JText, plain
 
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One way in from home: its key, its line in the menu, its action and its palette entry."""
+
+    key: str
+    label: str
+    """The menu's and the palette's name for it."""
+    action: str
+    """A ``HomeScreen.action_*`` name without the prefix."""
+    help: str
+    """The palette's line under the name."""
+    footer: str | None = None
+    """The footer's (shorter) name; ``None`` keeps it out of the footer, which holds seven keys
+    and the palette's at 80 columns."""
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.footer or self.label, show=bool(self.footer))
+
+
 MENU = (
-    ("review", "復習", "r"),
-    ("topics", "トピック別演習", "t"),
-    ("practice", "計算問題", "c"),
-    ("mock", "模擬試験", "m"),
-    ("readiness", "試験対策", "e"),
-    ("stats", "統計", "s"),
-    ("settings", "設定", "o"),
-    ("notebook", "間違いノート", "n"),
-    ("search", "検索", "/"),
-    ("bookmarks", "ブックマーク", "b"),
+    MenuEntry("r", "復習", "review", "期限の来たカードを復習する", footer="復習"),
+    MenuEntry("t", "トピック別演習", "topics", "トピックを選んで演習する", footer="トピック別"),
+    MenuEntry("c", "計算問題", "practice", "生成器を選んで計算問題を解く", footer="計算問題"),
+    MenuEntry("m", "模擬試験", "mock", "時間制限つきの模擬試験", footer="模試"),
+    MenuEntry("e", "試験対策", "readiness", "予測得点・シラバスの網羅・学習計画"),
+    MenuEntry("s", "統計", "stats", "正答率・復習数・予定", footer="統計"),
+    MenuEntry("o", "設定", "settings", "保持率・新規枚数・受験日などを変える", footer="設定"),
+    MenuEntry("n", "間違いノート", "notebook", "一度でも間違えた問題を見直す・解き直す"),
+    MenuEntry("/", "検索", "search", "問題集全体を検索する（ホームの /）"),
+    MenuEntry("b", "ブックマーク", "bookmarks", "ブックマークした問題を解く"),
 )
+"""Home's menu, its key bindings and its command-palette entries, all built from this table."""
 
 
 TITLE_CELLS = 29
@@ -76,20 +99,7 @@ def new_cards_note(drills_count: bool) -> str:
 
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
-    BINDINGS = [
-        Binding("r", "review", "復習"),
-        Binding("t", "topics", "トピック別"),
-        Binding("c", "practice", "計算問題"),
-        # 模試, not 模擬試験: the footer then holds all seven keys and the palette's at 80
-        # columns (the menu names it in full)
-        Binding("m", "mock", "模試"),
-        Binding("e", "readiness", "試験対策", show=False),  # in the menu; the footer is full
-        Binding("s", "stats", "統計"),
-        Binding("o", "settings", "設定"),
-        Binding("q", "app.quit", "終了"),
-        # in the menu, not the footer: the footer holds the keys above at 80 columns
-        *(Binding(key, action, label, show=False) for action, label, key in MENU[6:]),
-    ]
+    BINDINGS = [*(entry.binding() for entry in MENU), Binding("q", "app.quit", "終了")]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -101,12 +111,17 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="menu-box"):
                 yield OptionList(
-                    *(Option(f"[b]{key}[/b]  {label}", id=action) for action, label, key in MENU),
+                    *(Option(f"[b]{e.key}[/b]  {e.label}", id=e.action) for e in MENU),
                     id="menu",
                 )
                 yield Static(id="weakest", classes="muted")
             yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """The menu's entries for the command palette."""
+        for entry in MENU:
+            yield SystemCommand(entry.label, entry.help, getattr(self, f"action_{entry.action}"))
 
     def on_mount(self) -> None:
         table = self.query_one("#topics", DataTable)

@@ -67,7 +67,7 @@ class ItemScreen(Screen[None]):
         yield Header()
         yield Static(line, id="item-status", classes="muted")
         with VerticalScroll(id="item-page"):
-            yield Static(render_answer_key(key), id="answer-key")
+            yield Static(render_answer_key(key, self.app.tones), id="answer-key")
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from quizapp.answerkey import answer_key
 from quizapp.ui.context import AppContext
 from quizapp.ui.format import EXAM_NAMES, column
 from quizapp.ui.screens.lookup import ItemScreen, start_drill
+from quizapp.ui.themes import Tones
 from quizapp.ui.widgets.footer import KeysFooter
 from quizapp.ui.widgets.jtext import plain
 from quizapp.ui.widgets.lists import OpenList
@@ -26,12 +27,12 @@ FIXED_CELLS = 40
 TOPIC_CELLS = 20
 
 
-def entry_row(entry: notebook.Entry, topic_title: str, width: int) -> Text:
+def entry_row(entry: notebook.Entry, topic_title: str, width: int, tones: Tones) -> Text:
     """One line: when it was last missed, wrong/answered, the topic and the prompt's start."""
     when = entry.last_wrong.reviewed_at.astimezone()
     row = Text(f"{when:%m/%d} ")
-    row.append(f"✘{entry.wrong}/{entry.answers} ", style="red")
-    row.append("○ " if entry.latest_correct else "  ", style="green")
+    row.append(f"✘{entry.wrong}/{entry.answers} ", style=tones.ng)
+    row.append("○ " if entry.latest_correct else "  ", style=tones.ok)
     row.append_text(column(topic_title, TOPIC_CELLS, "dim"))
     row.append_text(plain(entry.first_line, cells=max(10, width - FIXED_CELLS)))
     return row
@@ -107,8 +108,9 @@ class NotebookScreen(Screen[None]):
         highlighted = entries.highlighted
         entries.clear_options()
         width = self.app.size.width
+        tones = self.app.tones
         entries.add_options(
-            Option(entry_row(e, self._title(e.topic), width), id=str(n))
+            Option(entry_row(e, self._title(e.topic), width, tones), id=str(n))
             for n, e in enumerate(self.shown)
         )
         if self.shown:

@@ -33,7 +33,7 @@ def generator_row(title: str, topic: str, column: int) -> Text:
 class PracticeScreen(Screen[None]):
     """Pick a generator; Enter starts an endless drill of fresh problems from it."""
 
-    CSS_PATH = "topics.tcss"
+    CSS_PATH = "practice.tcss"
     BINDINGS = [
         Binding("f", "toggle_format", "入力／4択"),
         Binding("escape", "close", "戻る"),
@@ -46,7 +46,7 @@ class PracticeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="filter", classes="panel")
+        yield Static(id="practice-help", classes="panel")
         topics = self.context.bank.topics
         gens = sorted(
             self.context.generators.values(),
@@ -63,7 +63,7 @@ class PracticeScreen(Screen[None]):
                 )
                 for g in gens
             ),
-            id="topic-list",
+            id="generator-list",
         )
         yield KeysFooter()
 
@@ -74,7 +74,7 @@ class PracticeScreen(Screen[None]):
 
     def _show_format(self) -> None:
         answer_form = "4択（E資格の形式）" if self.choices else "数値を入力"
-        self.query_one("#filter", Static).update(
+        self.query_one("#practice-help", Static).update(
             "生成器を選ぶと、毎回新しい数値の問題が出題されます。Enter で開始。\n"
             f"解答方法: [b]{answer_form}[/b]（f で切替）"
         )

@@ -286,7 +286,7 @@ class QuizScreen(AnswerMarks, Screen[None]):
             return
         self.feedback = feedback
         # The inputs are hidden rather than disabled (the feedback repeats the answer): disabling
-        # restyles every Input and tripled the keypress-to-feedback time. The options and the
+        # restyles every Input, which slows the answer's feedback (benchmarks/tui.py). The options and the
         # how-to line go too (the feedback lists the options with their marks, the footer the
         # keys): at 80×24 the prompt and the verdict then share the screen.
         self.query_one("#inputs").display = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,15 +38,16 @@ class ResultScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.summary
+        tones = self.app.tones
         unanswered = self.total - s.answered
         score = s.correct / self.total if self.total else 0.0
         head = Text(f"{self.title_text}の結果  ", style="bold")
         head.append(
             f"{s.correct}/{self.total} 問正解（{score:.0%}）",
-            style="bold green" if score >= 0.7 else "bold red",
+            style=Style(bold=True) + (tones.ok if score >= 0.7 else tones.ng),
         )
         if unanswered:
-            head.append(f"  未解答 {unanswered} 問", style="yellow")
+            head.append(f"  未解答 {unanswered} 問", style=tones.warn)
         yield Header()
         with VerticalScroll(id="result"):
             yield Static(head, id="score")
@@ -59,7 +61,9 @@ class ResultScreen(Screen[None]):
                 )
                 for n, fb in enumerate(s.missed, start=1):
                     yield Static(
-                        Group(JText(f"{n}. {fb.question.prompt}", "bold"), render_feedback(fb)),
+                        Group(
+                            JText(f"{n}. {fb.question.prompt}", "bold"), render_feedback(fb, tones)
+                        ),
                         classes="missed panel",
                     )
         yield KeysFooter()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
 from quizapp.grading import gives_up
 from quizapp.session import Feedback
+from quizapp.ui.themes import Tones
 from quizapp.ui.widgets.jtext import JText, plain
 
 RIGHT = "正解: "
@@ -49,30 +51,33 @@ def chosen_text(feedback: Feedback) -> Text:
     return plain(text, cells=ANSWER_CELLS)
 
 
-def render_verdict(feedback: Feedback) -> RenderableType:
+BOLD = Style(bold=True)
+
+
+def render_verdict(feedback: Feedback, tones: Tones) -> RenderableType:
     """Right or wrong, the learner's answer, the right one and the diagnosis: what must share
     the screen with the question."""
     grade = feedback.grade
     parts: list[RenderableType] = []
     if grade.correct:
-        parts.append(Text("✔ 正解", style="bold green"))
+        parts.append(Text("✔ 正解", style=BOLD + tones.ok))
     else:
-        verdict = Text("✘ 不正解", style="bold red")
+        verdict = Text("✘ 不正解", style=BOLD + tones.ng)
         verdict.append("   あなたの解答: ")
         verdict.append_text(chosen_text(feedback))
         parts.append(verdict)
     parts.append(JText(f"{RIGHT}{expected_text(feedback)}", "bold", hang=cell_len(RIGHT)))
     if grade.hint:
-        parts.append(JText(f"入力のヒント: {grade.hint}", "yellow"))
+        parts.append(JText(f"入力のヒント: {grade.hint}", tones.warn))
     if feedback.diagnosis:
-        parts.append(JText(f"考えられる原因: {feedback.diagnosis}", "bold yellow"))
+        parts.append(JText(f"考えられる原因: {feedback.diagnosis}", BOLD + tones.warn))
     if feedback.question.kind == "fill" and grade.blanks:
         marks = "  ".join(f"【{n}】{'○' if ok else '×'}" for n, ok in enumerate(grade.blanks, 1))
         parts.append(Text(marks))
     return Group(*parts)
 
 
-def render_details(feedback: Feedback) -> RenderableType:
+def render_details(feedback: Feedback, tones: Tones) -> RenderableType:
     """The explanation, every option with its rationale, the worked solution."""
     parts: list[RenderableType] = []
     if feedback.explanation:
@@ -84,7 +89,7 @@ def render_details(feedback: Feedback) -> RenderableType:
             # the marker leads the text: at its end it wrapped apart from the option it marks
             head = f" {pos}. {mark} "
             chosen = "（あなたの選択）" if option.chosen else ""
-            style = "green" if option.correct else "red"
+            style = tones.ok if option.correct else tones.ng
             parts.append(JText(f"{head}{chosen}{option.text}", style, hang=cell_len(head)))
             parts.append(Padding(JText(option.rationale, "dim"), (0, 0, 0, 6)))
         parts.append(Text(""))
@@ -95,9 +100,9 @@ def render_details(feedback: Feedback) -> RenderableType:
     return Group(*parts)
 
 
-def render_feedback(feedback: Feedback) -> RenderableType:
+def render_feedback(feedback: Feedback, tones: Tones) -> RenderableType:
     """The whole feedback in one renderable (the result screen's missed questions)."""
-    return Group(render_verdict(feedback), Text(""), render_details(feedback))
+    return Group(render_verdict(feedback, tones), Text(""), render_details(feedback, tones))
 
 
 class VerdictView(Static):
@@ -114,7 +119,7 @@ class VerdictView(Static):
     """
 
     def show(self, feedback: Feedback) -> None:
-        self.update(render_verdict(feedback))
+        self.update(render_verdict(feedback, self.app.tones))
 
 
 class FeedbackView(Static):
@@ -134,4 +139,4 @@ class FeedbackView(Static):
     """
 
     def show(self, feedback: Feedback) -> None:
-        self.update(render_details(feedback))
+        self.update(render_details(feedback, self.app.tones))
