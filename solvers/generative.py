@@ -125,3 +125,41 @@ def diffusion_noise(x0: Any, eps: Any, a_bar: float) -> np.ndarray:
     if x.shape != e.shape or not 0 < a <= 1:
         raise ValueError("x0 and eps must have one shape and a_bar lie in (0, 1]")
     return np.sqrt(a) * x + np.sqrt(1 - a) * e
+
+
+def vae_negative_elbo(x: Any, p: Any, mu: Any, log_var: Any) -> float:
+    """The VAE loss, −ELBO, with a Bernoulli decoder (Kingma & Welling, 2014): per sample the
+    binary cross-entropy summed over the D pixels plus :func:`vae_kl` summed over the latent
+    axes, then the mean over the batch.
+
+    Args:
+        x: (N, D) targets in [0, 1]; p: (N, D) decoder probabilities in (0, 1);
+        mu, log_var: (N, J).
+
+    Raises:
+        ValueError: shapes that do not match, or p outside (0, 1).
+    """
+    xa, pa = _finite_array("x", x), _finite_array("p", p)
+    if xa.ndim != 2 or pa.shape != xa.shape:
+        raise ValueError(f"x and p must be (N, D) of one shape, got {xa.shape}, {pa.shape}")
+    if np.any((pa <= 0) | (pa >= 1)):
+        raise ValueError("p must lie in (0, 1)")
+    recon = -np.sum(xa * np.log(pa) + (1 - xa) * np.log(1 - pa), axis=1)
+    kl = np.asarray(vae_kl(mu, log_var), dtype=np.float64).reshape(xa.shape[0], -1).sum(axis=1)
+    return float(np.mean(recon + kl))
+
+
+def predict_x0(x_t: Any, eps_pred: Any, a_bar: float) -> np.ndarray:
+    """The clean sample a DDPM's noise prediction implies, from inverting
+    x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε: x̂₀ = (x_t − √(1 − ᾱ_t)·ε̂)/√ᾱ_t (Ho et al., 2020, eq. 15).
+
+    Raises:
+        ValueError: shapes differ or ᾱ outside (0, 1].
+    """
+    xt, ep = _finite_array("x_t", x_t), _finite_array("eps_pred", eps_pred)
+    if xt.shape != ep.shape:
+        raise ValueError(f"x_t and eps_pred must have one shape, got {xt.shape}, {ep.shape}")
+    ab = finite("a_bar", a_bar)
+    if not 0.0 < ab <= 1.0:
+        raise ValueError(f"a_bar must be in (0, 1], got {a_bar!r}")
+    return (xt - np.sqrt(1.0 - ab) * ep) / np.sqrt(ab)

@@ -161,3 +161,41 @@ def target_logit_grad_size(logits: Any, target_index: Any) -> float:
         raise ValueError(f"logits must be 1-D (one sample), got shape {z.shape}")
     grad = softmax_cross_entropy_grad(z, target_index)
     return float(abs(grad[_targets(z, target_index)]))
+
+
+def label_smoothing_cross_entropy(logits: Any, target_index: Any, smoothing: float) -> float:
+    """Cross-entropy against the smoothed target (1 − ε)·onehot + ε/K over all K classes
+    (Szegedy et al., 2016; PyTorch's ``CrossEntropyLoss(label_smoothing=ε)``), mean over N.
+
+    Raises:
+        ValueError: bad shapes or indices, or ε outside [0, 1].
+    """
+    z = real_array("logits", logits).astype(np.float64)
+    t = _targets(z, target_index)
+    eps = float(smoothing)
+    if not 0.0 <= eps <= 1.0:
+        raise ValueError(f"smoothing must be in [0, 1], got {smoothing!r}")
+    logp = np.atleast_2d(log_softmax(z, axis=-1))
+    k = logp.shape[-1]
+    q = np.full(logp.shape, eps / k)
+    q[np.arange(len(q)), np.atleast_1d(t)] += 1.0 - eps
+    return float(-(q * logp).sum(axis=-1).mean())
+
+
+def focal_loss(p: Any, y: Any, gamma: float = 2.0) -> float:
+    """Binary focal loss (Lin et al., 2017) without the α weight, mean over samples:
+    −(1 − p_t)^γ·log p_t with p_t = p for y = 1 and 1 − p for y = 0. γ = 0 is the BCE.
+
+    Raises:
+        ValueError: shapes differ, p outside (0, 1), y not 0/1, or γ < 0.
+    """
+    pa, ya = real_array("p", p).astype(np.float64), real_array("y", y)
+    if pa.shape != ya.shape or pa.size == 0:
+        raise ValueError(f"p and y must have one non-empty shape, got {pa.shape}, {ya.shape}")
+    if np.any((pa <= 0) | (pa >= 1)) or not np.all(np.isin(ya, (0, 1))):
+        raise ValueError("p must lie in (0, 1) and y be 0 or 1")
+    g = float(gamma)
+    if g < 0:
+        raise ValueError(f"gamma must be ≥ 0, got {gamma!r}")
+    pt = np.where(ya == 1, pa, 1.0 - pa)
+    return float(np.mean(-((1.0 - pt) ** g) * np.log(pt)))

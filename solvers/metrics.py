@@ -330,3 +330,26 @@ def average_precision(hits: Any, n_positives: int, interpolated: bool = False) -
     if interpolated:
         precision = np.maximum.accumulate(precision[::-1])[::-1]
     return float((precision * h).sum() / g)
+
+
+def mean_average_precision(scores: Any, labels: Any) -> float:
+    """mAP of a multi-label ranking: for each class (column) rank the samples by score, take the
+    non-interpolated :func:`average_precision` over that class's positives, and average over the
+    classes. Tied scores keep the samples' order (stable sort).
+
+    Args:
+        scores: (N, K); labels: (N, K) of 0/1, every class with at least one positive.
+
+    Raises:
+        ValueError: shapes differ, labels not 0/1, or a class without a positive.
+    """
+    s, y = real_array("scores", scores), np.asarray(labels)
+    if s.ndim != 2 or y.shape != s.shape:
+        raise ValueError(f"scores and labels must be (N, K) of one shape, got {s.shape}, {y.shape}")
+    if not np.all(np.isin(y, (0, 1))) or np.any(y.sum(axis=0) == 0):
+        raise ValueError("labels must be 0/1 with at least one positive per class")
+    aps = []
+    for k in range(s.shape[1]):
+        hits = y[np.argsort(-s[:, k], kind="stable"), k]
+        aps.append(average_precision(hits, int(hits.sum())))
+    return float(np.mean(aps))

@@ -116,3 +116,33 @@ def kmeans_update(x: Any, labels: Any, centroids: Any) -> np.ndarray:
         if len(members):
             out[j] = members.mean(axis=0)
     return out
+
+
+def kmeans_inertia(x: Any, centroids: Any) -> float:
+    """The k-means objective (inertia, scikit-learn's ``inertia_``): the sum over points of the
+    squared Euclidean distance to the nearest centroid.
+
+    Raises:
+        ValueError: bad shapes.
+    """
+    xs, cs = _points("x", x), _points("centroids", centroids)
+    if xs.shape[1] != cs.shape[1]:
+        raise ValueError("x and centroids must have the same number of features")
+    d2 = ((xs[:, None, :] - cs[None, :, :]) ** 2).sum(axis=2)
+    return float(d2.min(axis=1).sum())
+
+
+def cosine_similarity_matrix(a: Any, b: Any) -> np.ndarray:
+    """cos θ between every row of a (n, d) and every row of b (m, d): (n, m).
+
+    Raises:
+        ValueError: bad shapes or a zero row.
+    """
+    aa, bb = _points("a", a), _points("b", b)
+    if aa.shape[1] != bb.shape[1]:
+        raise ValueError("a and b must have the same number of features")
+    na = np.linalg.norm(aa, axis=1, keepdims=True)
+    nb = np.linalg.norm(bb, axis=1, keepdims=True)
+    if np.any(na == 0) or np.any(nb == 0):
+        raise ValueError("cosine similarity is undefined for a zero vector")
+    return (aa / na) @ (bb / nb).T

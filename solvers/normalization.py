@@ -346,3 +346,25 @@ def batch_norm_backward(
     x_hat = (arr - arr.mean(axis=0)) / sigma
     dx = scale / sigma * (dy - dy.mean(axis=0) - x_hat * (dy * x_hat).mean(axis=0))
     return dx, (dy * x_hat).sum(axis=0), dy.sum(axis=0)
+
+
+def batch_norm_inference(
+    x: Any, gamma: Any, beta: Any, running_mean: Any, running_var: Any, eps: float = 1e-5
+) -> np.ndarray:
+    """Batch normalization at inference (``model.eval()``): x (N, D) normalised with the running
+    mean and variance kept during training, not the batch's own statistics, so a sample's output
+    does not depend on the rest of its batch: γ·(x − μ_run)/√(σ²_run + ε) + β.
+
+    Raises:
+        ValueError: shapes that do not match D, a negative variance or a non-positive ε.
+    """
+    xa = _input(x, 2)
+    d = xa.shape[1:]
+    mean = real_array("running_mean", running_mean)
+    var = real_array("running_var", running_var)
+    if mean.shape != d or var.shape != d:
+        raise ValueError(f"running statistics must have shape {d}")
+    if np.any(var < 0):
+        raise ValueError("running_var must be ≥ 0")
+    y = (xa - mean) / np.sqrt(var + _eps(eps))
+    return _scale_shift(y, _affine("gamma", gamma, d, xa.dtype), _affine("beta", beta, d, xa.dtype))

@@ -325,3 +325,46 @@ def _scaled_step(w: Any, g: Any, h: Any, lr: float, eps: float) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(denom > 0, g / np.where(denom > 0, denom, 1.0), 0.0)
     return w - lr * step
+
+
+def nesterov_buffer_step(
+    w: Any, buf: Any, grad: Any, lr: float, momentum: float = 0.9
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """Nesterov momentum as PyTorch's ``SGD(momentum=μ, nesterov=True)`` computes it (no
+    dampening): b ← μ·b + g, then w ← w − η·(g + μ·b), with g the gradient at w itself.
+
+    The parameter it keeps is the look-ahead point of :func:`nesterov_step` (Sutskever et al.,
+    2013), so no second gradient evaluation is needed.
+
+    Returns:
+        (w_new, buf_new).
+    """
+    (wa, ba, ga), scalar = _arrays(w=w, buf=buf, grad=grad)
+    mu, eta = _rate("momentum", momentum, 1.0), _rate("lr", lr)
+    b_new = mu * ba + ga
+    return _out(wa - eta * (ga + mu * b_new), scalar), _out(b_new, scalar)
+
+
+def adamw_step(
+    w: Any,
+    m: Any,
+    v: Any,
+    grad: Any,
+    t: int,
+    lr: float = 1e-3,
+    weight_decay: float = 1e-2,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[float | np.ndarray, float | np.ndarray, float | np.ndarray]:
+    """AdamW (Loshchilov & Hutter, 2019): the Adam step of :func:`adam_step` on the loss gradient
+    alone, plus the decoupled decay −η·λ·w, so the decay is not divided by √v̂ as an L2 term
+    added to g would be: w ← w − η·(m̂/(√v̂ + ε) + λ·w).
+
+    Returns:
+        (w_new, m_new, v_new).
+    """
+    (wa,), _ = _arrays(w=w)
+    lam, eta = _rate("weight_decay", weight_decay), _rate("lr", lr)
+    stepped, m_new, v_new = adam_step(w, m, v, grad, t, lr, beta1, beta2, eps)
+    return stepped - eta * lam * wa, m_new, v_new

@@ -207,3 +207,39 @@ def _batch(name: str, values: Any) -> np.ndarray:
     if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)):
         raise ValueError(f"{name} must be a non-empty 1-D array of finite numbers")
     return v
+
+
+def n_step_return(rewards: Any, next_value: float, gamma: float) -> float:
+    """The n-step return G_t^(n) = r_{t+1} + γr_{t+2} + … + γ^(n−1)r_{t+n} + γⁿV(s_{t+n}) for the
+    n = len(rewards) rewards after s_t, bootstrapped from next_value (0 if the episode ended).
+
+    Raises:
+        ValueError: no rewards, a non-finite value, or γ outside [0, 1].
+    """
+    r = _values("rewards", rewards)
+    g = _discount(gamma)
+    weights = g ** np.arange(r.size)
+    return float(np.sum(weights * r) + g**r.size * finite("next_value", next_value))
+
+
+def reinforce_loss(logits: Any, actions: Any, rewards: Any, gamma: float) -> float:
+    """The REINFORCE surrogate loss of one episode (Williams, 1992), −Σ_t G_t·log π(a_t | s_t),
+    whose gradient is minus the policy-gradient estimate; G_t from :func:`returns`, no baseline.
+
+    Args:
+        logits: (T, A) policy logits per step; actions: (T,) the actions taken; rewards: (T,)
+            r_{t+1} after each action.
+
+    Raises:
+        ValueError: shapes that do not match, an action outside 0…A−1, or γ outside [0, 1].
+    """
+    z = real_array("logits", logits).astype(np.float64)
+    a = np.asarray(actions).reshape(-1)
+    g_t = returns(rewards, gamma)
+    if z.ndim != 2 or z.shape[0] != g_t.size or a.size != g_t.size:
+        raise ValueError(f"need logits (T, A), actions (T,), rewards (T,), got {z.shape}")
+    if np.any((a < 0) | (a >= z.shape[1])) or np.any(a != np.round(a)):
+        raise ValueError(f"actions must be indices 0…{z.shape[1] - 1}")
+    shifted = z - z.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-np.sum(g_t * logp[np.arange(g_t.size), a.astype(int)]))

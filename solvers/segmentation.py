@@ -89,3 +89,22 @@ def unet_sizes(size: int, depth: int, padded: bool = False) -> tuple[int, ...]:
             raise ValueError("the decoder has no pixels left")
         sides.append(n)
     return tuple(sides)
+
+
+def unet_skip_concat(encoder: Any, decoder: Any) -> np.ndarray:
+    """A U-Net skip connection without padding (Ronneberger et al., 2015): the encoder's larger
+    map (N, C₁, H, W) is center-cropped to the decoder's (N, C₂, h, w) and the two are stacked on
+    the channel axis, encoder first: (N, C₁ + C₂, h, w). An odd margin leaves its extra row or
+    column at the bottom/right (top = (H − h) // 2).
+
+    Raises:
+        ValueError: not 4-D, different N, or a decoder map larger than the encoder's.
+    """
+    e, d = real_array("encoder", encoder), real_array("decoder", decoder)
+    if e.ndim != 4 or d.ndim != 4 or e.shape[0] != d.shape[0]:
+        raise ValueError(f"need two (N, C, H, W) maps with one N, got {e.shape} and {d.shape}")
+    h, w = d.shape[2:]
+    if h > e.shape[2] or w > e.shape[3]:
+        raise ValueError(f"the decoder map {h}×{w} is larger than the encoder's {e.shape[2:]}")
+    top, left = (e.shape[2] - h) // 2, (e.shape[3] - w) // 2
+    return np.concatenate([e[:, :, top : top + h, left : left + w], d], axis=1)

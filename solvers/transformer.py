@@ -230,3 +230,18 @@ def encoder_block_params(d_model: int, d_ff: int, heads: int, bias: bool = True)
     d, f = whole_number("d_model", d_model), whole_number("d_ff", d_ff)
     ffn = 2 * d * f + ((f + d) if bias else 0)
     return mha_params(d, heads, bias) + ffn + 2 * 2 * d
+
+
+def key_padding_mask(lengths: Any, n_keys: int) -> np.ndarray:
+    """True where key j of sequence b is a real token (j < lengths[b]), False on the padding:
+    (B, n_keys), broadcast over the queries as (B, 1, n_keys) in :func:`attention_weights`.
+
+    Raises:
+        ValueError: a length outside 1…n_keys (a sequence with no real token has nothing to
+            attend to).
+    """
+    m = whole_number("n_keys", n_keys)
+    lens = np.asarray(lengths).reshape(-1)
+    if lens.size == 0 or np.any((lens < 1) | (lens > m)) or np.any(lens != np.round(lens)):
+        raise ValueError(f"lengths must be whole numbers in 1…{m}, got {lengths!r}")
+    return np.arange(m)[None, :] < lens[:, None]

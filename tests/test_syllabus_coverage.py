@@ -121,3 +121,12 @@ def test_every_concept_of_an_examined_e_section_is_taught(syllabus_id: str) -> N
     assert syllabus is not None
     missing = missing_keywords(syllabus.items[syllabus_id].keywords, e_items(syllabus_id))
     assert not missing, f"{syllabus_id}: no E item names {missing}"
+
+
+CODE_ITEMS_MINIMUM = 100
+"""E資格 implementation items (a choice with a ``code:`` spec) the bank must offer (issue 16)."""
+
+
+def test_the_bank_offers_enough_code_items() -> None:
+    code = [i.id for i in bank().items.values() if isinstance(i, Choice) and i.code is not None]
+    assert len(code) >= CODE_ITEMS_MINIMUM, f"{len(code)} code items, need {CODE_ITEMS_MINIMUM}"
