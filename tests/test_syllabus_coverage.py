@@ -130,3 +130,14 @@ CODE_ITEMS_MINIMUM = 100
 def test_the_bank_offers_enough_code_items() -> None:
     code = [i.id for i in bank().items.values() if isinstance(i, Choice) and i.code is not None]
     assert len(code) >= CODE_ITEMS_MINIMUM, f"{len(code)} code items, need {CODE_ITEMS_MINIMUM}"
+
+
+LINKED_SETS_MINIMUM = 20
+"""E資格's linked sets (3–4 questions around one scenario or listing) the bank must offer."""
+
+
+def test_the_bank_offers_enough_linked_sets() -> None:
+    sets = {i.case_id for i in bank().items.values() if getattr(i, "case_id", None)}
+    parts = [i for i in bank().items.values() if getattr(i, "case_id", None)]
+    assert len(sets) >= LINKED_SETS_MINIMUM, f"{len(sets)} linked sets, need {LINKED_SETS_MINIMUM}"
+    assert all(i.stem for i in parts), "every part carries its set's stem"
