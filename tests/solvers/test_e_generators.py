@@ -8,7 +8,6 @@ misconception's value to the mistake written out again here, from the problem's 
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -18,6 +17,7 @@ import pytest
 
 from solvers import estimation, generative, information, initialization, neighbors, optim, rl
 from solvers.generators import REGISTRY
+from tests.solvers.narrowing import failed_narrowings
 
 P = dict[str, Any]
 SEEDS = range(500)
@@ -507,14 +507,5 @@ def test_knn_tie_rule_distractor_is_the_other_tied_class():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_combination_of_listed_values_has_problems(name):
-    gen = REGISTRY[name]
-    lists = {k: v for k, v in gen.ranges.items() if not isinstance(v, Mapping)}
-    failed = []
-    for combo in itertools.product(*lists.values()):
-        ranges = {k: [v] for k, v in zip(lists, combo, strict=True)}
-        try:
-            for seed in range(3):
-                gen.generate(seed, ranges)
-        except ValueError:
-            failed.append(combo)
+    failed = failed_narrowings(REGISTRY[name])
     assert not failed, f"{len(failed)} narrowings give no problem, e.g. {failed[:3]}"

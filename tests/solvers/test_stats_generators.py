@@ -8,14 +8,14 @@ say so.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from solvers import metrics, rl, statistics
 from solvers.generators import REGISTRY
+from tests.solvers.narrowing import failed_narrowings
 
 from .test_generators import assert_invariants
 
@@ -188,14 +188,5 @@ def test_out_of_domain_ranges_raise(name, ranges):
 def test_every_combination_of_listed_values_has_problems(name):
     """A bank item may narrow each list range to any of its values; every such narrowing must
     still give problems with three distinct mistakes (the loader tries five seeds)."""
-    gen = REGISTRY[name]
-    lists = {k: v for k, v in gen.ranges.items() if not isinstance(v, Mapping)}
-    failed = []
-    for combo in itertools.product(*lists.values()):
-        ranges = {k: [v] for k, v in zip(lists, combo, strict=True)}
-        try:
-            for seed in range(3):
-                gen.generate(seed, ranges)
-        except ValueError:
-            failed.append(combo)
+    failed = failed_narrowings(REGISTRY[name])
     assert not failed, f"{len(failed)} narrowings give no problem, e.g. {failed[:3]}"
