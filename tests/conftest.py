@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from quizapp.bank import Bank, load_bank
+from quizapp.store import Store
+from solvers.generators import REGISTRY
+
+BANK_DIR = Path(__file__).parent / "ui" / "bank"
 XDG_DIRS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
 
 
@@ -37,3 +43,34 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     """The environment for a ``quizapp`` command a test starts: nothing of the user's, and its
     own data, settings and cache directories under ``tmp_path``."""
     return user_free_environment(tmp_path / "home")
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    """The small fixture bank (tests/ui/bank), loaded without errors; one per module."""
+    loaded = load_bank([BANK_DIR], generators=REGISTRY)
+    assert not loaded.errors, loaded.errors
+    return loaded
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh progress database in ``tmp_path``."""
+    with Store.open(tmp_path / "progress.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+def cli_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture bank as the user bank, with a shipped bank holding only its topics, so the CLI
+    sees exactly the fixture items (the real shipped bank is being edited elsewhere)."""
+    for name in ("QUIZAPP_DB", "QUIZAPP_BANK", "QUIZAPP_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    shutil.copy(BANK_DIR / "topics.yaml", shipped / "topics.yaml")
+    monkeypatch.setattr("quizapp.paths.shipped_bank_dir", lambda: shipped)
+    user = tmp_path / "mybank"
+    shutil.copytree(BANK_DIR, user)
+    (user / "topics.yaml").unlink()
+    return user

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fsrs import Rating
 
-from quizapp.bank import Bank, load_bank
+from quizapp.bank import Bank
 from quizapp.cardkey import GEN_PREFIX
 from quizapp.kinds import Choice, Fill, Trap
 from quizapp.modes import DRILL, REVIEW
@@ -21,7 +21,6 @@ from quizapp.store import SCHEMA_VERSION, ReviewRecord, Store, m001_initial
 from quizapp.store.claims import CLAIM_TTL
 from solvers.generators import REGISTRY
 
-BANK_DIR = Path(__file__).parent / "ui" / "bank"
 T0 = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
 
@@ -31,13 +30,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    loaded = load_bank([BANK_DIR], generators=REGISTRY)
-    assert not loaded.errors, loaded.errors
-    return loaded
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
-from quizapp.bank import Bank, load_bank
+from quizapp.bank import Bank
 from quizapp.modes import DRILL
 from quizapp.scheduler import SrsScheduler
 from quizapp.session import Session, card_key_for, new_cards_today, review_queue
@@ -30,13 +28,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    loaded = load_bank([BANK_DIR], generators=REGISTRY)
-    assert not loaded.errors, loaded.errors
-    return loaded
 
 
 def every_key(bank: Bank) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizapp import progress
-from quizapp.bank import Bank, load_bank
+from quizapp.bank import Bank
 from quizapp.reports import stats_text
 from quizapp.scheduler import SrsScheduler
 from quizapp.store import Store
@@ -18,17 +18,6 @@ from solvers.generators import REGISTRY
 
 BANK_DIR = Path(__file__).parent / "ui" / "bank"
 EXAM = date(2026, 11, 8)
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank([BANK_DIR], generators=REGISTRY)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from quizapp import export
-from quizapp.bank import Bank, load_bank
+from quizapp.bank import Bank
 from quizapp.cli import main
 from quizapp.items import Source
 from quizapp.kinds import Generated, Trap
@@ -35,13 +35,6 @@ T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 JST = timezone(timedelta(hours=9))
 HAND_WRITTEN = {"t-relu-zero", "c-relu-single", "c-gap-multi", "f-gap-name"}
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    loaded = load_bank([BANK_DIR], generators=REGISTRY)
-    assert not loaded.errors, loaded.errors
-    return loaded
 
 
 def fill_log(bank: Bank, db: Path) -> list[tuple[str, object]]:
@@ -547,22 +540,6 @@ def test_csv_export_killed_mid_write_leaves_nothing_after_the_next_export(
 
 
 # --- through the CLI ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The fixture bank as the user bank, with a shipped bank holding only its topics, so the CLI
-    sees exactly the fixture items (the real shipped bank is being edited elsewhere)."""
-    for name in ("QUIZAPP_DB", "QUIZAPP_BANK", "QUIZAPP_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    shipped = tmp_path / "shipped"
-    shipped.mkdir()
-    shutil.copy(BANK_DIR / "topics.yaml", shipped / "topics.yaml")
-    monkeypatch.setattr("quizapp.paths.shipped_bank_dir", lambda: shipped)
-    user = tmp_path / "mybank"
-    shutil.copytree(BANK_DIR, user)
-    (user / "topics.yaml").unlink()
-    return user
 
 
 def test_cli_export_csv(

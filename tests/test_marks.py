@@ -4,7 +4,6 @@ and the cards answered wrong (the mistake notebook's query)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -46,12 +45,6 @@ def review(key: str, correct: bool = True, at: datetime = NOW, rating: int = 3) 
         reviewed_at=at,
         session_id=None,
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 # --- a right answer's own rating ------------------------------------------------------------

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -111,12 +109,6 @@ def test_the_shipped_g_mock_has_no_drill_formats_no_code_and_nothing_beyond_the_
             item = bank.items[key]
             assert isinstance(item, Choice) and len(item.options) == 4 and item.code is None
             assert "G" in item.exams and "発展" not in item.tags
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 def test_the_sheet_flags_moves_and_submits_with_unanswered_items(store: Store) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from quizapp import notebook
 from quizapp.answerkey import EXAMPLE_SEED, answer_key
-from quizapp.bank import Bank, load_bank
+from quizapp.bank import Bank
 from quizapp.errata import MAX_COMMENT, NO_COMMENT, append_note, note_line
 from quizapp.kinds import Choice
 from quizapp.modes import DRILL
@@ -22,20 +21,8 @@ from quizapp.session import Question, Session
 from quizapp.store import Store
 from solvers.generators import REGISTRY
 
-BANK_DIR = Path(__file__).parent / "ui" / "bank"
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 GEN = "gen:conv_output_size"
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank([BANK_DIR], generators=REGISTRY)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 class Clock:

@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fsrs import Rating, State
 
 from quizapp import progress
-from quizapp.bank import Bank, load_bank
+from quizapp.bank import Bank
 from quizapp.scheduler import JST, SrsScheduler
 from quizapp.store import CardState, ReviewRecord, Store
 from solvers.generators import REGISTRY
 
-BANK_DIR = Path(__file__).parent / "ui" / "bank"
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TRAP, SINGLE, MULTI, FILL = "t-relu-zero", "c-relu-single", "c-gap-multi", "f-gap-name"
 GEN = "gen:conv_output_size"
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    loaded = load_bank([BANK_DIR], generators=REGISTRY)
-    assert not loaded.errors, loaded.errors
-    return loaded
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@ forecasts, and the report that puts them together."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -19,12 +17,6 @@ from quizapp.store import ReviewRecord, Store
 from solvers.generators import REGISTRY
 
 NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 def answer(store: Store, key: str, correct: bool, at: datetime) -> None:

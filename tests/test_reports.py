@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import shutil
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -192,22 +191,6 @@ def test_print_stats_with_a_bad_config_fails_cleanly(
 
 
 # --- through the CLI ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The fixture bank as the user bank, with a shipped bank holding only its topics, so the CLI
-    sees exactly the fixture items (the real shipped bank is being edited elsewhere)."""
-    for name in ("QUIZAPP_DB", "QUIZAPP_BANK", "QUIZAPP_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    shipped = tmp_path / "shipped"
-    shipped.mkdir()
-    shutil.copy(BANK_DIR / "topics.yaml", shipped / "topics.yaml")
-    monkeypatch.setattr("quizapp.paths.shipped_bank_dir", lambda: shipped)
-    user = tmp_path / "mybank"
-    shutil.copytree(BANK_DIR, user)
-    (user / "topics.yaml").unlink()
-    return user
 
 
 def test_cli_stats(

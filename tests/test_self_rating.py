@@ -3,7 +3,6 @@ cards out of FSRS: through :class:`~quizapp.session.Session`, with a real store 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,27 +10,15 @@ from typing import Any
 import pytest
 from fsrs import Rating
 
-from quizapp.bank import Bank, load_bank
+from quizapp.bank import Bank
 from quizapp.modes import MODES
 from quizapp.scheduler import GUESS, SELF_RATINGS, SrsScheduler
 from quizapp.session import Feedback, Session, new_cards_today, review_queue
 from quizapp.store import CardState, Store
 from solvers.generators import REGISTRY
 
-BANK_DIR = Path(__file__).parent / "ui" / "bank"
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TRAP, SINGLE = "t-relu-zero", "c-relu-single"
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank([BANK_DIR], generators=REGISTRY)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 def session(bank: Bank, store: Store, mode: str = "drill", **kw: Any) -> Session:

@@ -55,13 +55,6 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    loaded = load_bank([BANK_DIR], generators=REGISTRY)
-    assert not loaded.errors, loaded.errors
-    return loaded
-
-
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "progress.db"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import random
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -64,12 +63,6 @@ def review(
     }
     fields.update(kw)
     return ReviewRecord(**fields)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as s:
-        yield s
 
 
 def raw(path: Path) -> sqlite3.Connection:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -18,10 +16,6 @@ from quizapp.ui.app import QuizApp, make_app
 
 BANK = Path(__file__).parent / "bank"
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-
-
-def run(coro: Coroutine[Any, Any, Any]) -> Any:
-    return asyncio.run(coro)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 
 from quizapp.ui.app import QuizApp, make_app
 from quizapp.ui.screens.quiz import QuizScreen
-from tests.ui.conftest import NOW, flat, run, unspaced
+from tests.ui.conftest import NOW, flat, unspaced
 
 BANK = Path(__file__).parents[1] / "case_bank"
 
@@ -41,22 +41,17 @@ async def drill_to_part(pilot: Pilot) -> QuizScreen:
     return screen
 
 
-def test_a_part_is_shown_under_its_stem_and_the_next_part_follows(tmp_path: Path) -> None:
-    async def go() -> None:
-        async with case_app(tmp_path).run_test(size=(80, 24)) as pilot:
-            screen = await drill_to_part(pilot)
-            assert screen.question.card_key == "dqn-case-target-1"
-            view = flat(screen.query_one("QuestionView"))
-            assert unspaced("共通の問題文") in view
-            assert unspaced("def target(r, q_next, done, gamma=0.99):") in view
-            assert view.index(unspaced("共通の問題文")) < view.index(
-                unspaced("(1 - done) を掛ける")
-            )
-            await pilot.press("1")
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
-            assert screen.question.card_key == "dqn-case-target-2"
-            assert unspaced("q_next.max(axis=1)") in flat(screen.query_one("QuestionView"))
-
-    run(go())
+async def test_a_part_is_shown_under_its_stem_and_the_next_part_follows(tmp_path: Path) -> None:
+    async with case_app(tmp_path).run_test(size=(80, 24)) as pilot:
+        screen = await drill_to_part(pilot)
+        assert screen.question.card_key == "dqn-case-target-1"
+        view = flat(screen.query_one("QuestionView"))
+        assert unspaced("共通の問題文") in view
+        assert unspaced("def target(r, q_next, done, gamma=0.99):") in view
+        assert view.index(unspaced("共通の問題文")) < view.index(unspaced("(1 - done) を掛ける"))
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.question.card_key == "dqn-case-target-2"
+        assert unspaced("q_next.max(axis=1)") in flat(screen.query_one("QuestionView"))

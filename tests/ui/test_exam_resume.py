@@ -10,7 +10,7 @@ from quizapp.ui.screens.exam import ExamScreen
 from quizapp.ui.screens.exam_resume import ResumeExamScreen
 from quizapp.ui.screens.home import HomeScreen
 
-from .conftest import NOW, run, screen_chars
+from .conftest import NOW, screen_chars
 from .test_exam import open_g_exam, right_position, settled
 
 
@@ -34,91 +34,81 @@ async def leave_a_mock_unsubmitted(app) -> dict:
         }
 
 
-def test_an_unsubmitted_mock_resumes_where_it_was(exam_app, tmp_path) -> None:
-    async def scenario() -> None:
-        before = await leave_a_mock_unsubmitted(exam_app(8))
-        app = exam_app(8)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settled(pilot)
-            assert isinstance(app.screen, ResumeExamScreen)
-            text = screen_chars(pilot)
-            assert "中断した模擬試験があります。再開しますか？" in text
-            assert "8 問中 3 問解答済み" in text and "残り 3:20" in text
-            await pilot.press("y")
-            await settled(pilot)
-            screen = app.screen
-            assert isinstance(screen, ExamScreen)
-            assert screen.index == 4 and "問 5/8" in screen_chars(pilot)
-            assert screen.sheet.answers == before["answers"]
-            assert screen.sheet.flags == before["flags"] == {1}
-            assert [q.prompt for q in screen.sheet.questions] == before["prompts"]
-            assert [q.options for q in screen.sheet.questions] == before["options"]
-            assert round(screen.draw.seconds - screen.elapsed) == before["seconds"] - 100
-            await pilot.press("s", "y")
-            await settled(pilot)
-        with Store.open(tmp_path / "progress.db") as store:
-            assert store.mock_draft() is None
-            (result,) = store.mock_results("G")
-            assert result.asked == 8 and result.correct == 3
-            mocks = [s for s in store.unfinished_sessions() if s.mode == "mock"]
-            assert not mocks, "the first session ended when its draft moved on"
-
-    run(scenario())
+async def test_an_unsubmitted_mock_resumes_where_it_was(exam_app, tmp_path) -> None:
+    before = await leave_a_mock_unsubmitted(exam_app(8))
+    app = exam_app(8)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        assert isinstance(app.screen, ResumeExamScreen)
+        text = screen_chars(pilot)
+        assert "中断した模擬試験があります。再開しますか？" in text
+        assert "8 問中 3 問解答済み" in text and "残り 3:20" in text
+        await pilot.press("y")
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.index == 4 and "問 5/8" in screen_chars(pilot)
+        assert screen.sheet.answers == before["answers"]
+        assert screen.sheet.flags == before["flags"] == {1}
+        assert [q.prompt for q in screen.sheet.questions] == before["prompts"]
+        assert [q.options for q in screen.sheet.questions] == before["options"]
+        assert round(screen.draw.seconds - screen.elapsed) == before["seconds"] - 100
+        await pilot.press("s", "y")
+        await settled(pilot)
+    with Store.open(tmp_path / "progress.db") as store:
+        assert store.mock_draft() is None
+        (result,) = store.mock_results("G")
+        assert result.asked == 8 and result.correct == 3
+        mocks = [s for s in store.unfinished_sessions() if s.mode == "mock"]
+        assert not mocks, "the first session ended when its draft moved on"
 
 
-def test_a_discarded_mock_is_gone(exam_app, tmp_path) -> None:
-    async def scenario() -> None:
-        await leave_a_mock_unsubmitted(exam_app(8))
-        app = exam_app(8)
-        async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await settled(pilot)
-            assert isinstance(app.screen, ResumeExamScreen)
-            await pilot.press("d")
-            await settled(pilot)
-            assert isinstance(app.screen, HomeScreen)
-            assert "中断した模擬試験を破棄しました。" in screen_chars(pilot)
-        with Store.open(tmp_path / "progress.db") as store:
-            assert store.mock_draft() is None and store.mock_results("G") == []
+async def test_a_discarded_mock_is_gone(exam_app, tmp_path) -> None:
+    await leave_a_mock_unsubmitted(exam_app(8))
+    app = exam_app(8)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settled(pilot)
+        assert isinstance(app.screen, ResumeExamScreen)
+        await pilot.press("d")
+        await settled(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "中断した模擬試験を破棄しました。" in screen_chars(pilot)
+    with Store.open(tmp_path / "progress.db") as store:
+        assert store.mock_draft() is None and store.mock_results("G") == []
+    async with exam_app(8).run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def test_later_keeps_the_draft_for_the_next_start(exam_app) -> None:
+    await leave_a_mock_unsubmitted(exam_app(8))
+    for _ in range(2):
         async with exam_app(8).run_test(size=(80, 24)) as pilot:
+            await settled(pilot)
+            assert isinstance(pilot.app.screen, ResumeExamScreen)
+            await pilot.press("escape")
             await settled(pilot)
             assert isinstance(pilot.app.screen, HomeScreen)
 
-    run(scenario())
 
-
-def test_later_keeps_the_draft_for_the_next_start(exam_app) -> None:
-    async def scenario() -> None:
-        await leave_a_mock_unsubmitted(exam_app(8))
-        for _ in range(2):
-            async with exam_app(8).run_test(size=(80, 24)) as pilot:
-                await settled(pilot)
-                assert isinstance(pilot.app.screen, ResumeExamScreen)
-                await pilot.press("escape")
-                await settled(pilot)
-                assert isinstance(pilot.app.screen, HomeScreen)
-
-    run(scenario())
-
-
-def test_a_draft_the_bank_no_longer_gives_is_discarded_with_a_word(exam_app, tmp_path) -> None:
-    async def scenario() -> None:
-        before = await leave_a_mock_unsubmitted(exam_app(8))
-        for path in (tmp_path / "bank").rglob("*.yaml"):
-            text = path.read_text(encoding="utf-8")
-            for prompt in before["prompts"]:
-                text = text.replace(prompt, prompt + "（改訂）")
-            path.write_text(text, encoding="utf-8")
-        app = exam_app(8)
-        async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await settled(pilot)
-            await pilot.press("y")
-            await settled(pilot)
-            assert isinstance(app.screen, HomeScreen)
-            assert "問題集が変わったため" in screen_chars(pilot)
-        with Store.open(tmp_path / "progress.db") as store:
-            assert store.mock_draft() is None
-
-    run(scenario())
+async def test_a_draft_the_bank_no_longer_gives_is_discarded_with_a_word(
+    exam_app, tmp_path
+) -> None:
+    before = await leave_a_mock_unsubmitted(exam_app(8))
+    for path in (tmp_path / "bank").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for prompt in before["prompts"]:
+            text = text.replace(prompt, prompt + "（改訂）")
+        path.write_text(text, encoding="utf-8")
+    app = exam_app(8)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settled(pilot)
+        await pilot.press("y")
+        await settled(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "問題集が変わったため" in screen_chars(pilot)
+    with Store.open(tmp_path / "progress.db") as store:
+        assert store.mock_draft() is None
 
 
 CHILD = """
@@ -156,7 +146,7 @@ asyncio.run(main())
 """
 
 
-def test_a_mock_killed_mid_exam_keeps_every_answer(exam_app, tmp_path) -> None:
+async def test_a_mock_killed_mid_exam_keeps_every_answer(exam_app, tmp_path) -> None:
     import json
     import os
     import signal
@@ -188,16 +178,13 @@ def test_a_mock_killed_mid_exam_keeps_every_answer(exam_app, tmp_path) -> None:
     assert draft is not None and draft.exam == "G"
     assert {k: draft.progress[k] for k in held} == held
 
-    async def scenario() -> None:
-        app = exam_app(8)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settled(pilot)
-            assert isinstance(app.screen, ResumeExamScreen)
-            await pilot.press("y")
-            await settled(pilot)
-            screen = app.screen
-            assert isinstance(screen, ExamScreen)
-            assert {str(k): v for k, v in screen.sheet.answers.items()} == held["answers"]
-            assert sorted(screen.sheet.flags) == held["flags"] and screen.index == 4
-
-    run(scenario())
+    app = exam_app(8)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        assert isinstance(app.screen, ResumeExamScreen)
+        await pilot.press("y")
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert {str(k): v for k, v in screen.sheet.answers.items()} == held["answers"]
+        assert sorted(screen.sheet.flags) == held["flags"] and screen.index == 4

@@ -18,7 +18,7 @@ from quizapp.ui.screens.result import ResultScreen
 from quizapp.ui.screens.stats import StatsScreen
 from quizapp.ui.widgets.answer import AnswerInput
 
-from .conftest import NOW, rendered, run, screen_chars
+from .conftest import NOW, rendered, screen_chars
 
 OSC52 = "\x1b]52;c;SGFja2Vk\x07"
 """Writes "Hacked" to the clipboard of a terminal that honours OSC 52."""
@@ -131,88 +131,79 @@ async def walk_to(pilot: Pilot, key: str) -> QuizScreen:
     return screen
 
 
-def test_escape_sequences_in_a_prompt_show_as_text(tmp_path: Path) -> None:
+async def test_escape_sequences_in_a_prompt_show_as_text(tmp_path: Path) -> None:
     app = hostile_app(tmp_path)
 
-    async def go() -> None:
-        async with app.run_test(size=(100, 30)) as pilot:
-            screen = await walk_to(pilot, "t-hostile")
-            question = rendered(screen.query_one("#question"))
-            assert "\\x1b]52;c;SGFja2Vk\\x07" in question
-            assert OSC52 not in question
-            assert "ReLU\\x1b]0;PWNED\\x07" in rendered(screen.query_one("#status"))
-            assert_no_raw_controls(screen_chars(pilot))
-            await pilot.press("x")
-            await pilot.pause()
-            feedback = rendered(screen.query_one("#feedback"))
-            assert "解説\\x1b[2J[/]" in feedback
-            assert_no_raw_controls(screen_chars(pilot))
-
-    run(go())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await walk_to(pilot, "t-hostile")
+        question = rendered(screen.query_one("#question"))
+        assert "\\x1b]52;c;SGFja2Vk\\x07" in question
+        assert OSC52 not in question
+        assert "ReLU\\x1b]0;PWNED\\x07" in rendered(screen.query_one("#status"))
+        assert_no_raw_controls(screen_chars(pilot))
+        await pilot.press("x")
+        await pilot.pause()
+        feedback = rendered(screen.query_one("#feedback"))
+        assert "解説\\x1b[2J[/]" in feedback
+        assert_no_raw_controls(screen_chars(pilot))
 
 
-def test_markup_in_bank_text_shows_literally(tmp_path: Path) -> None:
+async def test_markup_in_bank_text_shows_literally(tmp_path: Path) -> None:
     app = hostile_app(tmp_path, MARKUP_TITLE)
 
-    async def go() -> None:
-        async with app.run_test(size=(100, 30)) as pilot:
-            home = pilot.app.screen
-            assert isinstance(home, HomeScreen)
-            titles = rendered(home.query_one("#topics", DataTable))
-            assert "[/]ReLU\\x1b]0;PWNED\\x07[bold]" in titles
-            await pilot.press("t")
-            await pilot.pause()
-            assert "[/]ReLU\\x1b]0;PWNED\\x07[bold]" in screen_chars(pilot)
-            await pilot.press("escape")
-            await pilot.pause()
-            screen = await drill(pilot)
-            seen = set()
-            while pilot.app.screen is screen:
-                q = screen.question
-                assert q is not None
-                seen.add(q.card_key)
-                text = rendered(screen.query_one("#question"))
-                if q.card_key == "t-hostile":
-                    assert "[bold]太字[/bold] と [/]" in text
-                if q.card_key == "c-hostile":
-                    assert "[/]選べ" in text and "誤[red]" in text
-                if q.card_key == "c-code":
-                    assert "# \\x1b]52;c;QQ==\\x07 [/]" in text
-                assert_no_raw_controls(screen_chars(pilot))
-                await answer_any(pilot, screen)
-                assert_no_raw_controls(screen_chars(pilot))
-                await pilot.press("n")
-                await pilot.pause()
-            assert seen == {"t-hostile", "c-hostile", "c-code", "f-hostile"}
-            assert isinstance(pilot.app.screen, ResultScreen)
-            assert "[/]ReLU" in screen_chars(pilot)
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = pilot.app.screen
+        assert isinstance(home, HomeScreen)
+        titles = rendered(home.query_one("#topics", DataTable))
+        assert "[/]ReLU\\x1b]0;PWNED\\x07[bold]" in titles
+        await pilot.press("t")
+        await pilot.pause()
+        assert "[/]ReLU\\x1b]0;PWNED\\x07[bold]" in screen_chars(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await drill(pilot)
+        seen = set()
+        while pilot.app.screen is screen:
+            q = screen.question
+            assert q is not None
+            seen.add(q.card_key)
+            text = rendered(screen.query_one("#question"))
+            if q.card_key == "t-hostile":
+                assert "[bold]太字[/bold] と [/]" in text
+            if q.card_key == "c-hostile":
+                assert "[/]選べ" in text and "誤[red]" in text
+            if q.card_key == "c-code":
+                assert "# \\x1b]52;c;QQ==\\x07 [/]" in text
             assert_no_raw_controls(screen_chars(pilot))
-            await pilot.press("escape")
-            await pilot.pause()
-            await pilot.press("s")
-            await pilot.pause()
-            assert isinstance(pilot.app.screen, StatsScreen)
-            assert "[/]ReLU" in screen_chars(pilot)
+            await answer_any(pilot, screen)
             assert_no_raw_controls(screen_chars(pilot))
+            await pilot.press("n")
+            await pilot.pause()
+        assert seen == {"t-hostile", "c-hostile", "c-code", "f-hostile"}
+        assert isinstance(pilot.app.screen, ResultScreen)
+        assert "[/]ReLU" in screen_chars(pilot)
+        assert_no_raw_controls(screen_chars(pilot))
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, StatsScreen)
+        assert "[/]ReLU" in screen_chars(pilot)
+        assert_no_raw_controls(screen_chars(pilot))
 
-    run(go())
 
-
-def test_a_huge_paste_is_refused_by_the_answer_box(tmp_path: Path) -> None:
+async def test_a_huge_paste_is_refused_by_the_answer_box(tmp_path: Path) -> None:
     app = hostile_app(tmp_path, "ReLU")
 
-    async def go() -> None:
-        async with app.run_test(size=(100, 30), notifications=True) as pilot:
-            screen = await walk_to(pilot, "f-hostile")
-            box = screen.query_one(AnswerInput)
-            box.post_message(events.Paste("\ufdfa" * 1_000_000))
-            await pilot.pause()
-            assert len(box.value) <= MAX_INPUT
-            assert f"解答は {MAX_INPUT} 文字までです" in screen_chars(pilot)
-            await pilot.press(*"GAP")
-            await pilot.press("enter")
-            await pilot.pause()
-            assert screen.feedback is not None and screen.feedback.grade.correct
-            assert app.context.store.reviews(card_key="f-hostile")[0].answer == "GAP"
-
-    run(go())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await walk_to(pilot, "f-hostile")
+        box = screen.query_one(AnswerInput)
+        box.post_message(events.Paste("\ufdfa" * 1_000_000))
+        await pilot.pause()
+        assert len(box.value) <= MAX_INPUT
+        assert f"解答は {MAX_INPUT} 文字までです" in screen_chars(pilot)
+        await pilot.press(*"GAP")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.feedback is not None and screen.feedback.grade.correct
+        assert app.context.store.reviews(card_key="f-hostile")[0].answer == "GAP"

@@ -14,7 +14,7 @@ from quizapp.ui.screens.home import HomeScreen
 from quizapp.ui.screens.stats import StatsScreen
 
 from ..test_progress import answer_at
-from .conftest import BANK, NOW, rendered, run
+from .conftest import BANK, NOW, rendered
 
 LONG_TITLE = "ストライド・パディング・ダイレーテッドコンボリューションとチェックポイント"
 
@@ -66,62 +66,54 @@ def column(table: DataTable, label: str) -> dict[str, str]:
     }
 
 
-def test_weak_topics_are_below_the_learners_accuracy_and_wrap_the_japanese_way(
+async def test_weak_topics_are_below_the_learners_accuracy_and_wrap_the_japanese_way(
     tmp_path: Path,
 ) -> None:
     app = app_with_history(tmp_path)
 
-    async def go() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            home = pilot.app.screen
-            assert isinstance(home, HomeScreen)
-            weak = rendered(home.query_one("#weakest"))
-            assert "ストライド" in weak and "33%" in weak
-            assert "ReLU" not in weak and "100%" not in weak  # all right: no weakness
-            assert "Global" not in weak  # 67% is the learner's own accuracy, not below it
-            lines = [line.strip() for line in weak.splitlines() if line.strip()]
-            assert not [line for line in lines if line[0] in "ーッ）%"], lines
-            assert "（33%）" in "".join(lines)
-            await pilot.press("s")
-            await pilot.pause()
-            weak = rendered(pilot.app.screen.query_one("#weak"))
-            assert "ストライド" in weak and "ReLU" not in weak and "Global" not in weak
-
-    run(go())
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = pilot.app.screen
+        assert isinstance(home, HomeScreen)
+        weak = rendered(home.query_one("#weakest"))
+        assert "ストライド" in weak and "33%" in weak
+        assert "ReLU" not in weak and "100%" not in weak  # all right: no weakness
+        assert "Global" not in weak  # 67% is the learner's own accuracy, not below it
+        lines = [line.strip() for line in weak.splitlines() if line.strip()]
+        assert not [line for line in lines if line[0] in "ーッ）%"], lines
+        assert "（33%）" in "".join(lines)
+        await pilot.press("s")
+        await pilot.pause()
+        weak = rendered(pilot.app.screen.query_one("#weak"))
+        assert "ストライド" in weak and "ReLU" not in weak and "Global" not in weak
 
 
-def test_home_and_stats_agree_on_every_topic_and_show_whole_labels_at_80_columns(
+async def test_home_and_stats_agree_on_every_topic_and_show_whole_labels_at_80_columns(
     tmp_path: Path,
 ) -> None:
     app = app_with_history(tmp_path)
 
-    async def go() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            home_table = pilot.app.screen.query_one("#topics", DataTable)
-            await pilot.pause()
-            assert home_table.virtual_size.width <= home_table.scrollable_content_region.width
-            labels = [str(c.label) for c in home_table.ordered_columns]
-            assert "正答率" in labels and "正解" not in labels
-            home = column(home_table, "正答率")
-            await pilot.press("s")
-            await pilot.pause()
-            assert isinstance(pilot.app.screen, StatsScreen)
-            stats_table = pilot.app.screen.query_one("#accuracy", DataTable)
-            stats = column(stats_table, "正答率")
-            answers, right = column(stats_table, "解答"), column(stats_table, "正解")
-            for title in stats:
-                cut = title.rstrip("…")
-                (home_title,) = [
-                    t for t in home if t.startswith(cut) or cut.startswith(t.rstrip("…"))
-                ]
-                assert home[home_title] == stats[title], title
-                if answers[title] != "0":
-                    assert stats[title] == f"{int(right[title]) / int(answers[title]):.0%}"
-
-    run(go())
+    async with app.run_test(size=(80, 24)) as pilot:
+        home_table = pilot.app.screen.query_one("#topics", DataTable)
+        await pilot.pause()
+        assert home_table.virtual_size.width <= home_table.scrollable_content_region.width
+        labels = [str(c.label) for c in home_table.ordered_columns]
+        assert "正答率" in labels and "正解" not in labels
+        home = column(home_table, "正答率")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, StatsScreen)
+        stats_table = pilot.app.screen.query_one("#accuracy", DataTable)
+        stats = column(stats_table, "正答率")
+        answers, right = column(stats_table, "解答"), column(stats_table, "正解")
+        for title in stats:
+            cut = title.rstrip("…")
+            (home_title,) = [t for t in home if t.startswith(cut) or cut.startswith(t.rstrip("…"))]
+            assert home[home_title] == stats[title], title
+            if answers[title] != "0":
+                assert stats[title] == f"{int(right[title]) / int(answers[title]):.0%}"
 
 
-def test_the_shipped_banks_topic_tables_fit_80_columns(tmp_path: Path) -> None:
+async def test_the_shipped_banks_topic_tables_fit_80_columns(tmp_path: Path) -> None:
     """With 43 topics the tables scroll: their vertical scroll bar takes two columns too."""
     from quizapp.paths import shipped_bank_dir
 
@@ -134,15 +126,12 @@ def test_the_shipped_banks_topic_tables_fit_80_columns(tmp_path: Path) -> None:
         fuzz=False,
     )
 
-    async def go() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            for screen_key, table_id in ((None, "#topics"), ("s", "#accuracy")):
-                if screen_key:
-                    await pilot.press(screen_key)
-                    await pilot.pause()
-                table = pilot.app.screen.query_one(table_id, DataTable)
-                assert table.show_vertical_scrollbar or table_id == "#accuracy"
-                assert table.virtual_size.width <= table.scrollable_content_region.width, table_id
-
-    run(go())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for screen_key, table_id in ((None, "#topics"), ("s", "#accuracy")):
+            if screen_key:
+                await pilot.press(screen_key)
+                await pilot.pause()
+            table = pilot.app.screen.query_one(table_id, DataTable)
+            assert table.show_vertical_scrollbar or table_id == "#accuracy"
+            assert table.virtual_size.width <= table.scrollable_content_region.width, table_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from pytest_textual_snapshot import normalize_svg
@@ -91,11 +92,11 @@ def test_exam_sheet(snap_compare, exam_app) -> None:
 
 
 def test_exam_resume_prompt(snap_compare, exam_app) -> None:
-    """The offer of a mock left unsubmitted: three answered, 100 s used."""
-    from .conftest import run
+    """The offer of a mock left unsubmitted: three answered, 100 s used. A sync test with its own
+    loop for the setup, since snap_compare runs the app in a loop of its own."""
     from .test_exam_resume import leave_a_mock_unsubmitted
 
-    run(leave_a_mock_unsubmitted(exam_app(8)))
+    asyncio.run(leave_a_mock_unsubmitted(exam_app(8)))
 
     async def before(pilot: Pilot) -> None:
         await pilot.pause()

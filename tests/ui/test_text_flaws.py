@@ -7,7 +7,7 @@ from pathlib import Path
 
 from quizapp.ui.app import make_app
 
-from .conftest import BANK, NOW, flat, rendered, run, unspaced
+from .conftest import BANK, NOW, flat, rendered, unspaced
 from .test_answering import start_practice
 from .test_flows import start_drill
 
@@ -23,7 +23,7 @@ def bracket_depth(text: str) -> int:
     return deepest
 
 
-def test_the_right_options_are_listed_without_doubled_punctuation(tmp_path: Path) -> None:
+async def test_the_right_options_are_listed_without_doubled_punctuation(tmp_path: Path) -> None:
     """Options that are sentences (ending in 。) were joined with 、 into 「…。、…」."""
     bank = shutil.copytree(BANK, tmp_path / "bank")
     items = bank / "items.yaml"
@@ -43,33 +43,27 @@ def test_the_right_options_are_listed_without_doubled_punctuation(tmp_path: Path
         fuzz=False,
     )
 
-    async def go() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
-            screen = await start_drill(pilot, ["gap-cam"])
-            while not screen.question.multi:
-                await pilot.press("o" if screen.question.kind == "trap" else "enter")
-                if screen.question.kind == "fill":
-                    await pilot.press(*"GAP", "enter")
-                await pilot.press("enter")
-                await pilot.pause()
-            right = [n for n, option in enumerate(screen.question.options, 1) if "。" in option]
-            await pilot.press(str(right[0]), "enter")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_drill(pilot, ["gap-cam"])
+        while not screen.question.multi:
+            await pilot.press("o" if screen.question.kind == "trap" else "enter")
+            if screen.question.kind == "fill":
+                await pilot.press(*"GAP", "enter")
+            await pilot.press("enter")
             await pilot.pause()
-            verdict = rendered(screen.query_one("#verdict"))
-            assert "。、" not in verdict
-            assert all(f"{n}. " in verdict for n in right)
+        right = [n for n, option in enumerate(screen.question.options, 1) if "。" in option]
+        await pilot.press(str(right[0]), "enter")
+        await pilot.pause()
+        verdict = rendered(screen.query_one("#verdict"))
+        assert "。、" not in verdict
+        assert all(f"{n}. " in verdict for n in right)
 
-    run(go())
 
-
-def test_the_numeric_how_to_line_nests_no_brackets(app_factory) -> None:
-    async def go() -> None:
-        async with app_factory().run_test(size=(80, 24)) as pilot:
-            screen = await start_practice(pilot)
-            hint = screen.question.problem.hint
-            assert "（" in hint  # the generator's hint holds brackets of its own
-            line = flat(screen.query_one("#help"))
-            assert unspaced(hint) in line
-            assert bracket_depth(line) == 1, line
-
-    run(go())
+async def test_the_numeric_how_to_line_nests_no_brackets(app_factory) -> None:
+    async with app_factory().run_test(size=(80, 24)) as pilot:
+        screen = await start_practice(pilot)
+        hint = screen.question.problem.hint
+        assert "（" in hint  # the generator's hint holds brackets of its own
+        line = flat(screen.query_one("#help"))
+        assert unspaced(hint) in line
+        assert bracket_depth(line) == 1, line

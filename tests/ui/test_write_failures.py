@@ -21,7 +21,7 @@ from quizapp.ui.screens.practice import PracticeScreen
 from quizapp.ui.screens.quiz import QuizScreen
 from quizapp.ui.screens.topics import TopicsScreen
 
-from .conftest import rendered, run, screen_chars
+from .conftest import rendered, screen_chars
 from .test_flows import answer, start_drill
 
 FULL = "ディスクの空きがありません"
@@ -84,132 +84,116 @@ async def walk_to(pilot: Pilot, screen: QuizScreen, kind: str, multi: bool = Fal
     assert screen.question is not None and pilot.app.screen is screen
 
 
-def test_a_full_disk_keeps_the_typed_answer_and_enter_saves_it_once(app_factory) -> None:
-    async def go() -> None:
-        app = app_factory()
-        async with app.run_test(size=(100, 30), notifications=True) as pilot:
-            screen = await start_drill(pilot, ["gap-cam"])
-            await walk_to(pilot, screen, "fill")
-            key = screen.question.card_key
-            answered = screen.session.summary.answered
-            await pilot.press(*"GAP")
-            fill_the_disk(app.context.store)
+async def test_a_full_disk_keeps_the_typed_answer_and_enter_saves_it_once(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await start_drill(pilot, ["gap-cam"])
+        await walk_to(pilot, screen, "fill")
+        key = screen.question.card_key
+        answered = screen.session.summary.answered
+        await pilot.press(*"GAP")
+        fill_the_disk(app.context.store)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.feedback is None
+        assert screen.query_one(Input).value == "GAP"
+        assert "解答を保存できませんでした" in help_line(screen) and FULL in help_line(screen)
+        assert FULL in screen_chars(pilot)  # the notification
+        assert answers_of(app, key) == 0
+        assert screen.session.summary.answered == answered
+        await pilot.press("enter")  # still full: still kept
+        await pilot.pause()
+        assert screen.feedback is None and answers_of(app, key) == 0
+        free_the_disk(app.context.store)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.feedback is not None and screen.feedback.grade.correct
+        assert answers_of(app, key) == 1
+        assert screen.session.summary.answered == answered + 1
+        assert "解答を保存できませんでした" not in help_line(screen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert answers_of(app, key) == 1
+
+
+async def test_a_lock_keeps_the_selection_and_the_retry_records_once(app_factory, tmp_path) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await start_drill(pilot, ["gap-cam"])
+        await walk_to(pilot, screen, "choice", multi=True)
+        q = screen.question
+        key = q.card_key
+        right = sorted(q.order.index(i) for i in q.item.correct)
+        with locked(app, tmp_path / "progress.db"):
+            for pos in right:
+                await pilot.press(str(pos + 1))
             await pilot.press("enter")
             await pilot.pause()
             assert app.screen is screen and screen.feedback is None
-            assert screen.query_one(Input).value == "GAP"
-            assert "解答を保存できませんでした" in help_line(screen) and FULL in help_line(screen)
-            assert FULL in screen_chars(pilot)  # the notification
+            assert screen.selected == frozenset(right)
+            assert LOCKED in help_line(screen)
             assert answers_of(app, key) == 0
-            assert screen.session.summary.answered == answered
-            await pilot.press("enter")  # still full: still kept
-            await pilot.pause()
-            assert screen.feedback is None and answers_of(app, key) == 0
-            free_the_disk(app.context.store)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert screen.feedback is not None and screen.feedback.grade.correct
-            assert answers_of(app, key) == 1
-            assert screen.session.summary.answered == answered + 1
-            assert "解答を保存できませんでした" not in help_line(screen)
-            await pilot.press("n")
-            await pilot.pause()
-            assert answers_of(app, key) == 1
-
-    run(go())
+        screen.shown_at -= 3600  # as if the lock were held for an hour
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.feedback is not None and screen.feedback.grade.correct
+        (review,) = app.context.store.reviews(card_key=key)
+        assert review.seconds < 3600  # the time to answer, not the wait for the lock
 
 
-def test_a_lock_keeps_the_selection_and_the_retry_records_once(app_factory, tmp_path) -> None:
-    async def go() -> None:
-        app = app_factory()
-        async with app.run_test(size=(100, 30), notifications=True) as pilot:
-            screen = await start_drill(pilot, ["gap-cam"])
-            await walk_to(pilot, screen, "choice", multi=True)
-            q = screen.question
-            key = q.card_key
-            right = sorted(q.order.index(i) for i in q.item.correct)
-            with locked(app, tmp_path / "progress.db"):
-                for pos in right:
-                    await pilot.press(str(pos + 1))
-                await pilot.press("enter")
-                await pilot.pause()
-                assert app.screen is screen and screen.feedback is None
-                assert screen.selected == frozenset(right)
-                assert LOCKED in help_line(screen)
-                assert answers_of(app, key) == 0
-            screen.shown_at -= 3600  # as if the lock were held for an hour
-            await pilot.press("enter")
-            await pilot.pause()
-            assert screen.feedback is not None and screen.feedback.grade.correct
-            (review,) = app.context.store.reviews(card_key=key)
-            assert review.seconds < 3600  # the time to answer, not the wait for the lock
-
-    run(go())
-
-
-def test_a_session_that_cannot_start_leaves_the_learner_where_they_were(
+async def test_a_session_that_cannot_start_leaves_the_learner_where_they_were(
     app_factory, tmp_path
 ) -> None:
-    async def go() -> None:
-        app = app_factory()
-        async with app.run_test(size=(100, 30), notifications=True) as pilot:
-            with locked(app, tmp_path / "progress.db"):
-                await pilot.press("r")
-                await pilot.pause()
-                assert isinstance(app.screen, HomeScreen)
-                await pilot.press("c")
-                await pilot.pause()
-                await pilot.press("enter")
-                await pilot.pause()
-                assert isinstance(app.screen, PracticeScreen)
-                await pilot.press("escape")
-                await pilot.pause()
-                await pilot.press("t")
-                await pilot.pause()
-                await pilot.press("enter")
-                await pilot.pause()
-                assert isinstance(app.screen, TopicsScreen)
-                assert "学習を始められませんでした" in screen_chars(pilot)
+    app = app_factory()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        with locked(app, tmp_path / "progress.db"):
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.press("c")
+            await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, QuizScreen)
+            assert isinstance(app.screen, PracticeScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("t")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, TopicsScreen)
+            assert "学習を始められませんでした" in screen_chars(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
 
-    run(go())
 
-
-def test_a_review_that_cannot_start_opens_home(app_factory, tmp_path) -> None:
+async def test_a_review_that_cannot_start_opens_home(app_factory, tmp_path) -> None:
     app = app_factory(start="review")
     other = sqlite3.connect(tmp_path / "progress.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     app.context.store.conn.execute("PRAGMA busy_timeout = 50")
-
-    async def go() -> None:
+    try:
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
             assert "学習を始められませんでした" in screen_chars(pilot)
-
-    try:
-        run(go())
     finally:
         other.close()
 
 
-def test_a_session_end_that_cannot_be_saved_still_closes(app_factory, tmp_path) -> None:
-    async def go() -> None:
-        app = app_factory()
-        async with app.run_test(size=(100, 30), notifications=True) as pilot:
-            screen = await start_drill(pilot, ["relu"])
-            key = screen.question.card_key
-            await answer(pilot, screen, True)
-            with locked(app, tmp_path / "progress.db"):
-                await pilot.press("escape")
-                await pilot.pause()
-                assert isinstance(app.screen, HomeScreen)
-                assert "セッションの終了を記録できませんでした" in screen_chars(pilot)
-            assert answers_of(app, key) == 1
-
-    run(go())
+async def test_a_session_end_that_cannot_be_saved_still_closes(app_factory, tmp_path) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await start_drill(pilot, ["relu"])
+        key = screen.question.card_key
+        await answer(pilot, screen, True)
+        with locked(app, tmp_path / "progress.db"):
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert "セッションの終了を記録できませんでした" in screen_chars(pilot)
+        assert answers_of(app, key) == 1
 
 
 def test_reasons_name_the_cause_whoever_raised_it() -> None:
