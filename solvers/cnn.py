@@ -22,6 +22,9 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
+from solvers.losses import cross_entropy_with_grad
+from solvers.optim import adam_update_, torch_momentum_update_
+
 Init = Literal["he", "xavier"]
 OptimizerName = Literal["adam", "sgd"]
 
@@ -599,10 +602,8 @@ class Sequential:
 
 
 def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy of softmax(logits) against integer labels, and its gradient.
-
-    Computed through log-sum-exp after subtracting each row's maximum, so large logits neither
-    overflow nor lose the loss to rounding.
+    """Mean cross-entropy of softmax(logits) against integer labels, and its gradient, in the
+    logits' dtype: :func:`solvers.losses.cross_entropy_with_grad` with the training loop's checks.
 
     Args:
         logits: (N, K) scores.
@@ -618,7 +619,7 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
     if logits.ndim != 2 or y.shape != (logits.shape[0],):
         raise ValueError(f"need logits (N, K) and labels (N,), got {logits.shape} and {y.shape}")
     _check_labels(y, logits.shape[1])
-    return _softmax_xent(logits, y)
+    return cross_entropy_with_grad(logits, y)
 
 
 def _check_labels(y: np.ndarray, classes: int) -> None:
@@ -626,19 +627,6 @@ def _check_labels(y: np.ndarray, classes: int) -> None:
         raise ValueError(f"labels must be integers, got dtype {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= classes):
         raise ValueError(f"labels must lie in 0…{classes - 1}")
-
-
-def _softmax_xent(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    n = logits.shape[0]
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    rows = np.arange(n)
-    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))
-    grad = exp / total
-    grad[rows, y] -= 1
-    grad /= n
-    return loss, grad
 
 
 def _flatten(params: Sequence[Param]) -> tuple[np.ndarray, np.ndarray]:
@@ -688,10 +676,7 @@ class SGD:
 
     def step(self) -> None:
         """Update every parameter in place from its current gradient."""
-        v = self._velocity
-        v *= self.momentum
-        v += self._grads
-        self._values -= self.lr * v
+        torch_momentum_update_(self._values, self._velocity, self._grads, self.lr, self.momentum)
 
 
 class Adam:
@@ -723,17 +708,9 @@ class Adam:
         """Update every parameter in place from its current gradient."""
         self._t += 1
         b1, b2 = self.betas
-        g, m, v = self._grads, self._m, self._v
-        m *= b1
-        m += (1 - b1) * g
-        v *= b2
-        v += (1 - b2) * g * g
-        denom = np.sqrt(v)
-        denom /= math.sqrt(1 - b2**self._t)
-        denom += self.eps
-        update = m / denom
-        update *= self.lr / (1 - b1**self._t)
-        self._values -= update
+        adam_update_(
+            self._values, self._m, self._v, self._grads, self._t, self.lr, b1, b2, self.eps
+        )
 
 
 @dataclass(frozen=True)
@@ -818,7 +795,7 @@ def train(
         for start in range(0, n, batch_size):
             idx = order[start : start + batch_size]
             logits = model.forward(X[idx])
-            loss, grad = _softmax_xent(logits, y[idx])
+            loss, grad = cross_entropy_with_grad(logits, y[idx])
             model.backward(grad)
             opt.step()
             loss_sum += loss * len(idx)
