@@ -176,8 +176,11 @@ def adam_update_(
     denom = np.sqrt(v)
     denom /= math.sqrt(1 - beta2**t)
     denom += eps
-    update = np.zeros_like(m)
-    np.divide(m, denom, out=update, where=denom > 0)
+    if eps > 0:
+        update = m / denom
+    else:
+        update = np.zeros_like(m)
+        np.divide(m, denom, out=update, where=denom > 0)
     update *= lr / (1 - beta1**t)
     w -= update
 
