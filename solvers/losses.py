@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from solvers._checks import real_array
-from solvers.activations import log_softmax, softmax
 
 
 def _targets(scores: np.ndarray, target_index: Any) -> np.ndarray:
@@ -60,9 +59,33 @@ def cross_entropy(logits: Any, target_index: Any) -> float:
     Raises:
         ValueError: wrong shapes, or a class index outside [0, K).
     """
+    return cross_entropy_with_grad(logits, target_index)[0]
+
+
+def cross_entropy_with_grad(logits: Any, target_index: Any) -> tuple[float, np.ndarray]:
+    """:func:`cross_entropy` and :func:`softmax_cross_entropy_grad` from one softmax pass.
+
+    The gradient keeps the logits' dtype (float32 stays float32) because the TinyCNN
+    (solvers.cnn.training) trains through this: the worked examples and the training loop share one
+    formula. The loss is log Σexp(z − max) − (z_t − max), stable for logits such as 1000.
+
+    Raises:
+        ValueError: as for :func:`cross_entropy`.
+    """
     z = real_array("logits", logits)
     target = _targets(z, target_index)
-    return float(-np.mean(_picked(log_softmax(z, axis=-1), target)))
+    with np.errstate(over="ignore"):
+        shifted = z - z.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=-1, keepdims=True)
+    loss = float(np.mean(np.log(total[..., 0]) - _picked(shifted, target)))
+    grad = exp / total
+    if z.ndim == 1:
+        grad[target] -= 1.0
+        return loss, grad
+    grad[np.arange(z.shape[0]), target] -= 1.0
+    grad /= z.shape[0]
+    return loss, grad
 
 
 def cross_entropy_probs(probs: Any, target_index: Any) -> float:
@@ -137,14 +160,7 @@ def softmax_cross_entropy_grad(logits: Any, target_index: Any) -> np.ndarray:
     Raises:
         ValueError: as for :func:`cross_entropy`.
     """
-    z = real_array("logits", logits)
-    target = _targets(z, target_index)
-    grad = softmax(z, axis=-1)
-    if z.ndim == 1:
-        grad[target] -= 1.0
-        return grad
-    grad[np.arange(z.shape[0]), target] -= 1.0
-    return grad / z.shape[0]
+    return cross_entropy_with_grad(logits, target_index)[1]
 
 
 def target_logit_grad_size(logits: Any, target_index: Any) -> float:

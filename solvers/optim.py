@@ -1,7 +1,9 @@
 """One update step of the classic optimizers, on scalars or arrays.
 
 Scalars in give Python floats out; arrays (any shape, all the same shape) give new ndarrays; inputs
-are never modified.
+are never modified. The ``*_`` kernels (:func:`adam_update_`, :func:`torch_momentum_update_`)
+are the in-place, dtype-keeping steps that both these functions and the trainable TinyCNN
+(solvers.cnn.training) run, so a worked example and a training run share one set of numerics.
 """
 
 from __future__ import annotations
@@ -145,18 +147,53 @@ def adam_step(
     if b1 == 1.0 or b2 == 1.0:
         raise ValueError("beta1 and beta2 must be < 1")
     eta, e = _rate("lr", lr), _rate("eps", eps)
-    m_new = b1 * ma + (1.0 - b1) * ga
-    v_new = b2 * va + (1.0 - b2) * ga * ga
-    m_hat = m_new / (1.0 - b1 ** int(step))
-    v_hat = v_new / (1.0 - b2 ** int(step))
-    if scalar:
-        denom = math.sqrt(v_hat) + e
-        update = m_hat / denom if denom > 0 else 0.0
+    w_new, m_new, v_new = (np.array(a, dtype=np.float64) for a in (wa, ma, va))
+    adam_update_(w_new, m_new, v_new, np.asarray(ga, dtype=np.float64), int(step), eta, b1, b2, e)
+    return _out(w_new, scalar), _out(m_new, scalar), _out(v_new, scalar)
+
+
+def adam_update_(
+    w: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    grad: np.ndarray,
+    t: int,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> None:
+    """One Adam step on ``w``, ``m`` and ``v`` in place, in their dtype and PyTorch's order:
+    w ← w − (η/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε).
+
+    Unchecked (the callers validate once, not every step); a component whose denominator is 0
+    (ε = 0, no gradient yet) does not move.
+    """
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad * grad
+    denom = np.sqrt(v)
+    denom /= math.sqrt(1 - beta2**t)
+    denom += eps
+    if eps > 0:
+        update = m / denom
     else:
-        denom = np.sqrt(v_hat) + e
-        with np.errstate(divide="ignore", invalid="ignore"):
-            update = np.where(denom > 0, m_hat / np.where(denom > 0, denom, 1.0), 0.0)
-    return _out(wa - eta * update, scalar), _out(m_new, scalar), _out(v_new, scalar)
+        update = np.zeros_like(m)
+        np.divide(m, denom, out=update, where=denom > 0)
+    update *= lr / (1 - beta1**t)
+    w -= update
+
+
+def torch_momentum_update_(
+    w: np.ndarray, buf: np.ndarray, grad: np.ndarray, lr: float, momentum: float
+) -> None:
+    """One step of PyTorch's ``SGD(momentum=μ)`` on ``w`` and ``buf`` in place, in their dtype:
+    b ← μ·b + g, then w ← w − η·b (:func:`momentum_step` is the same trajectory in the velocity
+    form v = −η·b). Unchecked, as for :func:`adam_update_`."""
+    buf *= momentum
+    buf += grad
+    w -= lr * buf
 
 
 def grad_norm(grad: Any) -> float:

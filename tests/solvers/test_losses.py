@@ -14,6 +14,7 @@ from solvers.losses import (
     binary_cross_entropy,
     cross_entropy,
     cross_entropy_probs,
+    cross_entropy_with_grad,
     mse,
     softmax_cross_entropy_grad,
     target_logit_grad_size,
@@ -45,6 +46,27 @@ def test_cross_entropy_is_stable_for_huge_logits():
     assert cross_entropy(np.array([[1000.0, 1000.0]], dtype=np.float32), [0]) == pytest.approx(
         math.log(2), rel=1e-6
     )
+
+
+@given(batches())
+@FAST
+def test_cross_entropy_with_grad_is_both_functions_at_once(case):
+    z, t = case
+    loss, grad = cross_entropy_with_grad(z, t)
+    assert loss == cross_entropy(z, t)
+    np.testing.assert_array_equal(grad, softmax_cross_entropy_grad(z, t))
+
+
+def test_cross_entropy_with_grad_keeps_float32():
+    """The TinyCNN trains in float32 through this; a float64 gradient would change its numerics."""
+    z = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], dtype=np.float32)
+    loss, grad = cross_entropy_with_grad(z, np.array([1, 2]))
+    assert grad.dtype == np.float32
+    assert loss == pytest.approx(cross_entropy(z.astype(np.float64), [1, 2]), rel=1e-6)
+    one_loss, one_grad = cross_entropy_with_grad(z[0], 1)
+    assert one_grad.dtype == np.float32
+    assert one_grad.sum() == pytest.approx(0.0, abs=1e-6)
+    assert one_loss == pytest.approx(cross_entropy(z[0].astype(np.float64), 1), rel=1e-6)
 
 
 @given(batches())

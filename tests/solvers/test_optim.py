@@ -13,6 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 from solvers.optim import (
     adam_step,
+    adam_update_,
     clip_by_norm,
     clip_by_value,
     clip_scale_without_norm,
@@ -23,6 +24,7 @@ from solvers.optim import (
     momentum_gain,
     momentum_step,
     sgd_step,
+    torch_momentum_update_,
     weight_decay_step,
 )
 
@@ -202,6 +204,32 @@ def test_adam_second_step_by_hand():
     assert (m2, v2) == (pytest.approx(0.39), pytest.approx(0.009999))
     step2 = 0.1 * (0.39 / 0.19) / (math.sqrt(0.009999 / 0.001999) + 1e-8)
     assert w2 == pytest.approx(w1 - step2, rel=1e-12)
+
+
+def test_adam_update_works_in_place_and_keeps_float32():
+    w, m, v = (np.array([1.0, -2.0, 3.0], dtype=np.float32) for _ in range(3))
+    v[...] = [0.0, 1.0, 4.0]
+    m[...] = 0.0
+    g = np.array([0.0, 0.5, -4.0], dtype=np.float32)
+    buffers = (w, m, v)
+    adam_update_(w, m, v, g, 1, 0.1, 0.9, 0.999, 0.0)
+    assert all(b.dtype == np.float32 for b in buffers)
+    assert w[0] == 1.0  # no gradient yet and ε = 0: the component stays put instead of NaN
+    expected = adam_step(np.array([1.0, -2.0, 3.0]), 0.0 * g, [0.0, 1.0, 4.0], g, 1, 0.1, eps=0)[0]
+    np.testing.assert_allclose(w, expected, rtol=1e-6)
+
+
+def test_torch_momentum_update_is_the_velocity_form_in_place():
+    """PyTorch keeps b ← μb + g, w ← w − ηb; momentum_step keeps v = −ηb: one trajectory."""
+    w = np.array([1.0, -1.0], dtype=np.float32)
+    buf = np.zeros(2, dtype=np.float32)
+    w_ref, v_ref = np.array([1.0, -1.0]), np.zeros(2)
+    for g in ([2.0, 0.5], [1.0, -3.0], [0.0, 1.0]):
+        torch_momentum_update_(w, buf, np.array(g, dtype=np.float32), 0.1, 0.9)
+        w_ref, v_ref = momentum_step(w_ref, v_ref, g, 0.1, 0.9)
+        assert w.dtype == buf.dtype == np.float32
+        np.testing.assert_allclose(w, w_ref, rtol=1e-6)
+        np.testing.assert_allclose(-0.1 * buf, v_ref, rtol=1e-6)
 
 
 @given(g=st.floats(1e-3, 1e6).flatmap(lambda x: st.sampled_from([x, -x])), lr=st.floats(1e-5, 1))
