@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from solvers._checks import real_array
+from solvers.activations import log_softmax
 
 
 def _targets(scores: np.ndarray, target_index: Any) -> np.ndarray:
