@@ -73,6 +73,9 @@ def _scores(q: list[list[int]], k: list[list[int]], root: int) -> list[list[int]
     return out
 
 
+_ROW_TRIES = 16
+
+
 def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     n, d_k, causal, question = p["tokens"], p["d_k"], p["causal"], p["question"]
     root = math.isqrt(d_k)
@@ -91,10 +94,22 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     v = [vs[2 * r : 2 * r + 2] for r in range(n)]
     first = 1 if causal else 0
     i = first + int(u[-3] * (n - first))
+    seen = list(range(i + 1)) if causal else list(range(n))
+    # the row asked about must have two different scores at most 4 apart; most draws that fail
+    # do so here, so q_i and the keys it sees are redrawn in place rather than the whole problem
+    for _ in range(_ROW_TRIES):
+        dots = [sum(a * b for a, b in zip(q[i], k[m], strict=True)) for m in seen]
+        if len(set(dots)) > 1 and max(dots) - min(dots) <= 4 * root:
+            break
+        w = [lo + int(x * span) for x in rng.random(d_k * (1 + len(seen))).tolist()]
+        q[i] = w[:d_k]
+        for r, m in enumerate(seen, start=1):
+            k[m] = [step * x for x in w[r * d_k : (r + 1) * d_k]]
+    else:
+        return None
     s = _scores(q, k, root)
     if s is None:
         return None
-    seen = list(range(i + 1)) if causal else list(range(n))
     row = [s[i][j] for j in seen]
     if len(set(row)) == 1 or max(row) - min(row) > 4:
         return None
