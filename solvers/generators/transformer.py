@@ -25,7 +25,7 @@ from solvers.formatting import (
     power,
     subscript,
 )
-from solvers.template import Candidate, Draft, Template, random_ints
+from solvers.template import N_DISTRACTORS, Candidate, Draft, Template, random_ints
 
 E_GIVEN = 2718
 """e as the prompt gives it, in thousandths (e ≈ 2.718)."""
@@ -208,6 +208,11 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
                 sum(v[m][c] for m in seen) / len(seen),
             ),
         ]
+    shown_wrong = {
+        fmt.text(value) for _, _, value in candidates if value is not None and math.isfinite(value)
+    } - {fmt.text(answer)}
+    if len(shown_wrong) < N_DISTRACTORS:
+        return None  # too few distinct wrong choices: skip the texts of a draw never shown
     sub = subscript
     listing = "、".join(
         f"q{sub(m + 1)} = {_vec(q[m])}、k{sub(m + 1)} = {_vec(k[m])}、v{sub(m + 1)} = {_vec(v[m])}"
