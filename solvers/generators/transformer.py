@@ -77,6 +77,7 @@ def _scores(q: list[list[int]], k: list[list[int]], root: int) -> list[list[int]
 
 
 _ROW_TRIES = 16
+_WEIGHT_FMT, _OUTPUT_FMT = fixed(3), fixed(2)
 
 
 @cache
@@ -152,10 +153,10 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     weights = _softmax(row)
     shown = [_milli_exp(t) for t in shifted]
     if question == "weight":
-        fmt = fixed(3)
+        fmt = _WEIGHT_FMT
         answer = weights[j]
     else:
-        fmt = fixed(2)
+        fmt = _OUTPUT_FMT
         answer = sum(w * v[m][c] for w, m in zip(weights, seen, strict=True))
 
     def pick(w: Sequence[float], keys: Sequence[int] = seen) -> float:
