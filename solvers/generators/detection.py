@@ -3,7 +3,7 @@ precision of a ranked list of detections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import cache
 from typing import Any
@@ -137,57 +137,106 @@ def _nms_pairs(num: int, den: int) -> tuple[tuple[tuple[int, int, bool, bool], .
     return tuple(rows)
 
 
+def _nms_masks(
+    ids: Sequence[int],
+    rank: Sequence[int],
+    table: tuple[tuple[tuple[int, int, bool, bool], ...], ...],
+) -> tuple[list[int], list[int], list[int], list[int]]:
+    """For boxes ``ids`` (listing order) with score ranks ``rank`` (0 = highest): the removal
+    masks under > and under ≥ (bit b of ``over[a]``: box a removes box b, a itself included), the
+    visiting order by score and the boxes kept."""
+    n = len(ids)
+    over = [sum(1 << b for b, o in enumerate(ids) if table[a][o][2]) for a in ids]
+    at_least = [sum(1 << b for b, o in enumerate(ids) if table[a][o][3]) for a in ids]
+    by_score = sorted(range(n), key=rank.__getitem__)
+    return over, at_least, by_score, _greedy(by_score, over)
+
+
+def _nms_mistakes(
+    rank: Sequence[int], over: list[int], at_least: list[int], by_score: list[int], kept: list[int]
+) -> list[float]:
+    """The counts of the named mistakes, in the order of the candidates of :func:`_build_nms`."""
+    n = len(rank)
+    higher = [sum(1 << o for o in range(n) if rank[o] < rank[m]) for m in range(n)]
+    return [
+        float(len(_greedy(by_score, at_least))),
+        float(len(_greedy(range(n), over))),
+        float(sum(1 for m in range(n) if not over[m] & higher[m])),
+        float(1 + (((1 << n) - 1) & ~over[by_score[0]]).bit_count()),
+        float(n - len(kept)),
+        float((sum(m.bit_count() for m in over) - n) // 2),
+    ]
+
+
+_FAMILY_SIZE = 256
+_FAMILY_SEED = 20240601
+
+
+@cache
+def _nms_family(n: int, num: int, den: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Layouts (box ids in listing order, score rank of each box) on which NMS keeps neither one
+    box nor all and the named mistakes give at least three distinct wrong counts.
+
+    Most random layouts fail that (about 5 draws per kept one), so they are searched once per
+    box count and threshold, from a fixed seed; a problem then picks one and draws the score
+    values, a mirror and a translation, none of which changes any IoU or the score order."""
+    table = _nms_pairs(num, den)
+    rng = np.random.default_rng(_FAMILY_SEED + 100 * n + num * 7 + den)
+    found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for _ in range(64 * _FAMILY_SIZE):
+        u = rng.random(2 * n).tolist()
+        pool, places = list(range(len(_NMS_BOXES))), list(range(n))
+        ids = tuple(pool.pop(int(x * len(pool))) for x in u[:n])
+        rank = tuple(places.pop(int(x * len(places))) for x in u[n:])
+        over, at_least, by_score, kept = _nms_masks(ids, rank, table)
+        if len(kept) in (1, n):
+            continue
+        wrong = set(_nms_mistakes(rank, over, at_least, by_score, kept)) - {len(kept)}
+        if len(wrong) >= 3:
+            found.append((ids, rank))
+            if len(found) == _FAMILY_SIZE:
+                break
+    return tuple(found)
+
+
 def _build_nms(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     n, t = p["boxes"], p["threshold"]
-    # n different boxes and n different scores (0.50…0.95 in steps of 0.05) drawn directly,
-    # without replacement; the scores come out in the random order they are listed in
-    u = rng.random(2 * n).tolist()
-    pool, levels = list(range(len(_NMS_BOXES))), list(range(10))
-    ids = [pool.pop(int(x * len(pool))) for x in u[:n]]
-    score = [_SCORES[levels.pop(int(x * len(levels)))] for x in u[n:]]
-    boxes = [_NMS_BOXES[m] for m in ids]
     num, den = _THRESHOLDS[t] if t in _THRESHOLDS else Fraction(repr(t)).as_integer_ratio()
+    family = _nms_family(n, num, den)
+    if not family:
+        return None
+    u = rng.random(n + 4).tolist()
+    ids, rank = family[int(u[0] * len(family))]
+    # n different scores (0.50…0.95 in steps of 0.05), the highest to rank 0
+    levels = list(range(10))
+    drawn = sorted((levels.pop(int(x * len(levels))) for x in u[1 : n + 1]), reverse=True)
+    score = [_SCORES[drawn[r]] for r in rank]
+    flip_x, flip_y, shift = u[n + 1] < 0.5, u[n + 2] < 0.5, int(u[n + 3] * 3)
+    boxes = []
+    for m in ids:
+        x1, y1, x2, y2 = _NMS_BOXES[m]
+        x1, x2 = (13 - x2, 13 - x1) if flip_x else (x1, x2)
+        y1, y2 = (5 - y2, 5 - y1) if flip_y else (y1, y2)
+        boxes.append((x1 + shift, y1, x2 + shift, y2))
     table = _nms_pairs(num, den)
     pairs_of = [[table[a][b] for b in ids] for a in ids]
-    # bit b of over[a] (of at_least[a]): box a removes box b under > (under ≥), a itself included
-    over = [sum(1 << b for b, pair in enumerate(row) if pair[2]) for row in pairs_of]
-    by_score = sorted(range(n), key=lambda m: -score[m])
-    kept = _greedy(by_score, over)
+    over, at_least, by_score, kept = _nms_masks(ids, rank, table)
     if len(kept) in (1, n):
         return None
-    at_least = [sum(1 << b for b, pair in enumerate(row) if pair[3]) for row in pairs_of]
-    higher = [sum(1 << o for o in range(n) if score[o] > score[m]) for m in range(n)]
-    full = (1 << n) - 1
-    candidates: list[Candidate] = [
-        (
-            "greater-or-equal",
-            "IoU が閾値と等しいボックスも除去しています（除去は > のとき）",
-            float(len(_greedy(by_score, at_least))),
-        ),
-        (
-            "not-sorted",
-            "スコア順に並べ替えず、記載順に処理しています",
-            float(len(_greedy(range(n), over))),
-        ),
-        (
-            "removed-still-suppress",
-            "除去済みのボックスにも他のボックスを除去させています",
-            float(sum(1 for m in range(n) if not over[m] & higher[m])),
-        ),
-        (
-            "only-top-box",
-            "最高スコアのボックスとの IoU だけで判定し、残りを繰り返していません",
-            float(1 + (full & ~over[by_score[0]]).bit_count()),
-        ),
-        ("counted-removed", "除去されたボックスの数を答えています", float(n - len(kept))),
-        (
-            "overlapping-pairs",
-            "IoU が閾値を超える組の数を答えています",
-            float((sum(m.bit_count() for m in over) - n) // 2),
-        ),
+    texts = [
+        ("greater-or-equal", "IoU が閾値と等しいボックスも除去しています（除去は > のとき）"),
+        ("not-sorted", "スコア順に並べ替えず、記載順に処理しています"),
+        ("removed-still-suppress", "除去済みのボックスにも他のボックスを除去させています"),
+        ("only-top-box", "最高スコアのボックスとの IoU だけで判定し、残りを繰り返していません"),
+        ("counted-removed", "除去されたボックスの数を答えています"),
+        ("overlapping-pairs", "IoU が閾値を超える組の数を答えています"),
     ]
-    if len({value for _, _, value in candidates} - {len(kept)}) < 3:
-        return None  # fewer than three distinct wrong counts: skip the texts of a draw never shown
+    values = _nms_mistakes(rank, over, at_least, by_score, kept)
+    candidates: list[Candidate] = [
+        (name, text, value) for (name, text), value in zip(texts, values, strict=True)
+    ]
+    if len(set(values) - {len(kept)}) < 3:
+        return None
 
     def iou_text(a: int, b: int) -> str:
         return fmt_rational(Fraction(pairs_of[a][b][0], pairs_of[a][b][1]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,13 +26,15 @@ from solvers.formatting import (
     power,
     subscript,
 )
-from solvers.template import Candidate, Draft, Template, random_ints
+from solvers.template import N_DISTRACTORS, Candidate, Draft, Template, random_ints
 
 E_GIVEN = 2718
 """e as the prompt gives it, in thousandths (e ≈ 2.718)."""
 
 
-def _vec(values: Sequence[float]) -> str:
+@lru_cache(maxsize=4096)
+def _vec(values: tuple[int, ...]) -> str:
+    """A small integer vector as the prompt writes it; few distinct ones, so cached."""
     return "(" + ", ".join(fmt_plain(v) for v in values) + ")"
 
 
@@ -73,6 +76,35 @@ def _scores(q: list[list[int]], k: list[list[int]], root: int) -> list[list[int]
     return out
 
 
+_ROW_TRIES = 16
+_WEIGHT_FMT, _OUTPUT_FMT = fixed(3), fixed(2)
+
+
+@cache
+def _hand_paths_agree(row: tuple[int, ...], j: int, col: tuple[int, ...] | None) -> bool:
+    """Whether every hand path (exp to 3 decimals, e ≈ 2.718 exactly or rounded, exp without
+    the shift; for the output also the weights written to 3 or 4 decimals) rounds to the answer:
+    weight j of softmax(row), or Σ weight·col when ``col`` is given. The same checks as
+    :func:`_build_attention` makes, cached by row so that its draw loop can apply them cheaply."""
+    top = max(row)
+    shifted = [t - top for t in row]
+    weights = _softmax(row)
+    paths = [[_milli_exp(t) for t in shifted], *_given_e(shifted), [_milli_exp(t) for t in row]]
+    if col is None:
+        truth = math.floor(weights[j] * 1000 + 0.5)
+        return all(half_up_units(w[j], sum(w), 3) == truth for w in paths)
+    truth = math.floor(sum(w * x for w, x in zip(weights, col, strict=True)) * 100 + 0.5)
+    for w in paths:
+        if half_up_units(sum(a * x for a, x in zip(w, col, strict=True)), sum(w), 2) != truth:
+            return False
+    for places in (3, 4):
+        units = [half_up_units(a, sum(paths[0]), places) for a in paths[0]]
+        mixed = sum(a * x for a, x in zip(units, col, strict=True))
+        if half_up_units(mixed, 10**places, 2) != truth:
+            return False
+    return True
+
+
 def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | None:
     n, d_k, causal, question = p["tokens"], p["d_k"], p["causal"], p["question"]
     root = math.isqrt(d_k)
@@ -91,37 +123,41 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     v = [vs[2 * r : 2 * r + 2] for r in range(n)]
     first = 1 if causal else 0
     i = first + int(u[-3] * (n - first))
+    seen = list(range(i + 1)) if causal else list(range(n))
+    j, c = int(u[-2] * len(seen)), int(u[-1] * 2)
+    # the row asked about must have two different whole scores at most 4 apart on which every
+    # hand path lands on the answer; most draws that fail do so here, so q_i and the keys it sees
+    # (and, for the output, their v entries) are redrawn in place rather than the whole problem
+    for _ in range(_ROW_TRIES):
+        dots = [sum(a * b for a, b in zip(q[i], k[m], strict=True)) for m in seen]
+        spread = max(dots) - min(dots)
+        if 0 < spread <= 4 * root and all(d % root == 0 for d in dots):
+            col = None if question == "weight" else tuple(v[m][c] for m in seen)
+            if _hand_paths_agree(tuple(d // root for d in dots), j, col):
+                break
+        w = [lo + int(x * span) for x in rng.random(d_k * (1 + len(seen))).tolist()]
+        q[i] = w[:d_k]
+        for r, m in enumerate(seen, start=1):
+            k[m] = [step * x for x in w[r * d_k : (r + 1) * d_k]]
+        if question == "output":
+            for m, x in zip(seen, rng.random(len(seen)).tolist(), strict=True):
+                v[m][c] = int(x * 7) - 3
+    else:
+        return None
     s = _scores(q, k, root)
     if s is None:
         return None
-    seen = list(range(i + 1)) if causal else list(range(n))
-    row = [s[i][j] for j in seen]
-    if len(set(row)) == 1 or max(row) - min(row) > 4:
-        return None
-    j, c = int(u[-2] * len(seen)), int(u[-1] * 2)
+    row = [s[i][j] for j in seen]  # two different scores on which every hand path agrees
     top = max(row)
     shifted = [t - top for t in row]
     weights = _softmax(row)
-    paths = [[_milli_exp(t) for t in shifted], *_given_e(shifted), [_milli_exp(t) for t in row]]
+    shown = [_milli_exp(t) for t in shifted]
     if question == "weight":
-        fmt = fixed(3)
+        fmt = _WEIGHT_FMT
         answer = weights[j]
-        truth = math.floor(answer * 1000 + 0.5)
-        if any(half_up_units(w[j], sum(w), 3) != truth for w in paths):
-            return None
     else:
-        fmt = fixed(2)
+        fmt = _OUTPUT_FMT
         answer = sum(w * v[m][c] for w, m in zip(weights, seen, strict=True))
-        truth = math.floor(answer * 100 + 0.5)
-        for w in paths:
-            total = sum(a * v[m][c] for a, m in zip(w, seen, strict=True))
-            if half_up_units(total, sum(w), 2) != truth:
-                return None
-        for places in (3, 4):  # weights written to 3 or 4 decimals, then Σ α·v
-            units = [half_up_units(a, sum(paths[0]), places) for a in paths[0]]
-            mixed = sum(a * v[m][c] for a, m in zip(units, seen, strict=True))
-            if half_up_units(mixed, 10**places, 2) != truth:
-                return None
 
     def pick(w: Sequence[float], keys: Sequence[int] = seen) -> float:
         if question == "weight":
@@ -193,9 +229,14 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
                 sum(v[m][c] for m in seen) / len(seen),
             ),
         ]
+    shown_wrong = {
+        fmt.text(value) for _, _, value in candidates if value is not None and math.isfinite(value)
+    } - {fmt.text(answer)}
+    if len(shown_wrong) < N_DISTRACTORS:
+        return None  # too few distinct wrong choices: skip the texts of a draw never shown
     sub = subscript
     listing = "、".join(
-        f"q{sub(m + 1)} = {_vec(q[m])}、k{sub(m + 1)} = {_vec(k[m])}、v{sub(m + 1)} = {_vec(v[m])}"
+        f"q{sub(m + 1)} = {_vec(tuple(q[m]))}、k{sub(m + 1)} = {_vec(tuple(k[m]))}、v{sub(m + 1)} = {_vec(tuple(v[m]))}"
         for m in range(n)
     )
     mask = (
@@ -215,7 +256,6 @@ def _build_attention(p: dict[str, Any], rng: np.random.Generator) -> Draft | Non
     score_terms = "、".join(
         f"q{sub(i + 1)}·k{sub(m + 1)}{scaled} = {fmt_int(s[i][m])}" for m in seen
     )
-    shown = paths[0]
     exp_line = " + ".join(power("e", t) for t in shifted)
     steps = [
         f"スコア: {score_terms}" + ("（d_k = 1 なので割る必要はない）" if root == 1 else ""),
